@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Parley.Infrastructure;
+using Parley.Infrastructure.Htmx;
+using Parley.Infrastructure.Tenancy;
+using Parley.Infrastructure.Web;
+
+namespace Parley.Features.Accounts;
+
+[RootHost]
+public class FindWorkspaceModel(UserManager<AppUser> users, UserWorkspaces directory, AccountMail mail, IOptions<ParleyOptions> options) : PageModel
+{
+    [BindProperty]
+    public ForgotPasswordModel.InputModel Input { get; set; } = new();
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!ModelState.IsValid) return this.Invalid("_FindWorkspaceForm", Input);
+        var email = Input.Email.Trim();
+        var user = await users.FindByEmailAsync(email);
+        var list = user is null ? [] : await directory.ForUserAsync(user.Id, ct);
+        // Always the same answer on screen; the list goes only to the mailbox.
+        await mail.SendWorkspaceListAsync(email, list.Select(w => (w.Name, TenantHosts.Url(Request, w.Slug, options.Value.AppDomain))).ToList(),
+            TenantHosts.RootUrl(Request, options.Value.AppDomain) + "/signup", ct);
+        Input.Sent = true;
+        return this.PageOrPartial("_FindWorkspaceForm", Input);
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Parley.Features.Accounts;
+using Parley.Features.Plans;
+using Parley.Infrastructure.Htmx;
+using Parley.Infrastructure.Security;
+using Parley.Infrastructure.Web;
+
+namespace Parley.Features.Dashboard;
+
+[TenantHost, Authorize(Policy = Policies.Member)]
+public class IndexModel(UserManager<AppUser> users, PlanLimitsReader plans, AccountMail mail, CurrentMember member) : PageModel
+{
+    public AppUser Me { get; private set; } = null!;
+    public Plan? Plan { get; private set; }
+    public PlanLimits Limits { get; private set; } = new();
+    public bool TwoFactor { get; private set; }
+    public bool Welcome { get; private set; }
+    public bool CanManageWorkspace => member.Is(Workspaces.Role.Admin);
+
+    public async Task OnGetAsync(bool welcome, CancellationToken ct)
+    {
+        Me = (await users.GetUserAsync(User))!;
+        TwoFactor = await users.GetTwoFactorEnabledAsync(Me);
+        var current = await plans.CurrentAsync(ct);
+        Plan = current?.Plan;
+        Limits = current?.Subscription.Limits ?? await plans.LimitsAsync(ct);
+        Welcome = welcome;
+    }
+
+    public async Task<IActionResult> OnPostResendConfirmationAsync(CancellationToken ct)
+    {
+        var me = (await users.GetUserAsync(User))!;
+        if (!me.EmailConfirmed) await mail.SendConfirmationAsync(me, $"{Request.Scheme}://{Request.Host}", ct);
+        return Request.IsHtmx()
+            ? Content($"<p id=\"confirm-banner\" class=\"alert-success\" role=\"status\">We sent a new confirmation link to {System.Net.WebUtility.HtmlEncode(me.Email)}.</p>", "text/html")
+            : RedirectToPage();
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Parley.Infrastructure.Data;
+using Quartz;
+
+namespace Parley.Features.Health;
+
+public static class HealthEndpoints
+{
+    public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseCheck>("database", tags: ["ready"])
+            .AddCheck<JobStoreCheck>("jobs", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>/healthz says the process is alive; /readyz that the database and the job store answer.</summary>
+    public static void MapHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new()
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = async (ctx, report) =>
+            {
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.WriteAsJsonAsync(new
+                {
+                    status = report.Status.ToString(),
+                    checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+                });
+            },
+        });
+    }
+
+    private sealed class DatabaseCheck(AppDbContext db) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+        {
+            try
+            {
+                await db.Plans.AnyAsync(ct);
+                return HealthCheckResult.Healthy("The database answers and the schema is applied.");
+            }
+            catch (Exception e) { return HealthCheckResult.Unhealthy("The database does not answer.", e); }
+        }
+    }
+
+    private sealed class JobStoreCheck(ISchedulerFactory factory) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+        {
+            try
+            {
+                var scheduler = await factory.GetScheduler(ct);
+                if (scheduler.Status != SchedulerStatus.Running) return HealthCheckResult.Unhealthy("The job scheduler is not running.");
+                await scheduler.GetJobGroupNames(ct); // reads the persistent store
+                return HealthCheckResult.Healthy("The job scheduler runs and its store answers.");
+            }
+            catch (Exception e) { return HealthCheckResult.Unhealthy("The job store does not answer.", e); }
+        }
+    }
+}

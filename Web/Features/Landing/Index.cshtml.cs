@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Parley.Features.Plans;
+using Parley.Infrastructure.Data;
+using Parley.Infrastructure.Tenancy;
+
+namespace Parley.Features.Landing;
+
+/// <summary>The root host's landing page with pricing; on a tenant host "/" is the dashboard.</summary>
+public class IndexModel(ITenantContext tenant, AppDbContext db) : PageModel
+{
+    public List<Plan> Plans { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (tenant.TenantId is not null) return LocalRedirect("/dashboard");
+        Plans = await db.Plans.AsNoTracking().Where(p => p.Status == PlanStatus.Enabled).OrderBy(p => p.SortOrder).ToListAsync(ct);
+        return Page();
+    }
+}

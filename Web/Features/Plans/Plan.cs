@@ -1,0 +1,56 @@
+using Parley.Infrastructure.Tenancy;
+
+namespace Parley.Features.Plans;
+
+public enum BillingCycle { Monthly, Yearly }
+public enum PlanStatus { Enabled, Disabled, Deleted }
+public enum SyncFrequency { Never, Monthly, Weekly, Daily }
+public enum SubscriptionStatus { Trialing, Active, PastDue, Canceled }
+
+/// <summary>The limits one plan grants. Owned by Plan and copied onto each Subscription.</summary>
+public class PlanLimits
+{
+    public int Bots { get; set; }
+    public int MessagesPerMonth { get; set; }
+    public int Sources { get; set; }
+    public int Seats { get; set; }
+    public int FileSizeMb { get; set; }
+    public bool ApiAccess { get; set; }
+    public bool Webhooks { get; set; }
+    public SyncFrequency AutoSync { get; set; }
+    public bool Integrations { get; set; }
+    public bool RemoveBranding { get; set; }
+    public int VisitorMessagesPerMinute { get; set; }
+    public int HistoryRetentionDays { get; set; }
+    public string AllowedModels { get; set; } = "";
+
+    public PlanLimits Copy() => (PlanLimits)MemberwiseClone();
+}
+
+public class Plan
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public string Description { get; set; } = "";
+    public decimal MonthlyPrice { get; set; }
+    public BillingCycle Cycle { get; set; } = BillingCycle.Monthly;
+    public int TrialDays { get; set; }
+    public PlanStatus Status { get; set; } = PlanStatus.Enabled;
+    public int SortOrder { get; set; }
+    public PlanLimits Limits { get; set; } = new();
+}
+
+public class Subscription : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid PlanId { get; set; }
+    public Plan? Plan { get; set; }
+    public SubscriptionStatus Status { get; set; } = SubscriptionStatus.Active;
+    public DateTimeOffset CurrentPeriodStart { get; set; }
+    public DateTimeOffset CurrentPeriodEnd { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    /// <summary>The limits at the time of purchase, so a plan edit never changes what a customer paid for.</summary>
+    public PlanLimits Limits { get; set; } = new();
+}

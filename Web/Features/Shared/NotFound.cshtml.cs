@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Parley.Infrastructure.Tenancy;
+
+namespace Parley.Features.Shared;
+
+public class NotFoundModel : PageModel
+{
+    /// <summary>The unknown workspace slug, when that is what was not found.</summary>
+    public string? Slug { get; private set; }
+
+    public void OnGet()
+    {
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        Slug = HttpContext.Items[TenantResolutionMiddleware.NotFoundPath] as string;
+    }
+}

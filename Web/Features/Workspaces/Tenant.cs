@@ -1,0 +1,22 @@
+namespace Parley.Features.Workspaces;
+
+public enum TenantStatus { Active, Suspended }
+
+/// <summary>A business using Parley; the seeds call it a "service" or "workspace".</summary>
+public class Tenant
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Slug { get; set; }
+    public required string Name { get; set; }
+    public TenantStatus Status { get; set; } = TenantStatus.Active;
+    public string? StripeCustomerId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>An old subdomain kept so links made before a rename still arrive.</summary>
+public class SlugRedirect
+{
+    public required string OldSlug { get; set; }
+    public Guid TenantId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}

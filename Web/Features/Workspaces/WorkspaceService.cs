@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Features.Plans;
+using Parley.Infrastructure.Data;
+using Parley.Infrastructure.Tenancy;
+
+namespace Parley.Features.Workspaces;
+
+public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, TimeProvider clock)
+{
+    /// <summary>A new workspace with its owner and a Free subscription, in one transaction.</summary>
+    public async Task<Tenant> CreateAsync(Guid ownerId, string name, string slug, CancellationToken ct = default)
+    {
+        var tenant = new Tenant { Name = name.Trim(), Slug = slug };
+        var free = await db.Plans.SingleAsync(p => p.Code == PlanCatalog.Free, ct);
+        var now = clock.GetUtcNow();
+        db.Tenants.Add(tenant);
+        using (tenants.Use(tenant))
+        {
+            db.Memberships.Add(new Membership { TenantId = tenant.Id, UserId = ownerId, Role = Role.Owner, JoinedAt = now });
+            db.Subscriptions.Add(new Subscription
+            {
+                TenantId = tenant.Id, PlanId = free.Id, Status = SubscriptionStatus.Active,
+                CurrentPeriodStart = now, CurrentPeriodEnd = now.AddMonths(1), Limits = free.Limits.Copy(),
+            });
+            await db.SaveChangesAsync(ct);
+        }
+        return tenant;
+    }
+
+    public async Task<string?> SlugProblemAsync(string slug, Guid? exceptTenant, CancellationToken ct = default)
+    {
+        if (Slugs.Problem(slug) is { } problem) return problem;
+        var taken = await db.Tenants.AnyAsync(t => t.Slug == slug && t.Id != exceptTenant, ct)
+            || await db.SlugRedirects.AnyAsync(r => r.OldSlug == slug && r.TenantId != exceptTenant, ct);
+        return taken ? "That subdomain is taken." : null;
+    }
+
+    /// <summary>Renames the current workspace; the old subdomain keeps redirecting to the new one.</summary>
+    public async Task UpdateAsync(string name, string slug, CancellationToken ct = default)
+    {
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == tenants.TenantId, ct);
+        tenant.Name = name.Trim();
+        if (tenant.Slug != slug)
+        {
+            await db.SlugRedirects.Where(r => r.OldSlug == slug).ExecuteDeleteAsync(ct);
+            db.SlugRedirects.Add(new SlugRedirect { OldSlug = tenant.Slug, TenantId = tenant.Id });
+            tenant.Slug = slug;
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Deletes the current workspace and, by cascade, everything it owns.</summary>
+    public async Task DeleteAsync(CancellationToken ct = default) =>
+        await db.Tenants.Where(t => t.Id == tenants.TenantId).ExecuteDeleteAsync(ct);
+}

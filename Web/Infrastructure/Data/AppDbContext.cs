@@ -1,0 +1,178 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Parley.Features.Accounts;
+using Parley.Features.Plans;
+using Parley.Features.Workspaces;
+using Parley.Infrastructure.Tenancy;
+
+namespace Parley.Infrastructure.Data;
+
+public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext tenant)
+    : IdentityUserContext<AppUser, Guid>(options)
+{
+    /// <summary>The name of the query filter every tenant-owned entity carries.</summary>
+    public const string TenantFilter = "Tenant";
+
+    /// <summary>Entities deliberately not owned by a tenant. Anything else must implement ITenantOwned.</summary>
+    public static readonly IReadOnlySet<Type> SharedEntities = new HashSet<Type>
+    {
+        typeof(AppUser), typeof(Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>),
+        typeof(Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>), typeof(Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>),
+        typeof(Tenant), typeof(SlugRedirect), typeof(Plan), typeof(LoginHistory),
+        typeof(DataProtectionKey), typeof(UsedTicket),
+    };
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<SlugRedirect> SlugRedirects => Set<SlugRedirect>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<LoginHistory> LoginHistory => Set<LoginHistory>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<UsedTicket> UsedTickets => Set<UsedTicket>();
+
+    /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
+    public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
+
+    public ITenantContext TenantContext => tenant;
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+        b.Entity<AppUser>(e =>
+        {
+            e.ToTable("Users");
+            e.Property(u => u.FullName).HasMaxLength(200);
+            e.Property(u => u.AvatarUrl).HasMaxLength(2000);
+            foreach (var p in new[] { nameof(AppUser.FacebookUrl), nameof(AppUser.InstagramUrl), nameof(AppUser.LinkedInUrl), nameof(AppUser.TwitterUrl), nameof(AppUser.YouTubeUrl) })
+                e.Property(p).HasMaxLength(2000);
+            e.Property(u => u.Status).HasConversion<string>().HasMaxLength(20);
+        });
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>>().ToTable("UserClaims");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>>().ToTable("UserLogins");
+        b.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>>().ToTable("UserTokens");
+
+        b.Entity<Tenant>(e =>
+        {
+            e.HasIndex(t => t.Slug).IsUnique();
+            e.Property(t => t.Slug).HasMaxLength(40);
+            e.Property(t => t.Name).HasMaxLength(100);
+            e.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(t => t.StripeCustomerId).HasMaxLength(100);
+        });
+        b.Entity<SlugRedirect>(e =>
+        {
+            e.HasKey(r => r.OldSlug);
+            e.Property(r => r.OldSlug).HasMaxLength(40);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Membership>(e =>
+        {
+            e.HasIndex(m => new { m.TenantId, m.UserId }).IsUnique();
+            e.HasIndex(m => m.UserId);
+            e.Property(m => m.Role).HasConversion<string>().HasMaxLength(20);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Plan>(e =>
+        {
+            e.HasIndex(p => p.Code).IsUnique();
+            e.Property(p => p.Code).HasMaxLength(40);
+            e.Property(p => p.Name).HasMaxLength(100);
+            e.Property(p => p.Description).HasMaxLength(1000);
+            e.Property(p => p.MonthlyPrice).HasPrecision(10, 2);
+            e.Property(p => p.Cycle).HasConversion<string>().HasMaxLength(20);
+            e.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
+            e.ComplexProperty(p => p.Limits, ConfigureLimits);
+        });
+        b.Entity<Subscription>(e =>
+        {
+            e.HasIndex(s => s.TenantId);
+            e.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
+            e.HasOne(s => s.Plan).WithMany().HasForeignKey(s => s.PlanId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
+            e.ComplexProperty(s => s.Limits, ConfigureLimits);
+        });
+        b.Entity<LoginHistory>(e =>
+        {
+            e.HasIndex(h => new { h.UserId, h.At });
+            e.Property(h => h.IpAddress).HasMaxLength(64);
+            e.Property(h => h.UserAgent).HasMaxLength(500);
+            e.Property(h => h.FailureReason).HasMaxLength(100);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(h => h.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<DataProtectionKey>(e => e.Property(k => k.FriendlyName).HasMaxLength(200));
+        b.Entity<UsedTicket>(e => e.HasIndex(t => t.ExpiresAt));
+
+        foreach (var type in b.Model.GetEntityTypes().Select(t => t.ClrType).Where(typeof(ITenantOwned).IsAssignableFrom))
+            ApplyTenantFilterMethod.MakeGenericMethod(type).Invoke(this, [b]);
+    }
+
+    private static void ConfigureLimits<T>(ComplexPropertyBuilder<T> l) where T : PlanLimits
+    {
+        l.Property(x => x.AutoSync).HasConversion<string>().HasMaxLength(20);
+        l.Property(x => x.AllowedModels).HasMaxLength(500);
+    }
+
+    private static readonly System.Reflection.MethodInfo ApplyTenantFilterMethod =
+        typeof(AppDbContext).GetMethod(nameof(ApplyTenantFilter), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+
+    private void ApplyTenantFilter<T>(ModelBuilder b) where T : class, ITenantOwned
+    {
+        Expression<Func<T, bool>> filter = e => e.TenantId == CurrentTenantId;
+        b.Entity<T>().HasQueryFilter(TenantFilter, filter);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder c)
+    {
+        // SQLite cannot order or compare DateTimeOffset stored as text; UTC ticks sort correctly.
+        if (Database.IsSqlite())
+            c.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardTenant();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
+    {
+        GuardTenant();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+    }
+
+    /// <summary>Stamps new tenant rows with the current tenant and refuses any write that crosses tenants.</summary>
+    private void GuardTenant()
+    {
+        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
+            if (tenant.TenantId is not { } current)
+                throw new TenantMismatchException($"{entry.Entity.GetType().Name} was written with no tenant set.");
+            if (entry.State == EntityState.Added && entry.Entity.TenantId == Guid.Empty)
+                entry.Entity.TenantId = current;
+            else if (entry.Entity.TenantId != current)
+                throw new TenantMismatchException(
+                    $"{entry.Entity.GetType().Name} belongs to tenant {entry.Entity.TenantId} but the current tenant is {current}.");
+        }
+    }
+}
+
+/// <summary>An ASP.NET Data Protection key, shared by every instance through the database.</summary>
+public class DataProtectionKey
+{
+    public int Id { get; set; }
+    public string? FriendlyName { get; set; }
+    public string Xml { get; set; } = "";
+}
+
+/// <summary>The id of a single-use ticket that has been redeemed; the primary key makes a second use fail.</summary>
+public class UsedTicket
+{
+    public Guid Id { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}

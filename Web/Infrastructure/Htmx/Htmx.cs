@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+
+namespace Parley.Infrastructure.Htmx;
+
+/// <summary>The few htmx request/response conventions Parley uses (after Htmx.Net).</summary>
+public static class HtmxExtensions
+{
+    public static bool IsHtmx(this HttpRequest request) => request.Headers.ContainsKey("HX-Request");
+
+    public static void HxRedirect(this HttpResponse response, string url) => response.Headers["HX-Redirect"] = url;
+
+    public static void HxTrigger(this HttpResponse response, string eventName) => response.Headers["HX-Trigger"] = eventName;
+
+    /// <summary>
+    /// The whole page for a normal request, only the partial for htmx; always varies on HX-Request.
+    /// The partial's fields keep the page's names through <paramref name="prefix"/>, so the same form posts either way.
+    /// </summary>
+    public static IActionResult PageOrPartial<T>(this PageModel page, string partialName, T model, string prefix = "Input",
+        int status = StatusCodes.Status200OK)
+    {
+        page.Response.Headers.Append("Vary", "HX-Request");
+        page.Response.StatusCode = status;
+        if (!page.Request.IsHtmx()) return page.Page();
+        var viewData = new ViewDataDictionary<T>(page.ViewData, model);
+        viewData.TemplateInfo.HtmlFieldPrefix = prefix;
+        return new PartialViewResult { ViewName = partialName, ViewData = viewData };
+    }
+
+    /// <summary>A failed htmx form post re-renders its partial with 422; a plain post re-renders the page with 422.</summary>
+    public static IActionResult Invalid<T>(this PageModel page, string partialName, T model, string prefix = "Input") =>
+        page.PageOrPartial(partialName, model, prefix, StatusCodes.Status422UnprocessableEntity);
+
+    /// <summary>Success: htmx gets HX-Redirect (a full navigation), a plain form gets a 303.</summary>
+    public static IActionResult RedirectAfterPost(this PageModel page, string url)
+    {
+        if (page.Request.IsHtmx())
+        {
+            page.Response.HxRedirect(url);
+            return new NoContentResult();
+        }
+        page.Response.StatusCode = StatusCodes.Status303SeeOther;
+        page.Response.Headers.Location = url;
+        return new EmptyResult();
+    }
+}

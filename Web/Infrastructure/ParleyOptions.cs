@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Parley.Infrastructure;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+public class ParleyOptions
+{
+    public const string Section = "Parley";
+
+    /// <summary>The host tenants live under: "acme" is served at acme.{AppDomain}. "localhost" in development.</summary>
+    [Required, RegularExpression(@"^[a-z0-9.-]+$", ErrorMessage = "AppDomain is a bare host name such as parley.example.")]
+    public string AppDomain { get; set; } = "localhost";
+
+    /// <summary>Used for links in mail sent outside a request; requests use their own scheme and port.</summary>
+    [Required, Url]
+    public string PublicBaseUrl { get; set; } = "http://localhost:5000";
+
+    public bool SeedDemo { get; set; } = true;
+}
+
+public class DatabaseOptions
+{
+    public const string Section = "Parley:Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    [Required]
+    public string ConnectionString { get; set; } = "Data Source=App_Data/parley.db";
+}
+
+public class MailOptions
+{
+    public const string Section = "Parley:Mail";
+
+    [Required, EmailAddress]
+    public string From { get; set; } = "hello@parley.example";
+    public string FromName { get; set; } = "Parley";
+
+    /// <summary>SMTP server; when empty, mail is written as .eml files to PickupDirectory.</summary>
+    public string? SmtpHost { get; set; }
+    [Range(1, 65535)]
+    public int SmtpPort { get; set; } = 25;
+    public bool SmtpSsl { get; set; }
+    public string? SmtpUser { get; set; }
+    public string? SmtpPassword { get; set; }
+
+    [Required]
+    public string PickupDirectory { get; set; } = "App_Data/mail";
+}
+
+public class TelemetryOptions
+{
+    public const string Section = "Parley:Telemetry";
+
+    /// <summary>OTLP endpoint; traces and metrics are exported only when it is set.</summary>
+    [Url]
+    public string? OtlpEndpoint { get; set; }
+}

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Parley.Infrastructure.Security;
+using Parley.Infrastructure.Tenancy;
+
+namespace Parley.Infrastructure.Web;
+
+public static class WebSetup
+{
+    public static IHostApplicationBuilder AddParleyOptions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ParleyOptions>().BindConfiguration(ParleyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddParleyWeb(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features";
+            o.Conventions.AddPageRoute("/Shared/NotFound", TenantResolutionMiddleware.NotFoundPath);
+        });
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.HeaderName = "RequestVerificationToken";
+            o.Cookie.Name = "parley.af";
+        });
+        builder.Services.AddScoped<ShellBuilder>();
+        return builder;
+    }
+
+    public static WebApplication UseParleyErrorPages(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error");
+        app.UseStatusCodePagesWithReExecute("/not-found");
+        return app;
+    }
+}
+
+/// <summary>A session presented on a host it does not belong to gets the not-found page, never the dashboard.</summary>
+public sealed class RejectedSessionMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext http, ITenantContext tenant)
+    {
+        if (tenant.TenantId is not null && http.Items.ContainsKey(WorkspaceSession.RejectedItem))
+        {
+            http.Request.Path = TenantResolutionMiddleware.NotFoundPath;
+            http.Request.Method = HttpMethods.Get;
+            http.Request.QueryString = QueryString.Empty;
+        }
+        return next(http);
+    }
+}
+
+/// <summary>The page exists only on a tenant host (the dashboard); elsewhere it is a 404.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class TenantHostAttribute : Attribute, IAsyncPageFilter
+{
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (context.HttpContext.RequestServices.GetRequiredService<ITenantContext>().TenantId is null)
+        {
+            context.Result = new NotFoundResult();
+            return Task.CompletedTask;
+        }
+        return next();
+    }
+}
+
+/// <summary>The page exists only on the root host (sign-up, workspace picker); on a tenant host it is a 404.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class RootHostAttribute : Attribute, IAsyncPageFilter
+{
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (context.HttpContext.RequestServices.GetRequiredService<ITenantContext>().TenantId is not null)
+        {
+            context.Result = new NotFoundResult();
+            return Task.CompletedTask;
+        }
+        return next();
+    }
+}

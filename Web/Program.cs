@@ -1,0 +1,47 @@
+using Parley.Features.Accounts;
+using Parley.Features.Demo;
+using Parley.Features.Health;
+using Parley.Features.Workspaces;
+using Parley.Infrastructure;
+using Parley.Infrastructure.Data;
+using Parley.Infrastructure.Email;
+using Parley.Infrastructure.Jobs;
+using Parley.Infrastructure.Observability;
+using Parley.Infrastructure.Security;
+using Parley.Infrastructure.Tenancy;
+using Parley.Infrastructure.Web;
+
+if (SchemaScript.TryRun(args)) return;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddParleyOptions();
+builder.AddParleyTelemetry();
+builder.AddParleyData();
+builder.AddParleyAuth();
+builder.AddParleyEmail();
+builder.AddParleyJobs();
+builder.AddParleyWeb();
+builder.AddAccounts();
+builder.AddWorkspaces();
+builder.AddDemo();
+builder.AddHealth();
+
+var app = builder.Build();
+
+app.UseParleyErrorPages();
+app.UseHttpLogging();
+app.UseStaticFiles();
+app.UseMiddleware<TenantResolutionMiddleware>();
+app.UseAuthentication();
+app.UseMiddleware<RejectedSessionMiddleware>();
+app.UseRouting();
+app.UseAntiforgery();
+app.UseAuthorization();
+
+app.MapHealth();
+app.MapRazorPages();
+
+app.Run();
+
+public partial class Program;
