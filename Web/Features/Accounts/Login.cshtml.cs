@@ -63,7 +63,7 @@ public class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> user
 
     private IActionResult Fail(string message)
     {
-        ModelState.AddModelError("", message);
+        ModelState.AddModelError("Input", message); // the form-level key under the partial's field prefix
         return this.Invalid("_LoginForm", Input);
     }
 

@@ -32,7 +32,7 @@ public class ResetPasswordModel(UserManager<AppUser> users) : PageModel
         if (!result.Succeeded)
         {
             foreach (var e in result.Errors)
-                ModelState.AddModelError(e.Code == "InvalidToken" ? "" : "Input.Password",
+                ModelState.AddModelError(e.Code == "InvalidToken" ? "Input" : "Input.Password",
                     e.Code == "InvalidToken" ? "This reset link is no longer valid. Ask for a new one." : e.Description);
             return this.Invalid("_ResetPasswordForm", Input);
         }

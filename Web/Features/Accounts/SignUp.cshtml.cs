@@ -81,7 +81,7 @@ public class SignUpModel(UserManager<AppUser> users, SignInManager<AppUser> sign
             await mail.SendConfirmationAsync(user, tenantUrl, ct);
             await signIn.SignInAsync(user, isPersistent: false);
         }
-        return this.RedirectAfterPost($"{tenantUrl}/account/handover?ticket={Uri.EscapeDataString(tickets.Issue(user.Id, tenant.Id, false, "/dashboard?welcome=1"))}");
+        return this.RedirectAfterPost($"{tenantUrl}/account/handover?ticket={Uri.EscapeDataString(tickets.Issue(user.Id, tenant.Id, false, "/dashboard?welcome=true"))}");
     }
 }
 

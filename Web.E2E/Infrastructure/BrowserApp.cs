@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Playwright;
+using Parley.Tests.Infrastructure;
+
+namespace Parley.E2E.Infrastructure;
+
+/// <summary>
+/// Parley on a real Kestrel port with its own SQLite database, and Debian's Chromium driven by Playwright.
+/// Chromium resolves *.localhost to loopback, so tenant subdomains work with no DNS.
+/// </summary>
+public sealed class BrowserApp : IAsyncLifetime
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "parley-e2e", Guid.NewGuid().ToString("n"));
+    private Factory? factory;
+    private IPlaywright? playwright;
+
+    public int Port { get; } = FreePort();
+    public IBrowser Browser { get; private set; } = null!;
+    public Mailbox Mail => new(Path.Combine(root, "mail"));
+    public string RootUrl => $"http://localhost:{Port}";
+    public string TenantUrl(string slug) => $"http://{slug}.localhost:{Port}";
+
+    public static string ArtifactsDir
+    {
+        get
+        {
+            var dir = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "TestResults", "screenshots");
+            Directory.CreateDirectory(dir);
+            return Path.GetFullPath(dir);
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(root);
+        factory = new Factory(root);
+        factory.UseKestrel(Port);
+        factory.StartServer();
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("PARLEY_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(IBrowserContext? context = null)
+    {
+        context ??= await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 860 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        return page;
+    }
+
+    public async Task ScreenshotAsync(IPage page, string name) =>
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ArtifactsDir, name + ".png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        playwright?.Dispose();
+        if (factory is not null) await factory.DisposeAsync();
+        try { Directory.Delete(root, true); } catch (IOException) { }
+    }
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private sealed class Factory(string root) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("Parley:AppDomain", "localhost");
+            builder.UseSetting("Parley:SeedDemo", "false");
+            builder.UseSetting("Parley:Database:Provider", "Sqlite");
+            builder.UseSetting("Parley:Database:ConnectionString", $"Data Source={Path.Combine(root, "parley.db")}");
+            builder.UseSetting("Parley:Mail:PickupDirectory", Path.Combine(root, "mail"));
+            if (Environment.GetEnvironmentVariable("PARLEY_TEST_SMTP_PORT") is { Length: > 0 } smtp)
+            {
+                builder.UseSetting("Parley:Mail:SmtpHost", "127.0.0.1");
+                builder.UseSetting("Parley:Mail:SmtpPort", smtp);
+            }
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        }
+    }
+}

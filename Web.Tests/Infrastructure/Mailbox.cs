@@ -1,0 +1,49 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Parley.Infrastructure.Email;
+
+namespace Parley.Tests.Infrastructure;
+
+public sealed record ReceivedMail(string To, string Subject, string Text)
+{
+    /// <summary>The first link in the mail whose path contains <paramref name="pathPart"/>.</summary>
+    public Uri Link(string pathPart) =>
+        new(Regex.Matches(Text, @"https?://[^\s""<>]+").Select(m => m.Value).First(u => u.Contains(pathPart)));
+}
+
+/// <summary>Reads what the app really sent: from maildev's REST API in the test command, or from the pickup folder.</summary>
+public sealed class Mailbox(string folder)
+{
+    private static readonly string? MaildevUrl = Environment.GetEnvironmentVariable("PARLEY_TEST_MAILDEV_URL");
+    private static readonly HttpClient Http = new();
+
+    public async Task<ReceivedMail> WaitForAsync(string to, string subjectContains)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var found = (await AllAsync()).LastOrDefault(m =>
+                m.To.Contains(to, StringComparison.OrdinalIgnoreCase) && m.Subject.Contains(subjectContains, StringComparison.OrdinalIgnoreCase));
+            if (found is not null) return found;
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException($"No mail to {to} about '{subjectContains}' arrived.");
+    }
+
+    public async Task<int> CountAsync(string to) => (await AllAsync()).Count(m => m.To.Contains(to, StringComparison.OrdinalIgnoreCase));
+
+    private async Task<List<ReceivedMail>> AllAsync()
+    {
+        if (MaildevUrl is not null)
+        {
+            var mails = await Http.GetFromJsonAsync<JsonElement[]>($"{MaildevUrl}/email") ?? [];
+            return mails.Select(m => new ReceivedMail(
+                string.Join(",", m.GetProperty("to").EnumerateArray().Select(t => t.GetProperty("address").GetString())),
+                m.GetProperty("subject").GetString() ?? "",
+                m.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "")).ToList();
+        }
+        if (!Directory.Exists(folder)) return [];
+        return Directory.EnumerateFiles(folder, "*.eml").Select(EmlReader.Read)
+            .OrderBy(m => m.Date).Select(m => new ReceivedMail(m.To, m.Subject, m.Text)).ToList();
+    }
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Parley.Infrastructure.Data;
+
+namespace Parley.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a real, empty database of its own: a SQLite file, or a fresh PostgreSQL database on the
+/// server named by PARLEY_TEST_POSTGRES. Mail goes to maildev when PARLEY_TEST_SMTP_PORT is set, else to a folder.
+/// </summary>
+public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("n"));
+    public abstract string Provider { get; }
+    protected abstract string ConnectionString { get; }
+    public string MailFolder => Path.Combine(Root, "mail");
+    public Mailbox Mail => new(MailFolder);
+
+    public virtual Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Root);
+        _ = Services; // starts the host: schema, plans, jobs
+        return Task.CompletedTask;
+    }
+
+    public new virtual async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Parley:AppDomain", "localhost");
+        builder.UseSetting("Parley:SeedDemo", "false");
+        builder.UseSetting("Parley:Database:Provider", Provider);
+        builder.UseSetting("Parley:Database:ConnectionString", ConnectionString);
+        builder.UseSetting("Parley:Mail:PickupDirectory", MailFolder);
+        if (Environment.GetEnvironmentVariable("PARLEY_TEST_SMTP_PORT") is { Length: > 0 } smtp)
+        {
+            builder.UseSetting("Parley:Mail:SmtpHost", "127.0.0.1");
+            builder.UseSetting("Parley:Mail:SmtpPort", smtp);
+        }
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    /// <summary>A browser-like client for one host: it keeps that host's cookies and does not follow redirects.</summary>
+    public HttpClient Client(string host = "localhost") =>
+        CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri($"http://{host}"), AllowAutoRedirect = false, HandleCookies = true });
+
+    public T Scoped<T>(Func<IServiceProvider, T> work)
+    {
+        using var scope = Services.CreateScope();
+        return work(scope.ServiceProvider);
+    }
+
+    public async Task<T> ScopedAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+}
+
+public sealed class SqliteApp : ParleyApp
+{
+    public override string Provider => "Sqlite";
+    protected override string ConnectionString => $"Data Source={Path.Combine(Root, "parley.db")}";
+}
+
+public sealed class PostgresApp : ParleyApp
+{
+    private readonly string database = "parley_test_" + Guid.NewGuid().ToString("n")[..12];
+    public override string Provider => "Postgres";
+
+    private static string Server => Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("PARLEY_TEST_POSTGRES is not set. Run scripts/test.sh, which starts PostgreSQL, or filter with Provider!=Postgres.");
+
+    protected override string ConnectionString => new NpgsqlConnectionStringBuilder(Server) { Database = database }.ToString();
+
+    public override async Task InitializeAsync()
+    {
+        await using (var conn = new NpgsqlConnection(Server))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {database}", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(Server);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}

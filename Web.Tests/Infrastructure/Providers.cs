@@ -1,0 +1,8 @@
+namespace Parley.Tests.Infrastructure;
+
+/// <summary>Marks the PostgreSQL twin of a test class so a quick local run can skip it: --filter Provider!=Postgres.</summary>
+public static class Providers
+{
+    public const string Trait = "Provider";
+    public const string Postgres = "Postgres";
+}

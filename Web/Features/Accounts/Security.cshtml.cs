@@ -1,0 +1,93 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Parley.Infrastructure.Data;
+using Parley.Infrastructure.Htmx;
+using Parley.Infrastructure.Security;
+using Parley.Infrastructure.Web;
+
+namespace Parley.Features.Accounts;
+
+/// <summary>Password, email, two-factor status and recent sign-ins of the signed-in user.</summary>
+[TenantHost, Authorize(Policy = Policies.Member)]
+public class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, AccountMail mail, AppDbContext db) : PageModel
+{
+    public class PasswordInput
+    {
+        [Required(ErrorMessage = "Enter your current password."), DataType(DataType.Password), Display(Name = "Current password")]
+        public string Current { get; set; } = "";
+        [Required(ErrorMessage = "Choose a new password."), StringLength(200, MinimumLength = 10, ErrorMessage = "Use at least 10 characters."), DataType(DataType.Password), Display(Name = "New password")]
+        public string New { get; set; } = "";
+        public bool Saved { get; set; }
+    }
+
+    public class EmailInput
+    {
+        public string CurrentEmail { get; set; } = "";
+        public bool Confirmed { get; set; }
+        [Required(ErrorMessage = "Enter the new email."), EmailAddress(ErrorMessage = "That doesn't look like an email address."), Display(Name = "New email")]
+        public string NewEmail { get; set; } = "";
+        public bool Sent { get; set; }
+    }
+
+    [BindProperty] public PasswordInput Password { get; set; } = new();
+    [BindProperty] public EmailInput Email { get; set; } = new();
+    public bool TwoFactorEnabled { get; private set; }
+    public int RecoveryCodesLeft { get; private set; }
+    public List<LoginHistory> History { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var me = (await users.GetUserAsync(User))!;
+        Email = new EmailInput { CurrentEmail = me.Email!, Confirmed = me.EmailConfirmed };
+        TwoFactorEnabled = await users.GetTwoFactorEnabledAsync(me);
+        RecoveryCodesLeft = TwoFactorEnabled ? await users.CountRecoveryCodesAsync(me) : 0;
+        History = await db.LoginHistory.AsNoTracking().Where(h => h.UserId == me.Id)
+            .OrderByDescending(h => h.At).Take(20).ToListAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostPasswordAsync()
+    {
+        ModelState.Remove("Email.NewEmail");
+        if (!ModelState.IsValid) return this.Invalid("_PasswordForm", Password, "Password");
+        var me = (await users.GetUserAsync(User))!;
+        var result = await users.ChangePasswordAsync(me, Password.Current, Password.New);
+        if (!result.Succeeded)
+        {
+            foreach (var e in result.Errors)
+                ModelState.AddModelError(e.Code == "PasswordMismatch" ? "Password.Current" : "Password.New",
+                    e.Code == "PasswordMismatch" ? "That's not your current password." : e.Description);
+            return this.Invalid("_PasswordForm", Password, "Password");
+        }
+        await signIn.RefreshSignInAsync(me); // the security stamp changed: other sessions end, this one stays
+        return this.PageOrPartial("_PasswordForm", new PasswordInput { Saved = true }, "Password");
+    }
+
+    public async Task<IActionResult> OnPostEmailAsync(CancellationToken ct)
+    {
+        foreach (var key in new[] { "Password.Current", "Password.New" }) ModelState.Remove(key);
+        var me = (await users.GetUserAsync(User))!;
+        Email.CurrentEmail = me.Email!;
+        Email.Confirmed = me.EmailConfirmed;
+        if (ModelState.IsValid && string.Equals(Email.NewEmail.Trim(), me.Email, StringComparison.OrdinalIgnoreCase))
+            ModelState.AddModelError("Email.NewEmail", "That's already your email.");
+        else if (ModelState.IsValid && await users.FindByEmailAsync(Email.NewEmail.Trim()) is not null)
+            ModelState.AddModelError("Email.NewEmail", "Another account uses that email.");
+        if (!ModelState.IsValid) return this.Invalid("_EmailForm", Email, "Email");
+        await mail.SendEmailChangeAsync(me, Email.NewEmail.Trim(), $"{Request.Scheme}://{Request.Host}", ct);
+        Email.Sent = true;
+        return this.PageOrPartial("_EmailForm", Email, "Email");
+    }
+
+    public async Task<IActionResult> OnPostDisableTwoFactorAsync()
+    {
+        var me = (await users.GetUserAsync(User))!;
+        await users.SetTwoFactorEnabledAsync(me, false);
+        await users.ResetAuthenticatorKeyAsync(me);
+        await signIn.RefreshSignInAsync(me);
+        return this.RedirectAfterPost("/account/security");
+    }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs every Parley test on a fresh machine that has the .NET 10 SDK, node and apt:
+# installs what is missing (chromium, postgresql, poppler-utils, maildev), starts a throwaway PostgreSQL
+# cluster and maildev on free loopback ports, runs unit + integration (SQLite and PostgreSQL) + browser tests,
+# stops what it started, and ends with "N passed, N failed[, N skipped]".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WORK=$(mktemp -d /tmp/parley-test.XXXXXX)
+chmod 755 "$WORK"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+log() { printf '\n== %s\n' "$*"; }
+
+# --- 1. What the tests need from Debian and npm -------------------------------------------------
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "Installing ${missing[*]}"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { echo "apt-get install ${missing[*]} failed"; exit 1; }
+fi
+TOOLS="$ROOT/.tools"
+if [ ! -x "$TOOLS/node_modules/.bin/maildev" ]; then
+  log "Installing maildev 2.2.1"
+  npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error maildev@2.2.1 >/dev/null || { echo "npm install maildev failed"; exit 1; }
+fi
+
+free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+
+# --- 2. Throwaway PostgreSQL and maildev -------------------------------------------------------------
+PGBIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+PGDATA="$WORK/pg"; PGPORT=$(free_port)
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+mkdir -p "$PGDATA"; [ "$(id -u)" -eq 0 ] && chown postgres "$PGDATA"
+cleanup() {
+  as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1
+  [ -n "${MAILDEV_PID:-}" ] && kill "$MAILDEV_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+log "Starting PostgreSQL on 127.0.0.1:$PGPORT"
+as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust --no-sync >/dev/null || { echo "initdb failed"; exit 1; }
+as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -w -l "$PGDATA/server.log" \
+  -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null \
+  || { cat "$PGDATA/server.log"; exit 1; }
+export PARLEY_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=20"
+
+SMTP_PORT=$(free_port); MAILDEV_WEB=$(free_port)
+log "Starting maildev (smtp $SMTP_PORT, web $MAILDEV_WEB)"
+"$TOOLS/node_modules/.bin/maildev" --smtp "$SMTP_PORT" --web "$MAILDEV_WEB" --ip 127.0.0.1 --silent > "$WORK/maildev.log" 2>&1 &
+MAILDEV_PID=$!
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$MAILDEV_WEB/email" >/dev/null 2>&1 && break; sleep 0.2; done
+export PARLEY_TEST_SMTP_PORT=$SMTP_PORT
+export PARLEY_TEST_MAILDEV_URL="http://127.0.0.1:$MAILDEV_WEB"
+export PARLEY_CHROMIUM=$(command -v chromium)
+
+# --- 3. Build once, then each test project -----------------------------------------------------------
+log "Building"
+dotnet build App.sln -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0; failed=0; skipped=0; status=0
+for project in Web.Tests Web.E2E; do
+  log "Testing $project"
+  out="$WORK/$project.log"
+  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" --results-directory "$ROOT/TestResults" 2>&1 | tee "$out" | grep -E '^\s+(Failed|Passed|Skipped) |Error Message|Failed!|Passed!|^\s+at Parley' || true
+  summary=$(grep -E '(Passed|Failed)!\s+-\s+Failed:' "$out" | tail -n 1)
+  if [ -z "$summary" ]; then echo "$project produced no test summary"; failed=$((failed + 1)); status=1; continue; fi
+  f=$(sed -E 's/.*Failed:\s+([0-9]+).*/\1/' <<<"$summary"); p=$(sed -E 's/.*Passed:\s+([0-9]+).*/\1/' <<<"$summary"); s=$(sed -E 's/.*Skipped:\s+([0-9]+).*/\1/' <<<"$summary")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  [ "$f" -gt 0 ] && status=1
+done
+
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo
+echo "$line"
+exit $status
