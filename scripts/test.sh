@@ -65,9 +65,12 @@ for project in Web.Tests Web.E2E; do
   log "Testing $project"
   out="$WORK/$project.log"
   dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" --results-directory "$ROOT/TestResults" 2>&1 | tee "$out" | grep -E '^\s+(Failed|Passed|Skipped) |Error Message|Failed!|Passed!|^\s+at Parley' || true
-  summary=$(grep -E '(Passed|Failed)!\s+-\s+Failed:' "$out" | tail -n 1)
+  # The console logger's closing block: "Total tests: N", then "Passed: N", "Failed: N", "Skipped: N" lines.
+  summary=$(awk '/^Total tests:/{f=1} f' "$out")
   if [ -z "$summary" ]; then echo "$project produced no test summary"; failed=$((failed + 1)); status=1; continue; fi
-  f=$(sed -E 's/.*Failed:\s+([0-9]+).*/\1/' <<<"$summary"); p=$(sed -E 's/.*Passed:\s+([0-9]+).*/\1/' <<<"$summary"); s=$(sed -E 's/.*Skipped:\s+([0-9]+).*/\1/' <<<"$summary")
+  count() { grep -E "^\s+$1: [0-9]+" <<<"$summary" | grep -oE '[0-9]+' | head -n 1 || true; }
+  p=$(count Passed); f=$(count Failed); s=$(count Skipped)
+  p=${p:-0}; f=${f:-0}; s=${s:-0}
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   [ "$f" -gt 0 ] && status=1
 done

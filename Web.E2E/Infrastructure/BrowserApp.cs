@@ -93,6 +93,7 @@ public sealed class BrowserApp : IAsyncLifetime
                 builder.UseSetting("Parley:Mail:SmtpPort", smtp);
             }
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.HttpLogging", "Warning");
         }
     }
 }

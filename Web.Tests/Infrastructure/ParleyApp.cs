@@ -47,6 +47,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting("Parley:Mail:SmtpPort", smtp);
         }
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.HttpLogging", "Warning");
     }
 
     /// <summary>A browser-like client for one host: it keeps that host's cookies and does not follow redirects.</summary>

@@ -1,0 +1,135 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Parley.Infrastructure;
+using Parley.Infrastructure.Data;
+using Parley.Tests.Infrastructure;
+using System.Data.Common;
+
+namespace Parley.Tests.Features.Data;
+
+/// <summary>The numbered scripts must build exactly the schema the EF model describes, on both providers.</summary>
+public abstract class SchemaTests
+{
+    protected abstract DatabaseProvider Provider { get; }
+    protected abstract Task<DbConnection> NewDatabaseAsync();
+    protected abstract Task<List<string>> DescribeAsync(DbConnection conn);
+
+    [Fact]
+    public async Task Scripts_build_the_same_schema_as_the_model()
+    {
+        await using var fromScripts = await NewDatabaseAsync();
+        foreach (var script in SchemaRunner.Scripts(Provider)) await ExecAsync(fromScripts, script.Sql);
+        await using var fromModel = await NewDatabaseAsync();
+        await ExecAsync(fromModel, SchemaScript.Generate(Provider));
+
+        var expected = await DescribeAsync(fromModel);
+        var actual = await DescribeAsync(fromScripts);
+        var missing = expected.Except(actual).ToList();
+        var extra = actual.Except(expected).ToList();
+        Assert.True(missing.Count == 0 && extra.Count == 0,
+            $"The schema scripts and the EF model differ. Write the next script in Web/Infrastructure/Data/Schema/{Provider.ToString().ToLowerInvariant()}/.\n" +
+            $"In the model, not the scripts:\n  {string.Join("\n  ", missing)}\nIn the scripts, not the model:\n  {string.Join("\n  ", extra)}");
+    }
+
+    [Fact]
+    public void Scripts_are_numbered_without_gaps()
+    {
+        var versions = SchemaRunner.Scripts(Provider).Select(s => s.Version).ToList();
+        Assert.Equal(Enumerable.Range(1, versions.Count), versions);
+    }
+
+    protected static async Task ExecAsync(DbConnection conn, string sql)
+    {
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    protected static async Task<List<string>> RowsAsync(DbConnection conn, string sql)
+    {
+        var rows = new List<string>();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+            rows.Add(string.Join(" | ", Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? "null" : r.GetValue(i).ToString())));
+        return rows;
+    }
+}
+
+public sealed class SchemaTests_Sqlite : SchemaTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override async Task<DbConnection> NewDatabaseAsync()
+    {
+        var conn = new SqliteConnection("Data Source=:memory:");
+        await conn.OpenAsync();
+        return conn;
+    }
+
+    protected override async Task<List<string>> DescribeAsync(DbConnection conn)
+    {
+        var rows = await RowsAsync(conn, """
+            SELECT 'column', m.name, p.name, p.type, p."notnull", p.pk, coalesce(p.dflt_value, '')
+            FROM sqlite_master m JOIN pragma_table_info(m.name) p
+            WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__parley_schema'
+            """);
+        rows.AddRange(await RowsAsync(conn, "SELECT 'index', tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"));
+        rows.AddRange(await RowsAsync(conn, """
+            SELECT 'fk', m.name, f."table", f."from", f."to", f.on_delete
+            FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'
+            """));
+        return rows.Order().ToList();
+    }
+}
+
+[Trait(Providers.Trait, Providers.Postgres)]
+public sealed class SchemaTests_Postgres : SchemaTests, IAsyncLifetime
+{
+    private readonly List<string> databases = [];
+    private static string Server => Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("PARLEY_TEST_POSTGRES is not set.");
+
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    protected override async Task<DbConnection> NewDatabaseAsync()
+    {
+        var name = "parley_schema_" + Guid.NewGuid().ToString("n")[..12];
+        await using (var admin = new NpgsqlConnection(Server))
+        {
+            await admin.OpenAsync();
+            await ExecAsync(admin, $"CREATE DATABASE {name}");
+        }
+        databases.Add(name);
+        var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Database = name, Pooling = false }.ToString());
+        await conn.OpenAsync();
+        return conn;
+    }
+
+    protected override async Task<List<string>> DescribeAsync(DbConnection conn)
+    {
+        var rows = await RowsAsync(conn, """
+            SELECT 'column', table_name, column_name, data_type, is_nullable, coalesce(character_maximum_length, 0), coalesce(numeric_precision, 0), coalesce(column_default, '')
+            FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '__parley_schema'
+            """);
+        rows.AddRange(await RowsAsync(conn, "SELECT 'index', tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__parley_schema'"));
+        rows.AddRange(await RowsAsync(conn, """
+            SELECT 'constraint', conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+            """));
+        return rows.Order().ToList();
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await using var admin = new NpgsqlConnection(Server);
+        await admin.OpenAsync();
+        foreach (var db in databases) await ExecAsync(admin, $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+    }
+}
