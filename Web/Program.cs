@@ -36,6 +36,7 @@ app.UseMiddleware<TenantResolutionMiddleware>();
 app.UseAuthentication();
 app.UseMiddleware<RejectedSessionMiddleware>();
 app.UseRouting();
+app.UseMiddleware<HostGateMiddleware>();
 app.UseAntiforgery();
 app.UseAuthorization();
 

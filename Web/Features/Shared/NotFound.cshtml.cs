@@ -10,7 +10,9 @@ public class NotFoundModel : PageModel
 
     public void OnGet()
     {
-        Response.StatusCode = StatusCodes.Status404NotFound;
+        // Re-executed for another status (403, 405…) keeps that status; a direct visit is a 404.
+        if (HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is null)
+            Response.StatusCode = StatusCodes.Status404NotFound;
         Slug = HttpContext.Items[TenantResolutionMiddleware.NotFoundPath] as string;
     }
 }

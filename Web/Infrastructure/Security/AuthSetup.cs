@@ -84,6 +84,7 @@ public static class AuthSetup
         {
             ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
             ctx.Response.Headers["HX-Redirect"] = ctx.RedirectUri;
+            if (ctx.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
         }
         else ctx.Response.Redirect(ctx.RedirectUri);
         return Task.CompletedTask;

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Parley.Infrastructure.Security;
 using Parley.Infrastructure.Tenancy;
 
@@ -56,34 +53,26 @@ public sealed class RejectedSessionMiddleware(RequestDelegate next)
 
 /// <summary>The page exists only on a tenant host (the dashboard); elsewhere it is a 404.</summary>
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class TenantHostAttribute : Attribute, IAsyncPageFilter
-{
-    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
-
-    public Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
-    {
-        if (context.HttpContext.RequestServices.GetRequiredService<ITenantContext>().TenantId is null)
-        {
-            context.Result = new NotFoundResult();
-            return Task.CompletedTask;
-        }
-        return next();
-    }
-}
+public sealed class TenantHostAttribute : Attribute;
 
 /// <summary>The page exists only on the root host (sign-up, workspace picker); on a tenant host it is a 404.</summary>
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class RootHostAttribute : Attribute, IAsyncPageFilter
-{
-    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+public sealed class RootHostAttribute : Attribute;
 
-    public Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+/// <summary>
+/// Answers 404 for a page on the wrong kind of host, before authorization runs, so a root-host visitor
+/// is never sent to sign in for a page that does not exist there.
+/// </summary>
+public sealed class HostGateMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext http, ITenantContext tenant)
     {
-        if (context.HttpContext.RequestServices.GetRequiredService<ITenantContext>().TenantId is not null)
-        {
-            context.Result = new NotFoundResult();
-            return Task.CompletedTask;
-        }
-        return next();
+        var endpoint = http.GetEndpoint();
+        var wrongHost = tenant.TenantId is null
+            ? endpoint?.Metadata.GetMetadata<TenantHostAttribute>() is not null
+            : endpoint?.Metadata.GetMetadata<RootHostAttribute>() is not null;
+        if (!wrongHost) return next(http);
+        http.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 }
