@@ -51,8 +51,7 @@ public class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> si
 
     public async Task<IActionResult> OnPostPasswordAsync()
     {
-        ModelState.Remove("Email.NewEmail");
-        if (!ModelState.IsValid) return this.Invalid("_PasswordForm", Password, "Password");
+        if (!ModelState.IsValidFor("Password")) return this.Invalid("_PasswordForm", Password, "Password");
         var me = (await users.GetUserAsync(User))!;
         var result = await users.ChangePasswordAsync(me, Password.Current, Password.New);
         if (!result.Succeeded)
@@ -68,15 +67,14 @@ public class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> si
 
     public async Task<IActionResult> OnPostEmailAsync(CancellationToken ct)
     {
-        foreach (var key in new[] { "Password.Current", "Password.New" }) ModelState.Remove(key);
         var me = (await users.GetUserAsync(User))!;
         Email.CurrentEmail = me.Email!;
         Email.Confirmed = me.EmailConfirmed;
-        if (ModelState.IsValid && string.Equals(Email.NewEmail.Trim(), me.Email, StringComparison.OrdinalIgnoreCase))
+        if (ModelState.IsValidFor("Email") && string.Equals(Email.NewEmail.Trim(), me.Email, StringComparison.OrdinalIgnoreCase))
             ModelState.AddModelError("Email.NewEmail", "That's already your email.");
-        else if (ModelState.IsValid && await users.FindByEmailAsync(Email.NewEmail.Trim()) is not null)
+        else if (ModelState.IsValidFor("Email") && await users.FindByEmailAsync(Email.NewEmail.Trim()) is not null)
             ModelState.AddModelError("Email.NewEmail", "Another account uses that email.");
-        if (!ModelState.IsValid) return this.Invalid("_EmailForm", Email, "Email");
+        if (!ModelState.IsValidFor("Email")) return this.Invalid("_EmailForm", Email, "Email");
         await mail.SendEmailChangeAsync(me, Email.NewEmail.Trim(), $"{Request.Scheme}://{Request.Host}", ct);
         Email.Sent = true;
         return this.PageOrPartial("_EmailForm", Email, "Email");

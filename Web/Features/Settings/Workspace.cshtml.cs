@@ -51,8 +51,7 @@ public class WorkspaceModel(ITenantContext tenant, WorkspaceService workspaces, 
         Input.Slug = Slugs.Normalize(Input.Slug);
         Delete.WorkspaceSlug = tenant.Tenant!.Slug;
         if (await workspaces.SlugProblemAsync(Input.Slug, tenant.TenantId, ct) is { } problem) ModelState.AddModelError("Input.Slug", problem);
-        ModelState.Remove("Delete.Confirmation");
-        if (!ModelState.IsValid) return this.Invalid("_WorkspaceForm", Input);
+        if (!ModelState.IsValidFor("Input")) return this.Invalid("_WorkspaceForm", Input);
 
         var moved = Input.Slug != tenant.Tenant.Slug;
         await workspaces.UpdateAsync(Input.Name, Input.Slug, ct);

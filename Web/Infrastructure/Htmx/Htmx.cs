@@ -32,6 +32,10 @@ public static class HtmxExtensions
     public static IActionResult Invalid<T>(this PageModel page, string partialName, T model, string prefix = "Input") =>
         page.PageOrPartial(partialName, model, prefix, StatusCodes.Status422UnprocessableEntity);
 
+    /// <summary>Whether the form bound under <paramref name="prefix"/> is valid, ignoring the page's other forms.</summary>
+    public static bool IsValidFor(this Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary state, string prefix) =>
+        !state.Any(e => e.Key.StartsWith(prefix + ".", StringComparison.Ordinal) && e.Value.Errors.Count > 0);
+
     /// <summary>Success: htmx gets HX-Redirect (a full navigation), a plain form gets a 303.</summary>
     public static IActionResult RedirectAfterPost(this PageModel page, string url)
     {

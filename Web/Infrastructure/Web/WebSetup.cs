@@ -19,6 +19,8 @@ public static class WebSetup
             o.RootDirectory = "/Features";
             o.Conventions.AddPageRoute("/Shared/NotFound", TenantResolutionMiddleware.NotFoundPath);
         });
+        // Fields are required only where an input model says [Required]; a page with several forms binds them all.
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
         builder.Services.AddAntiforgery(o =>
         {
             o.HeaderName = "RequestVerificationToken";
