@@ -13,7 +13,7 @@ public sealed record ReceivedMail(string To, string Subject, string Text)
 }
 
 /// <summary>Reads what the app really sent: from maildev's REST API in the test command, or from the pickup folder.</summary>
-public sealed class Mailbox(string folder)
+public sealed class Mailbox(string folder, bool useMaildev = true)
 {
     private static readonly string? MaildevUrl = Environment.GetEnvironmentVariable("PARLEY_TEST_MAILDEV_URL");
     private static readonly HttpClient Http = new();
@@ -34,7 +34,7 @@ public sealed class Mailbox(string folder)
 
     private async Task<List<ReceivedMail>> AllAsync()
     {
-        if (MaildevUrl is not null)
+        if (useMaildev && MaildevUrl is not null)
         {
             var mails = await Http.GetFromJsonAsync<JsonElement[]>($"{MaildevUrl}/email") ?? [];
             return mails.Select(m => new ReceivedMail(

@@ -14,11 +14,18 @@ namespace Parley.Tests.Infrastructure;
 /// </summary>
 public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("n"));
+    public string Root { get; protected init; } = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("n"));
+    /// <summary>False for a twin: another instance on the same database, which leaves the database to its original.</summary>
+    protected bool OwnsDatabase { get; init; } = true;
+    /// <summary>False keeps mail in the pickup folder even when the test command runs maildev.</summary>
+    public bool UseMaildev { get; init; } = true;
+
+    /// <summary>A second app instance on this app's database, as a restart or another node would be.</summary>
+    public abstract ParleyApp Twin();
     public abstract string Provider { get; }
     protected abstract string ConnectionString { get; }
     public string MailFolder => Path.Combine(Root, "mail");
-    public Mailbox Mail => new(MailFolder);
+    public Mailbox Mail => new(MailFolder, UseMaildev);
 
     public virtual Task InitializeAsync()
     {
@@ -30,6 +37,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
     public new virtual async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!OwnsDatabase) return;
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
 
@@ -41,7 +49,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Parley:Database:Provider", Provider);
         builder.UseSetting("Parley:Database:ConnectionString", ConnectionString);
         builder.UseSetting("Parley:Mail:PickupDirectory", MailFolder);
-        if (Environment.GetEnvironmentVariable("PARLEY_TEST_SMTP_PORT") is { Length: > 0 } smtp)
+        if (UseMaildev && Environment.GetEnvironmentVariable("PARLEY_TEST_SMTP_PORT") is { Length: > 0 } smtp)
         {
             builder.UseSetting("Parley:Mail:SmtpHost", "127.0.0.1");
             builder.UseSetting("Parley:Mail:SmtpPort", smtp);
@@ -70,13 +78,15 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
 public sealed class SqliteApp : ParleyApp
 {
     public override string Provider => "Sqlite";
+    public override ParleyApp Twin() => new SqliteApp { Root = Root, OwnsDatabase = false };
     protected override string ConnectionString => $"Data Source={Path.Combine(Root, "parley.db")}";
 }
 
 public sealed class PostgresApp : ParleyApp
 {
-    private readonly string database = "parley_test_" + Guid.NewGuid().ToString("n")[..12];
+    private string database = "parley_test_" + Guid.NewGuid().ToString("n")[..12];
     public override string Provider => "Postgres";
+    public override ParleyApp Twin() => new PostgresApp { database = database, OwnsDatabase = false };
 
     private static string Server => Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES")
         ?? throw new InvalidOperationException("PARLEY_TEST_POSTGRES is not set. Run scripts/test.sh, which starts PostgreSQL, or filter with Provider!=Postgres.");
@@ -85,6 +95,11 @@ public sealed class PostgresApp : ParleyApp
 
     public override async Task InitializeAsync()
     {
+        if (!OwnsDatabase)
+        {
+            await base.InitializeAsync();
+            return;
+        }
         await using (var conn = new NpgsqlConnection(Server))
         {
             await conn.OpenAsync();
@@ -97,6 +112,7 @@ public sealed class PostgresApp : ParleyApp
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!OwnsDatabase) return;
         NpgsqlConnection.ClearAllPools();
         await using var conn = new NpgsqlConnection(Server);
         await conn.OpenAsync();

@@ -21,4 +21,8 @@ public class IndexModel(IOptions<MailOptions> options, IWebHostEnvironment env) 
         Selected = file is null ? Mails.FirstOrDefault() : Mails.FirstOrDefault(m => m.File == file);
         return Page();
     }
+
+    /// <summary>The mail text, encoded, with its links made clickable.</summary>
+    public static string Linkify(string text) => System.Text.RegularExpressions.Regex.Replace(
+        System.Net.WebUtility.HtmlEncode(text), @"https?://[^\s<]+", m => $"<a class=\"link\" href=\"{m.Value}\">{m.Value}</a>");
 }

@@ -59,8 +59,8 @@ public static class AuthSetup
             o.ExpireTimeSpan = TimeSpan.FromDays(14);
             o.SlidingExpiration = true;
             o.Events.OnValidatePrincipal = WorkspaceSession.ValidateAsync;
-            o.Events.OnRedirectToLogin = ctx => HtmxAwareRedirect(ctx);
-            o.Events.OnRedirectToAccessDenied = ctx => HtmxAwareRedirect(ctx);
+            o.Events.OnRedirectToLogin = ctx => HtmxAwareRedirect(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => HtmxAwareRedirect(ctx, StatusCodes.Status403Forbidden);
         });
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o => o.Cookie.Name = "parley.2fa");
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorRememberMeScheme, o => o.Cookie.Name = "parley.2fa-remember");
@@ -78,11 +78,11 @@ public static class AuthSetup
     }
 
     /// <summary>htmx follows a redirect inside the swap; HX-Redirect makes it a full navigation instead.</summary>
-    private static Task HtmxAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> ctx)
+    private static Task HtmxAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
         if (ctx.Request.Headers.ContainsKey("HX-Request"))
         {
-            ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            ctx.Response.StatusCode = status;
             ctx.Response.Headers["HX-Redirect"] = ctx.RedirectUri;
             if (ctx.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
         }
