@@ -21,7 +21,7 @@ public abstract class CredentialsTests<TApp>(TApp app) : IClassFixture<TApp> whe
 
         var reset = await client.PostFormAsync(link.PathAndQuery, "/account/reset-password", Http.Form(
             ("Input.Email", ws.Email), ("Input.Code", Regex.Match(link.Query, "code=([^&]+)").Groups[1].Value), ("Input.Password", "a brand new password")));
-        Assert.Equal("/account/login?reset=1", reset.RedirectTarget());
+        Assert.Equal("/account/login?reset=true", reset.RedirectTarget());
         await app.SignInAsync(ws.Slug, ws.Email, "a brand new password");
 
         var again = await client.PostFormAsync(link.PathAndQuery, "/account/reset-password", Http.Form(

@@ -56,7 +56,7 @@ public abstract class WorkspaceSettingsTests<TApp>(TApp app) : IClassFixture<TAp
         Assert.Contains($"Type {ws.Slug} exactly", await wrong.BodyAsync());
 
         var deleted = await ws.Tenant.PostFormAsync("/settings/workspace", "/settings/workspace?handler=Delete", Http.Form(("Delete.Confirmation", ws.Slug)));
-        Assert.Equal("http://localhost/?deleted=1", deleted.RedirectTarget());
+        Assert.Equal("http://localhost/?deleted=true", deleted.RedirectTarget());
         Assert.False(await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Tenants.AnyAsync(t => t.Id == ws.TenantId)));
         Assert.Equal(0, await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Memberships.IgnoreQueryFilters().CountAsync(m => m.TenantId == ws.TenantId)));
         (await app.Client($"{ws.Slug}.localhost").GetAsync("/dashboard")).AssertStatus(HttpStatusCode.NotFound);

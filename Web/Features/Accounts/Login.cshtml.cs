@@ -26,8 +26,12 @@ public class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> user
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
-    public IActionResult OnGet(string? returnUrl)
+    /// <summary>A one-line notice after sign-out or a password reset.</summary>
+    public string? Notice { get; private set; }
+
+    public IActionResult OnGet(string? returnUrl, bool signedOut, bool reset)
     {
+        Notice = reset ? "Your password is changed. Sign in with the new one." : signedOut ? "You're signed out." : null;
         if (User.Identity?.IsAuthenticated == true) return LocalRedirect(Home(returnUrl));
         Input.ReturnUrl = returnUrl;
         Input.WorkspaceName = tenant.Tenant?.Name;

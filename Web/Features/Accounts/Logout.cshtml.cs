@@ -12,6 +12,6 @@ public class LogoutModel(SignInManager<AppUser> signIn) : PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         await signIn.SignOutAsync();
-        return this.RedirectAfterPost("/account/login?signedOut=1");
+        return this.RedirectAfterPost("/account/login?signedOut=true");
     }
 }

@@ -38,6 +38,6 @@ public class ResetPasswordModel(UserManager<AppUser> users) : PageModel
         }
         await users.ResetAccessFailedCountAsync(user!);
         await users.SetLockoutEndDateAsync(user!, null);
-        return this.RedirectAfterPost("/account/login?reset=1");
+        return this.RedirectAfterPost("/account/login?reset=true");
     }
 }

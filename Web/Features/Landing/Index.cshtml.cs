@@ -12,8 +12,11 @@ public class IndexModel(ITenantContext tenant, AppDbContext db) : PageModel
 {
     public List<Plan> Plans { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    public bool Deleted { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(bool deleted, CancellationToken ct)
     {
+        Deleted = deleted;
         if (tenant.TenantId is not null) return LocalRedirect("/dashboard");
         Plans = await db.Plans.AsNoTracking().Where(p => p.Status == PlanStatus.Enabled).OrderBy(p => p.SortOrder).ToListAsync(ct);
         return Page();

@@ -72,6 +72,6 @@ public class WorkspaceModel(ITenantContext tenant, WorkspaceService workspaces, 
         }
         await workspaces.DeleteAsync(ct);
         await signIn.SignOutAsync();
-        return this.RedirectAfterPost(TenantHosts.RootUrl(Request, options.Value.AppDomain) + "/?deleted=1");
+        return this.RedirectAfterPost(TenantHosts.RootUrl(Request, options.Value.AppDomain) + "/?deleted=true");
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Parley.Features.Plans;
 using Parley.Features.Workspaces;
 using Parley.Infrastructure.Security;
 using Parley.Infrastructure.Tenancy;
@@ -9,10 +10,10 @@ public sealed record NavItem(string Title, string Href, string Icon, bool Active
 
 public sealed record ShellModel(
     string WorkspaceName, string WorkspaceSlug, string UserName, string UserEmail, Role? Role,
-    IReadOnlyList<NavItem> Nav, IReadOnlyList<WorkspaceSummary> Workspaces, string RootUrl, Func<string, string> WorkspaceUrl);
+    IReadOnlyList<NavItem> Nav, IReadOnlyList<WorkspaceSummary> Workspaces, string RootUrl, string PlanName);
 
 /// <summary>What the dashboard frame shows: the sections the member's role may use, and their other workspaces.</summary>
-public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, UserWorkspaces workspaces, IHttpContextAccessor http,
+public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, UserWorkspaces workspaces, PlanLimitsReader plans, IHttpContextAccessor http,
     Microsoft.Extensions.Options.IOptions<ParleyOptions> options)
 {
     private sealed record Section(string Title, string Href, string Icon, Role AtLeast);
@@ -37,6 +38,6 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
             tenant.Tenant!.Name, tenant.Tenant.Slug,
             ctx.User.FindFirstValue("name") ?? "", ctx.User.FindFirstValue(ClaimTypes.Email) ?? "", member.Role,
             nav, await workspaces.ForUserAsync(userId, ctx.RequestAborted),
-            TenantHosts.RootUrl(ctx.Request, domain), slug => TenantHosts.Url(ctx.Request, slug, domain));
+            TenantHosts.RootUrl(ctx.Request, domain), (await plans.CurrentAsync(ctx.RequestAborted))?.Plan.Name ?? "No");
     }
 }
