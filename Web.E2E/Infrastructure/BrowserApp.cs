@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Playwright;
 using Parley.Tests.Infrastructure;
 
@@ -13,13 +11,12 @@ namespace Parley.E2E.Infrastructure;
 /// </summary>
 public sealed class BrowserApp : IAsyncLifetime
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "parley-e2e", Guid.NewGuid().ToString("n"));
-    private Factory? factory;
+    private readonly SqliteApp factory = new();
     private IPlaywright? playwright;
 
     public int Port { get; } = FreePort();
     public IBrowser Browser { get; private set; } = null!;
-    public Mailbox Mail => new(Path.Combine(root, "mail"));
+    public Mailbox Mail => factory.Mail;
     public string RootUrl => $"http://localhost:{Port}";
     public string TenantUrl(string slug) => $"http://{slug}.localhost:{Port}";
 
@@ -35,8 +32,7 @@ public sealed class BrowserApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(root);
-        factory = new Factory(root);
+        Directory.CreateDirectory(factory.Root);
         factory.UseKestrel(Port);
         factory.StartServer();
         playwright = await Playwright.CreateAsync();
@@ -64,8 +60,7 @@ public sealed class BrowserApp : IAsyncLifetime
     {
         if (Browser is not null) await Browser.CloseAsync();
         playwright?.Dispose();
-        if (factory is not null) await factory.DisposeAsync();
-        try { Directory.Delete(root, true); } catch (IOException) { }
+        await factory.DisposeAsync();
     }
 
     private static int FreePort()
@@ -75,25 +70,5 @@ public sealed class BrowserApp : IAsyncLifetime
         var port = ((IPEndPoint)l.LocalEndpoint).Port;
         l.Stop();
         return port;
-    }
-
-    private sealed class Factory(string root) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("Parley:AppDomain", "localhost");
-            builder.UseSetting("Parley:SeedDemo", "false");
-            builder.UseSetting("Parley:Database:Provider", "Sqlite");
-            builder.UseSetting("Parley:Database:ConnectionString", $"Data Source={Path.Combine(root, "parley.db")}");
-            builder.UseSetting("Parley:Mail:PickupDirectory", Path.Combine(root, "mail"));
-            if (Environment.GetEnvironmentVariable("PARLEY_TEST_SMTP_PORT") is { Length: > 0 } smtp)
-            {
-                builder.UseSetting("Parley:Mail:SmtpHost", "127.0.0.1");
-                builder.UseSetting("Parley:Mail:SmtpPort", smtp);
-            }
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.HttpLogging", "Warning");
-        }
     }
 }
