@@ -1,5 +1,8 @@
 using Parley.Features.Accounts;
 using Parley.Features.Demo;
+using Parley.Features.Domains;
+using Parley.Features.Team;
+using Parley.Infrastructure.Outbound;
 using Parley.Features.Health;
 using Parley.Features.Workspaces;
 using Parley.Infrastructure;
@@ -24,6 +27,9 @@ builder.AddParleyJobs();
 builder.AddParleyWeb();
 builder.AddAccounts();
 builder.AddWorkspaces();
+builder.AddOutbound();
+builder.AddTeam();
+builder.AddDomains();
 builder.AddDemo();
 builder.AddHealth();
 

@@ -5,7 +5,7 @@ using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Workspaces;
 
-public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, TimeProvider clock)
+public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Audit.AuditTrail audit, TimeProvider clock)
 {
     /// <summary>A new workspace with its owner and a Free subscription, in one transaction.</summary>
     public async Task<Tenant> CreateAsync(Guid ownerId, string name, string slug, CancellationToken ct = default)
@@ -39,6 +39,7 @@ public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Ti
     public async Task UpdateAsync(string name, string slug, CancellationToken ct = default)
     {
         var tenant = await db.Tenants.SingleAsync(t => t.Id == tenants.TenantId, ct);
+        var before = new { tenant.Name, Subdomain = tenant.Slug };
         tenant.Name = name.Trim();
         if (tenant.Slug != slug)
         {
@@ -46,6 +47,8 @@ public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Ti
             db.SlugRedirects.Add(new SlugRedirect { OldSlug = tenant.Slug, TenantId = tenant.Id });
             tenant.Slug = slug;
         }
+        var after = new { tenant.Name, Subdomain = tenant.Slug };
+        if (before != after) audit.Record("workspace.updated", "Workspace", tenant.Id.ToString(), tenant.Name, before, after);
         await db.SaveChangesAsync(ct);
     }
 

@@ -4,6 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Parley.Features.Accounts;
+using Parley.Features.Audit;
+using Parley.Features.Domains;
+using Parley.Features.Team;
 using Parley.Features.Plans;
 using Parley.Features.Workspaces;
 using Parley.Infrastructure.Tenancy;
@@ -33,6 +36,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
     public DbSet<LoginHistory> LoginHistory => Set<LoginHistory>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<UsedTicket> UsedTickets => Set<UsedTicket>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<Domain> Domains => Set<Domain>();
+    public DbSet<AuditLog> AuditLogs => Set<AuditLog>();
 
     /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
@@ -106,6 +112,36 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
         });
         b.Entity<DataProtectionKey>(e => e.Property(k => k.FriendlyName).HasMaxLength(200));
         b.Entity<UsedTicket>(e => e.HasIndex(t => t.ExpiresAt));
+        b.Entity<Invitation>(e =>
+        {
+            e.HasIndex(i => i.TokenHash).IsUnique();
+            e.HasIndex(i => new { i.TenantId, i.Email });
+            e.Property(i => i.Email).HasMaxLength(256);
+            e.Property(i => i.TokenHash).HasMaxLength(64);
+            e.Property(i => i.Role).HasConversion<string>().HasMaxLength(20);
+            e.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Domain>(e =>
+        {
+            e.HasIndex(d => new { d.TenantId, d.Host }).IsUnique();
+            e.Property(d => d.Host).HasMaxLength(253);
+            e.Property(d => d.VerificationToken).HasMaxLength(64);
+            e.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(d => d.LastError).HasMaxLength(1000);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(d => d.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<AuditLog>(e =>
+        {
+            e.HasIndex(a => new { a.TenantId, a.Id });
+            e.Property(a => a.UserEmail).HasMaxLength(256);
+            e.Property(a => a.Action).HasMaxLength(100);
+            e.Property(a => a.EntityType).HasMaxLength(50);
+            e.Property(a => a.EntityId).HasMaxLength(64);
+            e.Property(a => a.Target).HasMaxLength(300);
+            e.Property(a => a.IpAddress).HasMaxLength(64);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
 
         foreach (var type in b.Model.GetEntityTypes().Select(t => t.ClrType).Where(typeof(ITenantOwned).IsAssignableFrom))
             ApplyTenantFilterMethod.MakeGenericMethod(type).Invoke(this, [b]);

@@ -22,6 +22,9 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
     private static readonly Section[] Sections =
     [
         new("Overview", "/dashboard", "home", Role.Agent),
+        new("Team", "/team", "users", Role.Manager),
+        new("Domains", "/domains", "globe", Role.Admin),
+        new("Audit log", "/audit", "list", Role.Admin),
         new("Workspace settings", "/settings/workspace", "settings", Role.Admin),
     ];
 

@@ -1,0 +1,77 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Parley.Infrastructure.Outbound;
+
+namespace Parley.Features.Domains;
+
+public class DomainOptions
+{
+    public const string Section = "Parley:Domains";
+
+    /// <summary>Checks sites on this port over http instead of 443/80. Tests only, with the port in Outbound:ExtraPorts.</summary>
+    public int? CheckPort { get; set; }
+}
+
+/// <summary>Proves control of a domain: the token in /.well-known/parley-verification.txt or in a meta tag on the home page.</summary>
+public sealed partial class DomainVerifier(SafeHttp http, IOptions<DomainOptions> options, TimeProvider clock, ILogger<DomainVerifier> log)
+{
+    public const string MetaName = "parley-site-verification";
+    public const string FilePath = "/.well-known/parley-verification.txt";
+
+    public async Task CheckAsync(Domain domain, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        foreach (var origin in Origins(domain.Host))
+        {
+            if (await TryAsync(new Uri(origin + FilePath), body => body.Trim() == domain.VerificationToken, "file", problems, ct)
+                || await TryAsync(new Uri(origin + "/"), body => MetaTokens(body).Contains(domain.VerificationToken), "meta tag", problems, ct))
+            {
+                domain.Status = DomainStatus.Verified;
+                domain.VerifiedAt ??= clock.GetUtcNow();
+                domain.LastError = null;
+                domain.LastCheckedAt = clock.GetUtcNow();
+                return;
+            }
+        }
+        domain.Status = DomainStatus.Failed;
+        domain.VerifiedAt = null;
+        domain.LastError = string.Join(" ", problems.Distinct().Take(3));
+        domain.LastCheckedAt = clock.GetUtcNow();
+    }
+
+    private IEnumerable<string> Origins(string host) => options.Value.CheckPort is { } port
+        ? [$"http://{host}:{port}"]
+        : [$"https://{host}", $"http://{host}"];
+
+    private async Task<bool> TryAsync(Uri url, Func<string, bool> found, string method, List<string> problems, CancellationToken ct)
+    {
+        try
+        {
+            var page = await http.GetStringAsync(url, ct);
+            if ((int)page.Status >= 400)
+            {
+                problems.Add($"{url} answered {(int)page.Status}.");
+                return false;
+            }
+            if (found(page.Body)) return true;
+            problems.Add(method == "file" ? $"{url} does not contain the token." : $"The home page has no {MetaName} meta tag with the token.");
+            return false;
+        }
+        catch (OutboundRequestRefusedException e)
+        {
+            problems.Add(e.Message);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
+        {
+            log.LogInformation("Domain check of {Url} failed: {Message}", url, e.Message);
+            problems.Add(e is TaskCanceledException ? $"{url.Host} took too long to answer." : $"{url.Host} could not be reached ({e.Message}).");
+        }
+        return false;
+    }
+
+    public static IReadOnlyList<string> MetaTokens(string html) =>
+        MetaTag().Matches(html).Select(m => m.Groups["content"].Value).ToList();
+
+    [GeneratedRegex("""<meta\s+(?=[^>]*name\s*=\s*["']parley-site-verification["'])[^>]*content\s*=\s*["'](?<content>[^"']+)["']""", RegexOptions.IgnoreCase)]
+    private static partial Regex MetaTag();
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Parley.Features.Accounts;
+using Parley.Infrastructure;
+using Parley.Infrastructure.Htmx;
+using Parley.Infrastructure.Security;
+using Parley.Infrastructure.Tenancy;
+using Parley.Infrastructure.Web;
+
+namespace Parley.Features.Team;
+
+/// <summary>Any member but the owner may leave; Agents reach this from their profile menu, others from the Team page.</summary>
+[TenantHost, Authorize(Policy = Policies.Member)]
+public class LeaveModel(TeamService team, SignInManager<AppUser> signIn, IOptions<ParleyOptions> options) : PageModel
+{
+    public string? Problem { get; private set; }
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        Problem = await team.LeaveAsync(ct);
+        if (Problem is not null) return Page();
+        await signIn.SignOutAsync();
+        return this.RedirectAfterPost(TenantHosts.RootUrl(Request, options.Value.AppDomain) + "/account/workspaces");
+    }
+}

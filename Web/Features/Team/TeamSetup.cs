@@ -1,0 +1,14 @@
+using Parley.Features.Audit;
+
+namespace Parley.Features.Team;
+
+public static class TeamSetup
+{
+    public static IHostApplicationBuilder AddTeam(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<InvitationOptions>().BindConfiguration(InvitationOptions.Section);
+        builder.Services.AddScoped<TeamService>();
+        builder.Services.AddScoped<AuditTrail>();
+        return builder;
+    }
+}

@@ -1,0 +1,163 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace Parley.Infrastructure.Outbound;
+
+public class OutboundOptions
+{
+    public const string Section = "Parley:Outbound";
+
+    /// <summary>Ports besides 80 and 443 that fetches may use. For tests against a local site; empty in production.</summary>
+    public int[] ExtraPorts { get; set; } = [];
+
+    /// <summary>Lets fetches reach loopback addresses. For tests only; production never sets it.</summary>
+    public bool AllowLoopback { get; set; }
+
+    [Range(1, 120)] public int TimeoutSeconds { get; set; } = 15;
+    [Range(1024, 100 * 1024 * 1024)] public int MaxResponseBytes { get; set; } = 5 * 1024 * 1024;
+    [Range(0, 10)] public int MaxRedirects { get; set; } = 5;
+}
+
+public sealed class OutboundRequestRefusedException(string message) : HttpRequestException(message);
+
+/// <summary>
+/// The one way Parley fetches a URL someone else gave it: http/https on allowed ports only, every resolved
+/// address checked against loopback, private, link-local, CGNAT, multicast and unique-local ranges before
+/// connecting (so on every redirect too), redirects followed by hand and re-checked, size and time capped.
+/// </summary>
+public sealed class SafeHttp(IHttpClientFactory factory, IOptions<OutboundOptions> options)
+{
+    public const string ClientName = "Parley.Outbound";
+
+    public sealed record Page(Uri FinalUrl, HttpStatusCode Status, string? ContentType, string Body);
+
+    public async Task<Page> GetStringAsync(Uri url, CancellationToken ct)
+    {
+        var o = options.Value;
+        var client = factory.CreateClient(ClientName);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(o.TimeoutSeconds));
+        for (var hop = 0; ; hop++)
+        {
+            CheckUrl(url, o);
+            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location)
+            {
+                if (hop >= o.MaxRedirects) throw new OutboundRequestRefusedException($"More than {o.MaxRedirects} redirects.");
+                url = location.IsAbsoluteUri ? location : new Uri(url, location);
+                continue;
+            }
+            var body = await ReadCappedAsync(response, o.MaxResponseBytes, timeout.Token);
+            return new Page(url, response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+        }
+    }
+
+    private static async Task<string> ReadCappedAsync(HttpResponseMessage response, int max, CancellationToken ct)
+    {
+        if (response.Content.Headers.ContentLength > max) throw new OutboundRequestRefusedException($"The response is larger than {max / 1024} KB.");
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > max) throw new OutboundRequestRefusedException($"The response is larger than {max / 1024} KB.");
+            buffer.Write(chunk, 0, read);
+        }
+        var charset = response.Content.Headers.ContentType?.CharSet;
+        var encoding = charset is null ? System.Text.Encoding.UTF8 : System.Text.Encoding.GetEncoding(charset.Trim('"'));
+        return encoding.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    public static void CheckUrl(Uri url, OutboundOptions o)
+    {
+        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            throw new OutboundRequestRefusedException($"Only http and https addresses can be fetched, not {url.Scheme}.");
+        if (url.Port is not (80 or 443) && !o.ExtraPorts.Contains(url.Port))
+            throw new OutboundRequestRefusedException($"Port {url.Port} is not allowed.");
+        if (!string.IsNullOrEmpty(url.UserInfo))
+            throw new OutboundRequestRefusedException("Addresses with a user name or password are not fetched.");
+    }
+
+    /// <summary>Null when the address may be connected to; otherwise why not.</summary>
+    public static string? Blocked(IPAddress ip, bool allowLoopback)
+    {
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        if (IPAddress.IsLoopback(ip)) return allowLoopback ? null : "a loopback address";
+        if (ip.AddressFamily == AddressFamily.InterNetwork)
+        {
+            var b = ip.GetAddressBytes();
+            return b switch
+            {
+                [0, ..] => "a reserved address",
+                [10, ..] => "a private address",
+                [172, >= 16 and <= 31, ..] => "a private address",
+                [192, 168, ..] => "a private address",
+                [169, 254, ..] => "a link-local address",
+                [100, >= 64 and <= 127, ..] => "a carrier-grade NAT address",
+                [192, 0, 0, _] => "a reserved address",
+                [198, 18 or 19, ..] => "a reserved address",
+                [>= 224 and <= 239, ..] => "a multicast address",
+                [>= 240, ..] => "a reserved address",
+                _ => null,
+            };
+        }
+        if (ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal) return "a link-local address";
+        if (ip.IsIPv6Multicast) return "a multicast address";
+        var v6 = ip.GetAddressBytes();
+        if ((v6[0] & 0xFE) == 0xFC) return "a unique-local address";
+        if (ip.Equals(IPAddress.IPv6Any) || ip.Equals(IPAddress.IPv6None)) return "a reserved address";
+        return null;
+    }
+
+    /// <summary>Resolves, checks every address, and connects only to an allowed one.</summary>
+    internal static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, OutboundOptions o, CancellationToken ct)
+    {
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
+        if (addresses.Length == 0) throw new OutboundRequestRefusedException($"{host} does not resolve.");
+        foreach (var ip in addresses)
+            if (Blocked(ip, o.AllowLoopback) is { } reason)
+                throw new OutboundRequestRefusedException($"{host} resolves to {reason} ({ip}), which Parley does not fetch from.");
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(addresses[0], context.DnsEndPoint.Port), ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
+
+public static class OutboundSetup
+{
+    public static IHostApplicationBuilder AddOutbound(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpClient(SafeHttp.ClientName, c =>
+            {
+                c.DefaultRequestHeaders.UserAgent.ParseAdd("ParleyBot/1.0 (+https://parley.example/bot)");
+                c.Timeout = Timeout.InfiniteTimeSpan; // SafeHttp caps the whole exchange, redirects included
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<OutboundOptions>>().Value;
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseProxy = false,
+                    AutomaticDecompression = DecompressionMethods.All,
+                    ConnectTimeout = TimeSpan.FromSeconds(o.TimeoutSeconds),
+                    ConnectCallback = (ctx, ct) => SafeHttp.ConnectAsync(ctx, o, ct),
+                };
+            });
+        builder.Services.AddSingleton<SafeHttp>();
+        return builder;
+    }
+}
