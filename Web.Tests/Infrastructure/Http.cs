@@ -46,6 +46,9 @@ public static partial class Http
 
     public static async Task<string> BodyAsync(this HttpResponseMessage response) => await response.Content.ReadAsStringAsync();
 
+    /// <summary>The body with HTML entities decoded, for asserting on the text a person reads.</summary>
+    public static async Task<string> TextAsync(this HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
     public static Dictionary<string, string> Form(params (string Key, string Value)[] fields) => fields.ToDictionary(f => f.Key, f => f.Value);
 
     public static void AssertStatus(this HttpResponseMessage response, HttpStatusCode expected)

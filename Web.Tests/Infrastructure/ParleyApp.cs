@@ -19,6 +19,8 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected bool OwnsDatabase { get; init; } = true;
     /// <summary>False keeps mail in the pickup folder even when the test command runs maildev.</summary>
     public bool UseMaildev { get; init; } = true;
+    /// <summary>Extra configuration for one test's app, such as outbound fetches allowed to a loopback site.</summary>
+    public Dictionary<string, string> Settings { get; init; } = [];
 
     /// <summary>A second app instance on this app's database, as a restart or another node would be.</summary>
     public abstract ParleyApp Twin();
@@ -54,6 +56,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting("Parley:Mail:SmtpHost", "127.0.0.1");
             builder.UseSetting("Parley:Mail:SmtpPort", smtp);
         }
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.HttpLogging", "Warning");
     }
@@ -78,7 +81,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
 public sealed class SqliteApp : ParleyApp
 {
     public override string Provider => "Sqlite";
-    public override ParleyApp Twin() => new SqliteApp { Root = Root, OwnsDatabase = false };
+    public override ParleyApp Twin() => new SqliteApp { Root = Root, OwnsDatabase = false, Settings = Settings };
     protected override string ConnectionString => $"Data Source={Path.Combine(Root, "parley.db")}";
 }
 
@@ -86,7 +89,7 @@ public sealed class PostgresApp : ParleyApp
 {
     private string database = "parley_test_" + Guid.NewGuid().ToString("n")[..12];
     public override string Provider => "Postgres";
-    public override ParleyApp Twin() => new PostgresApp { database = database, OwnsDatabase = false };
+    public override ParleyApp Twin() => new PostgresApp { database = database, OwnsDatabase = false, Settings = Settings };
 
     private static string Server => Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES")
         ?? throw new InvalidOperationException("PARLEY_TEST_POSTGRES is not set. Run scripts/test.sh, which starts PostgreSQL, or filter with Provider!=Postgres.");

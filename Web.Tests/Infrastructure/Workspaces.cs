@@ -64,6 +64,14 @@ public static class Workspaces
         return email;
     }
 
+    /// <summary>Gives a workspace more seats, as an upgrade would (billing comes later).</summary>
+    public static Task SetSeatsAsync(this ParleyApp app, Guid tenantId, int seats) => app.ScopedAsync(async sp =>
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        return await db.Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.Seats, seats));
+    });
+
     /// <summary>Signs in on a tenant host with the login form; returns the client that now holds that host's session.</summary>
     public static async Task<HttpClient> SignInAsync(this ParleyApp app, string slug, string email, string password = Password)
     {

@@ -40,6 +40,7 @@ public class Domain : ITenantOwned
         string ascii;
         try { ascii = new IdnMapping { UseStd3AsciiRules = true }.GetAscii(s).ToLowerInvariant(); }
         catch (ArgumentException) { return (null, "That isn't a valid domain name."); }
+        if (allowLocal && ascii == "localhost") return (ascii, null);
         if (!ascii.Contains('.') || ascii.Length > 253 || ascii.Split('.').Any(l => l.Length is 0 or > 63))
             return (null, "That isn't a valid domain name.");
         if (!allowLocal && ascii.EndsWith(".localhost")) return (null, "Local domains can't be verified.");

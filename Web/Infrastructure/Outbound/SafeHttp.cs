@@ -42,7 +42,16 @@ public sealed class SafeHttp(IHttpClientFactory factory, IOptions<OutboundOption
         for (var hop = 0; ; hop++)
         {
             CheckUrl(url, o);
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            }
+            catch (HttpRequestException e) when (e.InnerException is OutboundRequestRefusedException refused)
+            {
+                throw refused; // refused at connect time: say why, not "connection failed"
+            }
+            using var _ = response;
             if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location)
             {
                 if (hop >= o.MaxRedirects) throw new OutboundRequestRefusedException($"More than {o.MaxRedirects} redirects.");
@@ -79,6 +88,8 @@ public sealed class SafeHttp(IHttpClientFactory factory, IOptions<OutboundOption
             throw new OutboundRequestRefusedException($"Port {url.Port} is not allowed.");
         if (!string.IsNullOrEmpty(url.UserInfo))
             throw new OutboundRequestRefusedException("Addresses with a user name or password are not fetched.");
+        if (IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var literal) && Blocked(literal, o.AllowLoopback) is { } reason)
+            throw new OutboundRequestRefusedException($"{url.Host} is {reason}, which Parley does not fetch from.");
     }
 
     /// <summary>Null when the address may be connected to; otherwise why not.</summary>
