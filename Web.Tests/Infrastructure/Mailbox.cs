@@ -43,7 +43,8 @@ public sealed class Mailbox(string folder, bool useMaildev = true)
                 m.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "")).ToList();
         }
         if (!Directory.Exists(folder)) return [];
-        return Directory.EnumerateFiles(folder, "*.eml").Select(EmlReader.Read)
-            .OrderBy(m => m.Date).Select(m => new ReceivedMail(m.To, m.Subject, m.Text)).ToList();
+        // The Date header has whole seconds; the file's write time orders mails sent within one second.
+        return Directory.EnumerateFiles(folder, "*.eml").OrderBy(File.GetLastWriteTimeUtc).Select(EmlReader.Read)
+            .Select(m => new ReceivedMail(m.To, m.Subject, m.Text)).ToList();
     }
 }

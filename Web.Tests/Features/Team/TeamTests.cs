@@ -196,7 +196,7 @@ public abstract class TeamTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Contains("Only the owner can transfer ownership.", await (await manager.PostFormAsync("/team", "/team?handler=Transfer", Http.Form(("id", agentId.ToString()), ("confirmation", ws.Slug)))).TextAsync());
         var roles = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Memberships.IgnoreQueryFilters()
             .Where(m => m.TenantId == ws.TenantId && m.LeftAt == null).Select(m => m.Role).ToListAsync());
-        Assert.Equal([Role.Agent, Role.Manager, Role.Owner], roles.Order());
+        Assert.Equal([Role.Owner, Role.Manager, Role.Agent], roles.Order());
 
         var agent = await app.SignInAsync(ws.Slug, agentEmail);
         Assert.Contains("/account/access-denied", (await agent.GetAsync("/team")).Headers.Location?.ToString());
