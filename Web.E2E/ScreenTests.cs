@@ -51,6 +51,23 @@ public class ScreenTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task Domains_and_audit_pages_show_what_was_done()
+    {
+        var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 860 } });
+        var (page, slug) = await SignedInAsync(context);
+        await page.GotoAsync($"{app.TenantUrl(slug)}/domains");
+        await Assertions.Expect(page.GetByText("No domains yet")).ToBeVisibleAsync();
+        await page.GetByLabel("Website domain").FillAsync("https://www.Example.com/shop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add domain" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-host='www.example.com']")).ToContainTextAsync("Waiting for verification");
+        await Assertions.Expect(page.Locator("[data-host='www.example.com']")).ToContainTextAsync("parley-site-verification");
+        await app.ScreenshotAsync(page, "domains");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("audit")).ToContainTextAsync("domain.added");
+        await app.ScreenshotAsync(page, "audit");
+    }
+
+    [Fact]
     public async Task Sign_in_landing_and_not_found_pages_render()
     {
         var page = await app.NewPageAsync();

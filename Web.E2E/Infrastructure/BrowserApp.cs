@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Parley.Tests.Infrastructure;
 
@@ -51,6 +53,15 @@ public sealed class BrowserApp : IAsyncLifetime
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         return page;
+    }
+
+    /// <summary>Raises a workspace's seat limit, as an upgrade would; billing arrives in a later issue.</summary>
+    public async Task SetSeatsAsync(string slug, int seats)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Parley.Infrastructure.Data.AppDbContext>();
+        var tenantId = await db.Tenants.Where(t => t.Slug == slug).Select(t => t.Id).SingleAsync();
+        await db.Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId).ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.Seats, seats));
     }
 
     public async Task ScreenshotAsync(IPage page, string name) =>

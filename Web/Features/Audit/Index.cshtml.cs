@@ -22,7 +22,7 @@ public class IndexModel(AppDbContext db) : PageModel
     public string? Who { get; private set; }
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
 
-    public async Task OnGetAsync(string? kind, string? who, int page = 1, CancellationToken ct = default)
+    public async Task OnGetAsync(string? kind, string? who, int p = 1, CancellationToken ct = default)
     {
         Kind = Kinds.Contains(kind) ? kind : null;
         Who = string.IsNullOrWhiteSpace(who) ? null : who.Trim();
@@ -30,9 +30,9 @@ public class IndexModel(AppDbContext db) : PageModel
         if (Kind is not null) query = query.Where(a => a.EntityType == Kind);
         if (Who is not null) query = query.Where(a => a.UserEmail != null && a.UserEmail.ToLower().Contains(Who.ToLower()));
         Total = await query.CountAsync(ct);
-        PageNumber = Math.Clamp(page, 1, Pages);
+        PageNumber = Math.Clamp(p, 1, Pages); // "page" is a Razor Pages route value, hence "p"
         Rows = await query.OrderByDescending(a => a.Id).Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync(ct);
     }
 
-    public string PageUrl(int page) => $"/audit?page={page}" + (Kind is null ? "" : $"&kind={Kind}") + (Who is null ? "" : $"&who={Uri.EscapeDataString(Who)}");
+    public string PageUrl(int page) => $"/audit?p={page}" + (Kind is null ? "" : $"&kind={Kind}") + (Who is null ? "" : $"&who={Uri.EscapeDataString(Who)}");
 }
