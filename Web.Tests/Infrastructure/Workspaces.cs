@@ -72,6 +72,14 @@ public static class Workspaces
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.Seats, seats));
     });
 
+    /// <summary>Allows a workspace more chatbots, as an upgrade would.</summary>
+    public static Task SetBotLimitAsync(this ParleyApp app, Guid tenantId, int bots) => app.ScopedAsync(async sp =>
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        return await db.Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.Bots, bots));
+    });
+
     /// <summary>Signs in on a tenant host with the login form; returns the client that now holds that host's session.</summary>
     public static async Task<HttpClient> SignInAsync(this ParleyApp app, string slug, string email, string password = Password)
     {

@@ -23,6 +23,8 @@ public abstract class AccessMatrixTests<TApp>(TApp app) : IClassFixture<TApp> wh
         new("GET", "/settings/workspace", Role.Admin),
         new("POST", "/settings/workspace", Role.Admin, [("Input.Name", "Kept"), ("Input.Slug", "")], "/settings/workspace"),
         new("POST", "/settings/workspace?handler=Delete", Role.Owner, [("Delete.Confirmation", "not-the-slug")], "/settings/workspace"),
+        new("GET", "/bots", Role.Agent),
+        new("POST", "/bots", Role.Admin, [("Input.Name", "")], "/bots"),
         new("GET", "/team", Role.Manager),
         new("POST", "/team?handler=Invite", Role.Manager, [("email", "not-an-email"), ("role", "Agent")], "/team"),
         new("GET", "/team/leave", Role.Agent),

@@ -93,6 +93,13 @@ public class AcceptModel(AppDbContext db, ITenantContext tenant, UserManager<App
             membership.LeftAt = null;
             membership.JoinedAt = now;
         }
+        if (invitation.Role is Role.Manager or Role.Agent)
+        {
+            var bots = invitation.Bots;
+            var existing = await db.Chatbots.Where(b => bots.Contains(b.Id)).Select(b => b.Id).ToListAsync(ct);
+            var held = await db.BotAssignments.Where(a => a.UserId == user.Id).Select(a => a.ChatbotId).ToListAsync(ct);
+            foreach (var botId in existing.Except(held)) db.BotAssignments.Add(new Bots.BotAssignment { ChatbotId = botId, UserId = user.Id });
+        }
         invitation.Status = InvitationStatus.Accepted;
         invitation.AcceptedAt = now;
         invitation.AcceptedByUserId = user.Id;

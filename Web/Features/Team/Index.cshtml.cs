@@ -11,7 +11,8 @@ namespace Parley.Features.Team;
 
 public sealed record TeamView(
     List<MemberRow> Members, List<Invitation> Invitations, IReadOnlyList<Role> InvitableRoles, bool CanManage, bool IsOwner,
-    Guid MyMembershipId, string Slug, DateTimeOffset Now, string? Message, string? Error, string InviteEmail);
+    Guid MyMembershipId, string Slug, DateTimeOffset Now, string? Message, string? Error, string InviteEmail,
+    List<(Guid Id, string Name)> GrantableBots, Dictionary<Guid, List<string>> BotsByUser);
 
 [TenantHost, Authorize(Policy = Policies.Manager)]
 public class IndexModel(TeamService team, CurrentMember me, ITenantContext tenant, TimeProvider clock) : PageModel
@@ -20,11 +21,11 @@ public class IndexModel(TeamService team, CurrentMember me, ITenantContext tenan
 
     public async Task OnGetAsync(CancellationToken ct) => View = await BuildAsync(null, null, "", ct);
 
-    public async Task<IActionResult> OnPostInviteAsync(string? email, Role role, CancellationToken ct)
+    public async Task<IActionResult> OnPostInviteAsync(string? email, Role role, List<Guid> bots, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(email) || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email.Trim()))
             return await ResultAsync(null, "Enter the email address of the person to invite.", email ?? "", ct);
-        var problem = await team.InviteAsync(email, role, BaseUrl, ct);
+        var problem = await team.InviteAsync(email, role, BaseUrl, ct, bots);
         return problem is null
             ? await ResultAsync($"Invitation sent to {email.Trim()}.", null, "", ct)
             : await ResultAsync(null, problem, email, ct);
@@ -56,7 +57,8 @@ public class IndexModel(TeamService team, CurrentMember me, ITenantContext tenan
 
     private async Task<TeamView> BuildAsync(string? message, string? error, string inviteEmail, CancellationToken ct) => new(
         await team.MembersAsync(ct), await team.PendingAsync(ct), team.InvitableRoles(), team.CanManageMembers, me.Role == Role.Owner,
-        me.Membership!.Id, tenant.Tenant!.Slug, clock.GetUtcNow(), message, error, inviteEmail);
+        me.Membership!.Id, tenant.Tenant!.Slug, clock.GetUtcNow(), message, error, inviteEmail,
+        await team.GrantableBotsAsync(ct), await team.BotsByUserAsync(ct));
 
     private string BaseUrl => $"{Request.Scheme}://{Request.Host}";
 }

@@ -22,6 +22,10 @@ public class Invitation : ITenantOwned
     public Guid InvitedByUserId { get; set; }
     public DateTimeOffset? AcceptedAt { get; set; }
     public Guid? AcceptedByUserId { get; set; }
+    /// <summary>For Managers and Agents: the chatbots they get on accepting, comma-separated ids.</summary>
+    public string BotIds { get; set; } = "";
+
+    public IReadOnlyList<Guid> Bots => BotIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse).ToList();
 
     public bool IsOpen(DateTimeOffset now) => Status == InvitationStatus.Pending && ExpiresAt > now;
 

@@ -23,7 +23,7 @@ public class InvitationOptions
 public sealed record MemberRow(Guid MembershipId, Guid UserId, string Name, string Email, Role Role, DateTimeOffset JoinedAt, DateTimeOffset? LastLoginAt);
 
 /// <summary>Who may do what to the team, and doing it: one place for the rules the Team page and its tests rely on.</summary>
-public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentMember me, PlanLimitsReader plans, AuditTrail audit,
+public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentMember me, PlanLimitsReader plans, AuditTrail audit, Bots.BotAccess bots,
     IEmailSender email, IOptions<InvitationOptions> options, TimeProvider clock)
 {
     /// <summary>The roles the current member may invite: Owners and Admins any but Owner, Managers only Agents.</summary>
@@ -47,7 +47,16 @@ public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentM
         db.Set<Invitation>().Where(i => i.Status == InvitationStatus.Pending).OrderByDescending(i => i.CreatedAt).ToListAsync(ct);
 
     /// <summary>Null when sent; otherwise the reason, for the person inviting.</summary>
-    public async Task<string?> InviteAsync(string rawEmail, Role role, string baseUrl, CancellationToken ct)
+    /// <summary>The chatbots the current member may hand to an invitee: the ones they can see themselves.</summary>
+    public Task<List<(Guid Id, string Name)>> GrantableBotsAsync(CancellationToken ct) =>
+        bots.Visible().OrderBy(b => b.Name).Select(b => new ValueTuple<Guid, string>(b.Id, b.Name)).ToListAsync(ct);
+
+    /// <summary>The names of the bots each Manager or Agent is assigned to.</summary>
+    public async Task<Dictionary<Guid, List<string>>> BotsByUserAsync(CancellationToken ct) =>
+        (await db.BotAssignments.Join(db.Chatbots, a => a.ChatbotId, b => b.Id, (a, b) => new { a.UserId, b.Name }).ToListAsync(ct))
+            .GroupBy(x => x.UserId).ToDictionary(g => g.Key, g => g.Select(x => x.Name).Order().ToList());
+
+    public async Task<string?> InviteAsync(string rawEmail, Role role, string baseUrl, CancellationToken ct, IReadOnlyCollection<Guid>? botIds = null)
     {
         var address = rawEmail.Trim();
         if (!InvitableRoles().Contains(role)) return me.Role == Role.Manager ? "Managers can invite Agents only." : "You can't invite people with that role.";
@@ -63,15 +72,19 @@ public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentM
         if (seats >= limits.Seats)
             return $"Your plan includes {limits.Seats} seat{(limits.Seats == 1 ? "" : "s")}, and members plus pending invitations use them all. Upgrade your plan or revoke an invitation.";
 
+        var grantable = (await GrantableBotsAsync(ct)).Select(b => b.Id).ToHashSet();
+        var granted = role is Role.Manager or Role.Agent ? (botIds ?? []).Where(grantable.Contains).Distinct().ToList() : [];
+        if (botIds?.Any(id => !grantable.Contains(id)) == true) return "You can only give access to chatbots you can see yourself.";
+
         var (token, hash) = Invitation.NewToken();
         var now = clock.GetUtcNow();
         var invitation = new Invitation
         {
-            Email = address.ToLowerInvariant(), Role = role, TokenHash = hash, CreatedAt = now, LastSentAt = now,
+            Email = address.ToLowerInvariant(), Role = role, TokenHash = hash, CreatedAt = now, LastSentAt = now, BotIds = string.Join(',', granted),
             ExpiresAt = now.AddDays(options.Value.ExpiryDays), InvitedByUserId = me.Membership!.UserId,
         };
         db.Add(invitation);
-        audit.Record("invitation.sent", "Invitation", invitation.Id.ToString(), invitation.Email, null, new { Role = role.ToString() });
+        audit.Record("invitation.sent", "Invitation", invitation.Id.ToString(), invitation.Email, null, new { Role = role.ToString(), Bots = granted.Count });
         await db.SaveChangesAsync(ct);
         await SendAsync(invitation, token, baseUrl, ct);
         return null;
@@ -148,6 +161,7 @@ public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentM
     private async Task<string?> EndAsync(Membership m, string action, CancellationToken ct)
     {
         m.LeftAt = clock.GetUtcNow();
+        db.BotAssignments.RemoveRange(await db.BotAssignments.Where(a => a.UserId == m.UserId).ToListAsync(ct));
         audit.Record(action, "Membership", m.Id.ToString(), await EmailOfAsync(m.UserId, ct), new { Role = m.Role.ToString() }, null);
         await db.SaveChangesAsync(ct);
         return null;

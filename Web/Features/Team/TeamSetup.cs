@@ -9,6 +9,8 @@ public static class TeamSetup
         builder.Services.AddOptions<InvitationOptions>().BindConfiguration(InvitationOptions.Section);
         builder.Services.AddScoped<TeamService>();
         builder.Services.AddScoped<AuditTrail>();
+        builder.Services.AddScoped<Bots.BotAccess>();
+        builder.Services.AddScoped<Bots.BotService>();
         return builder;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Parley.Features.Accounts;
 using Parley.Features.Audit;
+using Parley.Features.Bots;
 using Parley.Features.Domains;
 using Parley.Features.Team;
 using Parley.Features.Plans;
@@ -39,6 +40,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<Domain> Domains => Set<Domain>();
     public DbSet<AuditLog> AuditLogs => Set<AuditLog>();
+    public DbSet<Chatbot> Chatbots => Set<Chatbot>();
+    public DbSet<BotAssignment> BotAssignments => Set<BotAssignment>();
 
     /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
@@ -120,6 +123,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
             e.Property(i => i.TokenHash).HasMaxLength(64);
             e.Property(i => i.Role).HasConversion<string>().HasMaxLength(20);
             e.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(i => i.BotIds).HasMaxLength(2000).HasDefaultValue("");
             e.HasOne<Tenant>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Domain>(e =>
@@ -130,6 +134,25 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
             e.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(d => d.LastError).HasMaxLength(1000);
             e.HasOne<Tenant>().WithMany().HasForeignKey(d => d.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Chatbot>(e =>
+        {
+            e.HasIndex(c => c.PublicId).IsUnique();
+            e.HasIndex(c => c.TenantId);
+            e.Property(c => c.PublicId).HasMaxLength(40);
+            e.Property(c => c.Name).HasMaxLength(100);
+            e.Property(c => c.Description).HasMaxLength(500);
+            e.Property(c => c.Type).HasConversion<string>().HasMaxLength(30);
+            e.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(c => c.TrainingStatus).HasConversion<string>().HasMaxLength(20);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<BotAssignment>(e =>
+        {
+            e.HasIndex(a => new { a.ChatbotId, a.UserId }).IsUnique();
+            e.HasIndex(a => new { a.TenantId, a.UserId });
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(a => a.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<AuditLog>(e =>
         {

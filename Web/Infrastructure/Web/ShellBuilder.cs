@@ -22,6 +22,7 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
     private static readonly Section[] Sections =
     [
         new("Overview", "/dashboard", "home", Role.Agent),
+        new("Chatbots", "/bots", "bot", Role.Agent),
         new("Team", "/team", "users", Role.Manager),
         new("Domains", "/domains", "globe", Role.Admin),
         new("Audit log", "/audit", "list", Role.Admin),

@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Parley.Infrastructure.Htmx;
+using Parley.Infrastructure.Security;
+using Parley.Infrastructure.Web;
+
+namespace Parley.Features.Bots;
+
+[TenantHost, Authorize(Policy = Policies.Member)]
+public class IndexModel(BotAccess access, BotService bots) : PageModel
+{
+    public class InputModel
+    {
+        [Required(ErrorMessage = "Name your chatbot."), StringLength(100), Display(Name = "Name")]
+        public string Name { get; set; } = "";
+        [StringLength(500), Display(Name = "What it's for")]
+        public string? Description { get; set; }
+        [Display(Name = "Type")]
+        public BotType Type { get; set; } = BotType.Support;
+        public string? Problem { get; set; }
+    }
+
+    [BindProperty] public InputModel Input { get; set; } = new();
+    public List<Chatbot> Bots { get; private set; } = [];
+    public bool CanCreate => access.CanCreateAndDelete;
+
+    public async Task OnGetAsync(CancellationToken ct) =>
+        Bots = await access.Visible().AsNoTracking().OrderBy(b => b.Name).ToListAsync(ct);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!access.CanCreateAndDelete) return Forbid();
+        if (!ModelState.IsValid) return await InvalidAsync(ct);
+        var (bot, problem) = await bots.CreateAsync(Input.Name, Input.Description, Input.Type, ct);
+        if (bot is null)
+        {
+            Input.Problem = problem;
+            return await InvalidAsync(ct);
+        }
+        return this.RedirectAfterPost($"/bots/{bot.PublicId}?created=true");
+    }
+
+    private async Task<IActionResult> InvalidAsync(CancellationToken ct)
+    {
+        await OnGetAsync(ct);
+        return this.Invalid("_CreateBotForm", Input);
+    }
+}
