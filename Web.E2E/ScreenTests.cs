@@ -68,6 +68,26 @@ public class ScreenTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task Owner_creates_a_chatbot_and_opens_it()
+    {
+        var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 860 } });
+        var (page, _) = await SignedInAsync(context);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Chatbots", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("bots-empty")).ToBeVisibleAsync();
+        await app.ScreenshotAsync(page, "bots-empty");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Support assistant");
+        await page.GetByLabel("Type").SelectOptionAsync("KnowledgeBase");
+        await page.GetByLabel("What it's for").FillAsync("Answers questions about orders and returns");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create chatbot" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/bots/bot_[0-9a-f]+\\?created=true"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Support assistant");
+        await app.ScreenshotAsync(page, "bot");
+        await page.GetByRole(AriaRole.Link, new() { Name = "← Chatbots" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("bots")).ToContainTextAsync("Support assistant");
+        await app.ScreenshotAsync(page, "bots");
+    }
+
+    [Fact]
     public async Task Sign_in_landing_and_not_found_pages_render()
     {
         var page = await app.NewPageAsync();

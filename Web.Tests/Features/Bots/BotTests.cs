@@ -44,7 +44,10 @@ public abstract class BotTests<TApp>(TApp app) : IClassFixture<TApp> where TApp 
         var limited = await ws.Tenant.PostFormAsync("/bots", Http.Form(("Input.Name", "Second"), ("Input.Type", "Sales")));
         limited.AssertStatus(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("Your plan includes 1 chatbot. Upgrade your plan", await limited.TextAsync());
-        Assert.Contains("Helpdesk", await (await ws.Tenant.GetAsync("/bots")).TextAsync());
+        var list = await (await ws.Tenant.GetAsync("/bots")).TextAsync();
+        Assert.Contains("Helpdesk", list);
+        Assert.Contains("Your plan includes 1 chatbot and you're using it.", list);
+        Assert.DoesNotContain("Create chatbot", list);
     }
 
     [Fact]

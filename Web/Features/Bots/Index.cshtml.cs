@@ -10,7 +10,7 @@ using Parley.Infrastructure.Web;
 namespace Parley.Features.Bots;
 
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class IndexModel(BotAccess access, BotService bots) : PageModel
+public class IndexModel(BotAccess access, BotService bots, Plans.PlanLimitsReader plans) : PageModel
 {
     public class InputModel
     {
@@ -27,8 +27,15 @@ public class IndexModel(BotAccess access, BotService bots) : PageModel
     public List<Chatbot> Bots { get; private set; } = [];
     public bool CanCreate => access.CanCreateAndDelete;
 
-    public async Task OnGetAsync(CancellationToken ct) =>
+    /// <summary>The plan's bot limit when the workspace has reached it (Owners and Admins see every bot, so the count is exact).</summary>
+    public int? LimitReached { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
         Bots = await access.Visible().AsNoTracking().OrderBy(b => b.Name).ToListAsync(ct);
+        var limit = (await plans.LimitsAsync(ct)).Bots;
+        LimitReached = CanCreate && Bots.Count >= limit ? limit : null;
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
