@@ -11,6 +11,7 @@ using Parley.Infrastructure.Email;
 using Parley.Infrastructure.Jobs;
 using Parley.Infrastructure.Observability;
 using Parley.Infrastructure.Security;
+using Parley.Infrastructure.Storage;
 using Parley.Infrastructure.Tenancy;
 using Parley.Infrastructure.Web;
 
@@ -24,6 +25,7 @@ builder.AddParleyData();
 builder.AddParleyAuth();
 builder.AddParleyEmail();
 builder.AddParleyJobs();
+builder.AddParleyStorage();
 builder.AddParleyWeb();
 builder.AddAccounts();
 builder.AddWorkspaces();

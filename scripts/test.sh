@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Parley test on a fresh machine that has the .NET 10 SDK, node and apt:
-# installs what is missing (chromium, postgresql, poppler-utils, maildev), starts a throwaway PostgreSQL
-# cluster and maildev on free loopback ports, runs unit + integration (SQLite and PostgreSQL) + browser tests,
+# installs what is missing (chromium, postgresql, poppler-utils, maildev, Azurite), starts a throwaway PostgreSQL
+# cluster, maildev and Azurite on free loopback ports, runs unit + integration (SQLite and PostgreSQL) + browser tests,
 # stops what it started, and ends with "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,11 +22,16 @@ if [ ${#missing[@]} -gt 0 ]; then
     || { echo "apt-get install ${missing[*]} failed"; exit 1; }
 fi
 TOOLS="$ROOT/.tools"
-if [ ! -x "$TOOLS/node_modules/.bin/maildev" ]; then
-  log "Installing maildev 2.2.1"
-  npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error maildev@2.2.1 >/dev/null || { echo "npm install maildev failed"; exit 1; }
+npm_tools=()
+[ -x "$TOOLS/node_modules/.bin/maildev" ] || npm_tools+=(maildev@2.2.1)
+[ -x "$TOOLS/node_modules/.bin/azurite-blob" ] || npm_tools+=(azurite@3.37.0)
+if [ ${#npm_tools[@]} -gt 0 ]; then
+  log "Installing ${npm_tools[*]}"
+  npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "${npm_tools[@]}" >/dev/null || { echo "npm install ${npm_tools[*]} failed"; exit 1; }
 fi
 
+# Waits until a URL answers anything; node, not curl, since a fresh machine may lack curl.
+wait_http() { for _ in $(seq 1 100); do node -e "require('http').get(process.argv[1],()=>process.exit(0)).on('error',()=>process.exit(1))" "$1" && return 0; sleep 0.2; done; echo "$1 did not answer"; return 1; }
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 
 # --- 2. Throwaway PostgreSQL and maildev -------------------------------------------------------------
@@ -37,6 +42,7 @@ mkdir -p "$PGDATA"; [ "$(id -u)" -eq 0 ] && chown postgres "$PGDATA"
 cleanup() {
   as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1
   [ -n "${MAILDEV_PID:-}" ] && kill "$MAILDEV_PID" 2>/dev/null
+  [ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -51,8 +57,17 @@ SMTP_PORT=$(free_port); MAILDEV_WEB=$(free_port)
 log "Starting maildev (smtp $SMTP_PORT, web $MAILDEV_WEB)"
 "$TOOLS/node_modules/.bin/maildev" --smtp "$SMTP_PORT" --web "$MAILDEV_WEB" --ip 127.0.0.1 --silent > "$WORK/maildev.log" 2>&1 &
 MAILDEV_PID=$!
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$MAILDEV_WEB/email" >/dev/null 2>&1 && break; sleep 0.2; done
+wait_http "http://127.0.0.1:$MAILDEV_WEB/email" || { cat "$WORK/maildev.log"; exit 1; }
 export PARLEY_TEST_SMTP_PORT=$SMTP_PORT
+
+BLOB_PORT=$(free_port)
+log "Starting Azurite blob service on 127.0.0.1:$BLOB_PORT"
+mkdir -p "$WORK/azurite"
+"$TOOLS/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$BLOB_PORT" --location "$WORK/azurite" \
+  --silent --disableTelemetry --skipApiVersionCheck > "$WORK/azurite.log" 2>&1 &
+AZURITE_PID=$!
+wait_http "http://127.0.0.1:$BLOB_PORT/" || { cat "$WORK/azurite.log"; exit 1; }
+export PARLEY_TEST_AZURITE_BLOB="http://127.0.0.1:$BLOB_PORT/devstoreaccount1"
 export PARLEY_TEST_MAILDEV_URL="http://127.0.0.1:$MAILDEV_WEB"
 export PARLEY_CHROMIUM=$(command -v chromium)
 

@@ -5,4 +5,5 @@ public static class Providers
 {
     public const string Trait = "Provider";
     public const string Postgres = "Postgres";
+    public const string Azurite = "Azurite";
 }
