@@ -4,6 +4,7 @@ using Parley.Features.Domains;
 using Parley.Features.Team;
 using Parley.Infrastructure.Outbound;
 using Parley.Features.Health;
+using Parley.Features.Knowledge;
 using Parley.Features.Workspaces;
 using Parley.Infrastructure;
 using Parley.Infrastructure.Data;
@@ -32,6 +33,7 @@ builder.AddWorkspaces();
 builder.AddOutbound();
 builder.AddTeam();
 builder.AddDomains();
+builder.AddKnowledge();
 builder.AddDemo();
 builder.AddHealth();
 

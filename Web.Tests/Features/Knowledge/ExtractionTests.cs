@@ -1,0 +1,105 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Parley.Features.Knowledge.Extraction;
+using Parley.Tests.Infrastructure;
+
+namespace Parley.Tests.Features.Knowledge;
+
+/// <summary>Real files in, text with pages and headings out; every bad file fails alone with a reason a person can act on.</summary>
+public class ExtractionTests
+{
+    private static readonly ExtractionOptions Limits = new() { MaxUncompressedBytes = 20L * 1024 * 1024 };
+    private readonly DocumentExtractor extractor = new(Options.Create(Limits));
+
+    private async Task<ExtractedDocument> Extract(byte[] content, string name, DocumentType expected)
+    {
+        var (type, doc) = await extractor.ExtractAsync(content, name, default);
+        Assert.Equal(expected, type);
+        return doc;
+    }
+
+    private async Task<string> Fails(byte[] content, string name) =>
+        (await Assert.ThrowsAsync<ExtractionException>(() => extractor.ExtractAsync(content, name, default))).Message;
+
+    [Fact]
+    public async Task Pdf_text_keeps_its_page_numbers()
+    {
+        var doc = await Extract(TestFiles.Pdf("Refund policy\nRefunds within 30 days.", "Shipping\nWe ship worldwide.", "Contact us at help@example.com"), "guide.pdf", DocumentType.Pdf);
+        Assert.Equal(3, doc.Pages);
+        Assert.Contains("Refunds within 30 days.", doc.Sections.Single(s => s.Page == 1).Text);
+        Assert.Contains("We ship worldwide.", doc.Sections.Single(s => s.Page == 2).Text);
+        Assert.Contains("help@example.com", doc.Sections.Single(s => s.Page == 3).Text);
+    }
+
+    [Fact]
+    public async Task Word_text_keeps_the_heading_path()
+    {
+        var doc = await Extract(TestFiles.Docx(("Heading1", "Returns"), (null, "Keep the receipt."), ("Heading2", "Damaged items"), (null, "Send a photo within 7 days."), ("Heading1", "Shipping"), (null, "Orders leave in 24 hours.")), "handbook.docx", DocumentType.Docx);
+        Assert.Equal(["Returns"], doc.Sections[0].Headings);
+        Assert.Equal("Keep the receipt.", doc.Sections[0].Text);
+        Assert.Equal(["Returns", "Damaged items"], doc.Sections[1].Headings);
+        Assert.Equal(["Shipping"], doc.Sections[2].Headings);
+    }
+
+    [Fact]
+    public async Task Excel_rows_are_read_per_sheet()
+    {
+        var doc = await Extract(TestFiles.Xlsx("Prices", ["Plan", "Price"], ["Gold", "79"]), "prices.xlsx", DocumentType.Xlsx);
+        Assert.Equal(["Prices"], doc.Sections[0].Headings);
+        Assert.Contains("Gold | 79", doc.Sections[0].Text);
+    }
+
+    [Fact]
+    public async Task Html_keeps_main_text_and_headings_and_drops_navigation_and_scripts()
+    {
+        var html = """
+            <!doctype html><html><head><title>Help centre</title><script>var tracking = 1;</script></head><body>
+            <nav><a href="/">Home</a><a href="/pricing">Pricing menu item</a></nav>
+            <main><h1>Returns</h1><p>Return any item within <b>30 days</b>.</p><h2>Exceptions</h2><ul><li>Gift cards</li><li>Sale items</li></ul></main>
+            <footer>© Footer text</footer></body></html>
+            """;
+        var doc = await Extract(Encoding.UTF8.GetBytes(html), "page.html", DocumentType.Html);
+        Assert.Equal("Help centre", doc.Title);
+        var all = string.Join("\n", doc.Sections.Select(s => s.Text));
+        Assert.Contains("Return any item within 30 days.", all);
+        Assert.Contains("- Gift cards", all);
+        Assert.DoesNotContain("Pricing menu item", all);
+        Assert.DoesNotContain("tracking", all);
+        Assert.DoesNotContain("Footer", all);
+        Assert.Equal(["Returns", "Exceptions"], doc.Sections.Last().Headings);
+    }
+
+    [Fact]
+    public async Task Markdown_csv_and_text_are_read()
+    {
+        var md = await Extract(Encoding.UTF8.GetBytes("# Guide\nIntro.\n## Setup\nRun the installer.\n"), "guide.md", DocumentType.Markdown);
+        Assert.Equal(["Guide", "Setup"], md.Sections[1].Headings);
+        var csv = await Extract(Encoding.UTF8.GetBytes("question,answer\nDo you ship abroad?,Yes\n"), "faq.csv", DocumentType.Csv);
+        Assert.Contains("question,answer => Do you ship abroad?,Yes", csv.Sections[0].Text);
+        var txt = await Extract(Encoding.UTF8.GetBytes("\uFEFFPlain notes\r\nline two"), "notes.txt", DocumentType.Text);
+        Assert.Equal("Plain notes\nline two", txt.Sections[0].Text);
+    }
+
+    [Fact]
+    public async Task Bad_files_fail_with_a_readable_reason()
+    {
+        Assert.Contains("empty", await Fails([], "empty.pdf"));
+        Assert.Contains("damaged", await Fails(Encoding.ASCII.GetBytes("%PDF-1.4\nthis is not really a pdf\n%%EOF"), "broken.pdf"));
+        Assert.Contains("zip bomb", await Fails(TestFiles.ZipBomb(40), "bomb.docx"));
+        Assert.Contains("named .pdf but its content is a DOCX", await Fails(TestFiles.Docx((null, "hello")), "report.pdf"));
+        Assert.Contains("named .docx but its content is plain text", await Fails(Encoding.UTF8.GetBytes("just text"), "report.docx"));
+        Assert.Contains("not a supported document", await Fails([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13], "photo.png"));
+        Assert.Contains("old Office format", await Fails([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "old.doc"));
+        Assert.Contains("no text to read", await Fails(TestFiles.Pdf(""), "scan.pdf"));
+        var damagedZip = TestFiles.Docx((null, "hello"))[..200];
+        Assert.Contains("damaged", await Fails(damagedZip, "cut.docx"));
+    }
+
+    [Fact]
+    public async Task A_missing_pdftotext_is_reported_with_how_to_install_it()
+    {
+        var without = new DocumentExtractor(Options.Create(new ExtractionOptions { PdfToTextPath = "/nonexistent/pdftotext" }));
+        var e = await Assert.ThrowsAsync<ExtractionException>(() => without.ExtractAsync(TestFiles.Pdf("x"), "a.pdf", default));
+        Assert.Contains("apt-get install poppler-utils", e.Message);
+    }
+}

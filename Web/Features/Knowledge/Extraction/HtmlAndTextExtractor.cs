@@ -1,0 +1,91 @@
+using AngleSharp.Html.Parser;
+using System.Text;
+
+namespace Parley.Features.Knowledge.Extraction;
+
+/// <summary>Web pages through AngleSharp (main text only: navigation, headers, footers, scripts and forms dropped), and plain text formats.</summary>
+public static class HtmlAndTextExtractor
+{
+    private static readonly string[] Noise = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "iframe", "[aria-hidden=true]", "[role=navigation]"];
+
+    public static ExtractedDocument Html(string html)
+    {
+        var doc = new HtmlParser().ParseDocument(html);
+        foreach (var element in doc.QuerySelectorAll(string.Join(",", Noise)).ToList()) element.Remove();
+        var root = (AngleSharp.Dom.IElement?)doc.QuerySelector("main") ?? doc.QuerySelector("article") ?? doc.Body;
+        var sections = new List<Section>();
+        var headings = new List<string>();
+        var current = new StringBuilder();
+        void Flush()
+        {
+            var text = current.ToString().Trim();
+            if (text.Length > 0) sections.Add(new Section(null, headings.ToList(), text));
+            current.Clear();
+        }
+        foreach (var el in root?.QuerySelectorAll("h1,h2,h3,h4,h5,h6,p,li,td,th,pre,blockquote,dt,dd") ?? Enumerable.Empty<AngleSharp.Dom.IElement>())
+        {
+            var text = Normalize(el.TextContent);
+            if (text.Length == 0 || el.ParentElement?.Closest("p,li,pre,blockquote,td,th") is not null) continue;
+            if (el.LocalName is ['h', >= '1' and <= '6'])
+            {
+                Flush();
+                var level = el.LocalName[1] - '0';
+                while (headings.Count >= level) headings.RemoveAt(headings.Count - 1);
+                while (headings.Count < level - 1) headings.Add("");
+                headings.Add(text);
+                headings.RemoveAll(h => h.Length == 0);
+            }
+            else current.AppendLine(el.LocalName == "li" ? "- " + text : text);
+        }
+        Flush();
+        var title = Normalize(doc.Title ?? "");
+        return new ExtractedDocument(title.Length > 0 ? title : null, sections);
+    }
+
+    public static ExtractedDocument Markdown(string text)
+    {
+        var sections = new List<Section>();
+        var headings = new List<string>();
+        var current = new StringBuilder();
+        void Flush()
+        {
+            var t = current.ToString().Trim();
+            if (t.Length > 0) sections.Add(new Section(null, headings.ToList(), t));
+            current.Clear();
+        }
+        foreach (var line in Lines(text))
+        {
+            var trimmed = line.TrimStart();
+            var level = trimmed.TakeWhile(c => c == '#').Count();
+            if (level is >= 1 and <= 6 && trimmed.Length > level && trimmed[level] == ' ')
+            {
+                Flush();
+                while (headings.Count >= level) headings.RemoveAt(headings.Count - 1);
+                headings.Add(trimmed[level..].Trim());
+            }
+            else current.AppendLine(line);
+        }
+        Flush();
+        return new ExtractedDocument(null, sections);
+    }
+
+    public static ExtractedDocument Text(string text)
+    {
+        var body = string.Join("\n", Lines(text)).Trim();
+        return new ExtractedDocument(null, body.Length == 0 ? [] : [new Section(null, [], body)]);
+    }
+
+    public static ExtractedDocument Csv(string text)
+    {
+        var rows = Lines(text).Where(l => l.Trim().Length > 0).ToList();
+        if (rows.Count == 0) return new ExtractedDocument(null, []);
+        var header = rows[0];
+        // Each row keeps the header so a passage about one row still says what its columns are.
+        var body = string.Join("\n", rows.Skip(1).Select(r => $"{header} => {r}"));
+        return new ExtractedDocument(null, [new Section(null, [], rows.Count == 1 ? header : body)]);
+    }
+
+    private static IEnumerable<string> Lines(string text) => text.TrimStart('\uFEFF').Replace("\r\n", "\n").Replace('\r', '\n').Split('\n').Select(l => l.TrimEnd());
+
+    private static string Normalize(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+}

@@ -1,0 +1,13 @@
+using Parley.Features.Knowledge.Extraction;
+
+namespace Parley.Features.Knowledge;
+
+public static class KnowledgeSetup
+{
+    public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ExtractionOptions>().BindConfiguration(ExtractionOptions.Section);
+        builder.Services.AddSingleton<DocumentExtractor>();
+        return builder;
+    }
+}
