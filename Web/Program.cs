@@ -17,6 +17,7 @@ using Parley.Infrastructure.Tenancy;
 using Parley.Infrastructure.Web;
 
 if (SchemaScript.TryRun(args)) return;
+if (await Parley.Bench.BenchCommand.TryRunAsync(args)) return;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -8,6 +8,7 @@ public static class KnowledgeSetup
     {
         builder.Services.AddOptions<ExtractionOptions>().BindConfiguration(ExtractionOptions.Section);
         builder.Services.AddSingleton<DocumentExtractor>();
+        builder.Services.AddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(new Embedding.HashingEmbedder());
         return builder;
     }
 }
