@@ -102,7 +102,7 @@ public class AccountFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         // B's session cookie carried over to A's host by hand is not accepted: A answers 404.
         var cookies = await pageB.Context.CookiesAsync([app.TenantUrl(slugB)]);
         var session = cookies.First(c => c.Name == "parley.session" && c.Domain == $"{slugB}.localhost");
-        await pageB.Context.AddCookiesAsync([new Cookie { Name = session.Name, Value = session.Value, Domain = $"{slugA}.localhost", Path = "/" }]);
+        await pageB.Context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = session.Name, Value = session.Value, Domain = $"{slugA}.localhost", Path = "/" }]);
         var response = await pageB.GotoAsync($"{app.TenantUrl(slugA)}/dashboard");
         Assert.Equal(404, response!.Status);
         await Assertions.Expect(pageB.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Page not found");

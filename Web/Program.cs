@@ -7,14 +7,11 @@ using Parley.Features.Health;
 using Parley.Features.Knowledge;
 using Parley.Features.Workspaces;
 using Parley.Infrastructure;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Email;
 using Parley.Infrastructure.Jobs;
 using Parley.Infrastructure.Observability;
-using Parley.Infrastructure.Security;
 using Parley.Infrastructure.Storage;
 using Parley.Infrastructure.Tenancy;
-using Parley.Infrastructure.Web;
 
 if (SchemaScript.TryRun(args)) return;
 if (await Parley.Bench.BenchCommand.TryRunAsync(args)) return;

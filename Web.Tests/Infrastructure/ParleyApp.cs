@@ -1,10 +1,7 @@
-using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Parley.Infrastructure.Data;
 
 namespace Parley.Tests.Infrastructure;
 
@@ -91,10 +88,10 @@ public sealed class PostgresApp : ParleyApp
     public override string Provider => "Postgres";
     public override ParleyApp Twin() => new PostgresApp { database = database, OwnsDatabase = false, Settings = Settings };
 
-    private static string Server => Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES")
+    private static string AdminConnection => Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES")
         ?? throw new InvalidOperationException("PARLEY_TEST_POSTGRES is not set. Run scripts/test.sh, which starts PostgreSQL, or filter with Provider!=Postgres.");
 
-    protected override string ConnectionString => new NpgsqlConnectionStringBuilder(Server) { Database = database }.ToString();
+    protected override string ConnectionString => new NpgsqlConnectionStringBuilder(AdminConnection) { Database = database }.ToString();
 
     public override async Task InitializeAsync()
     {
@@ -103,7 +100,7 @@ public sealed class PostgresApp : ParleyApp
             await base.InitializeAsync();
             return;
         }
-        await using (var conn = new NpgsqlConnection(Server))
+        await using (var conn = new NpgsqlConnection(AdminConnection))
         {
             await conn.OpenAsync();
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE {database}", conn);
@@ -117,7 +114,7 @@ public sealed class PostgresApp : ParleyApp
         await base.DisposeAsync();
         if (!OwnsDatabase) return;
         NpgsqlConnection.ClearAllPools();
-        await using var conn = new NpgsqlConnection(Server);
+        await using var conn = new NpgsqlConnection(AdminConnection);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", conn);
         await cmd.ExecuteNonQueryAsync();

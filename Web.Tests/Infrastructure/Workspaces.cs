@@ -1,10 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Parley.Features.Accounts;
-using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Tests.Infrastructure;

@@ -1,9 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Parley.Infrastructure.Data;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Accounts;
 

@@ -1,10 +1,5 @@
-using System.Net;
 using System.Web;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Security;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Accounts;
 

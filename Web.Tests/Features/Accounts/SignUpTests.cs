@@ -1,10 +1,4 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Parley.Features.Plans;
-using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Accounts;
 

@@ -1,9 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Parley.Features.Audit;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Tenancy;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Audit;
 

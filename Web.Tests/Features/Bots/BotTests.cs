@@ -1,11 +1,5 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Parley.Features.Bots;
-using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Bots;
 

@@ -1,13 +1,9 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Parley.Infrastructure;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Tenancy;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Data;
 

@@ -1,11 +1,8 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Parley.Infrastructure;
-using Parley.Infrastructure.Data;
-using Parley.Tests.Infrastructure;
 using System.Data.Common;
 
 namespace Parley.Tests.Features.Data;

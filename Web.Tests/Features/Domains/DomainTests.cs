@@ -1,9 +1,4 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Parley.Features.Domains;
-using Parley.Infrastructure.Data;
-using Parley.Tests.Infrastructure;
 using Quartz;
 
 namespace Parley.Tests.Features.Domains;

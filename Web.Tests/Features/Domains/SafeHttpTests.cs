@@ -1,9 +1,6 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Parley.Infrastructure.Outbound;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Domains;
 

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.Json;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Health;
 

@@ -1,9 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Jobs;
-using Parley.Tests.Infrastructure;
 using Quartz;
 
 namespace Parley.Tests.Features.Jobs;

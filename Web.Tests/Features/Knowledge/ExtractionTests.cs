@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using Parley.Features.Knowledge.Extraction;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Knowledge;
 

@@ -1,9 +1,3 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Settings;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Parley.Infrastructure.Storage;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Storage;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using Parley.Features.Workspaces;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Tenancy;
 

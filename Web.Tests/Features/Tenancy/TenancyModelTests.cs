@@ -1,9 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Tenancy;
-using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Features.Tenancy;
 

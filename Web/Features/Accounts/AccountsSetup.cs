@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Email;
 using Parley.Infrastructure.Tenancy;
 

@@ -1,10 +1,5 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Security;
 using Parley.Infrastructure.Tenancy;
-using Parley.Infrastructure.Web;
 
 namespace Parley.Features.Accounts;
 

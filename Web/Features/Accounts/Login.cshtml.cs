@@ -1,10 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Htmx;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Accounts;

@@ -1,12 +1,7 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Parley.Infrastructure;
-using Parley.Infrastructure.Security;
 using Parley.Infrastructure.Tenancy;
-using Parley.Infrastructure.Web;
 
 namespace Parley.Features.Accounts;
 

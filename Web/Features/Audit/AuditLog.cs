@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using System.Security.Claims;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Audit;

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Security;
-using Parley.Infrastructure.Web;
 
 namespace Parley.Features.Audit;
 

@@ -1,10 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Parley.Infrastructure.Htmx;
-using Parley.Infrastructure.Security;
-using Parley.Infrastructure.Web;
 
 namespace Parley.Features.Bots;
 

@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Security;
 
 namespace Parley.Features.Bots;
 

@@ -1,8 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Parley.Features.Audit;
 using Parley.Features.Plans;
 using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
 
 namespace Parley.Features.Bots;
 

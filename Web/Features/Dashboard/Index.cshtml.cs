@@ -1,12 +1,6 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Parley.Features.Accounts;
 using Parley.Features.Plans;
-using Parley.Infrastructure.Htmx;
-using Parley.Infrastructure.Security;
-using Parley.Infrastructure.Web;
 
 namespace Parley.Features.Dashboard;
 

@@ -1,12 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Features.Accounts;
 using Parley.Features.Plans;
 using Parley.Features.Workspaces;
 using Parley.Infrastructure;
-using Parley.Infrastructure.Data;
 
 namespace Parley.Features.Demo;
 

@@ -1,14 +1,6 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Features.Audit;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Htmx;
 using Parley.Infrastructure.Outbound;
-using Parley.Infrastructure.Security;
-using Parley.Infrastructure.Web;
 
 namespace Parley.Features.Domains;
 

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Parley.Infrastructure.Data;
 using Quartz;
 
 namespace Parley.Features.Health;

@@ -1,8 +1,4 @@
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Parley.Features.Plans;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Landing;

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Plans;

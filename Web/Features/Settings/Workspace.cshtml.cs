@@ -1,16 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Parley.Features.Accounts;
 using Parley.Features.Workspaces;
 using Parley.Infrastructure;
-using Parley.Infrastructure.Htmx;
-using Parley.Infrastructure.Security;
 using Parley.Infrastructure.Tenancy;
-using Parley.Infrastructure.Web;
 
 namespace Parley.Features.Settings;
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Shared;

@@ -1,15 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Parley.Features.Accounts;
 using Parley.Features.Audit;
 using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Htmx;
 using Parley.Infrastructure.Tenancy;
-using Parley.Infrastructure.Web;
 
 namespace Parley.Features.Team;
 

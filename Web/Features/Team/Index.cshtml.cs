@@ -1,11 +1,5 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Parley.Features.Workspaces;
-using Parley.Infrastructure.Htmx;
-using Parley.Infrastructure.Security;
 using Parley.Infrastructure.Tenancy;
-using Parley.Infrastructure.Web;
 
 namespace Parley.Features.Team;
 

@@ -1,15 +1,12 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Features.Accounts;
 using Parley.Features.Audit;
 using Parley.Features.Plans;
 using Parley.Features.Workspaces;
 using Parley.Infrastructure;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Email;
-using Parley.Infrastructure.Security;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Team;

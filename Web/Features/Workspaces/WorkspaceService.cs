@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Parley.Features.Plans;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Workspaces;

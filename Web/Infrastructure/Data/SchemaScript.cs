@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Infrastructure.Data;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Parley.Infrastructure.Data;
 using Quartz;
 
 namespace Parley.Infrastructure.Jobs;

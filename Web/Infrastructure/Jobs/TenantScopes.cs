@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Infrastructure.Jobs;

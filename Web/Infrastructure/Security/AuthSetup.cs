@@ -1,12 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Features.Accounts;
 using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Infrastructure.Security;

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
-using Parley.Infrastructure.Data;
 
 namespace Parley.Infrastructure.Security;
 

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Parley.Infrastructure.Data;
 
 namespace Parley.Infrastructure.Tenancy;
 

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
 
 namespace Parley.Infrastructure.Tenancy;
 

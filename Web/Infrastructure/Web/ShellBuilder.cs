@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Parley.Features.Plans;
 using Parley.Features.Workspaces;
-using Parley.Infrastructure.Security;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Infrastructure.Web;

@@ -1,4 +1,3 @@
-using Parley.Infrastructure.Security;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Infrastructure.Web;
