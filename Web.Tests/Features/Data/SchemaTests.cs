@@ -73,12 +73,12 @@ public sealed class SchemaTests_Sqlite : SchemaTests
         var rows = await RowsAsync(conn, """
             SELECT 'column', m.name, p.name, p.type, p."notnull", p.pk, coalesce(p.dflt_value, '')
             FROM sqlite_master m JOIN pragma_table_info(m.name) p
-            WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__parley_schema'
+            WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__parley_schema' AND m.name NOT LIKE 'ChunksFts%'
             """);
         rows.AddRange(await RowsAsync(conn, "SELECT 'index', tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"));
         rows.AddRange(await RowsAsync(conn, """
             SELECT 'fk', m.name, f."table", f."from", f."to", f.on_delete
-            FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'
+            FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND m.name NOT LIKE 'ChunksFts%'
             """));
         return rows.Order().ToList();
     }

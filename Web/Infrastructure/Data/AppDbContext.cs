@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Parley.Features.Accounts;
 using Parley.Features.Audit;
 using Parley.Features.Bots;
+using Parley.Features.Knowledge.Search;
 using Parley.Features.Domains;
 using Parley.Features.Team;
 using Parley.Features.Plans;
@@ -41,6 +42,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
     public DbSet<AuditLog> AuditLogs => Set<AuditLog>();
     public DbSet<Chatbot> Chatbots => Set<Chatbot>();
     public DbSet<BotAssignment> BotAssignments => Set<BotAssignment>();
+    public DbSet<Chunk> Chunks => Set<Chunk>();
 
     /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
@@ -152,6 +154,22 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
             e.HasIndex(a => new { a.TenantId, a.UserId });
             e.HasOne<Chatbot>().WithMany().HasForeignKey(a => a.ChatbotId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<AppUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Chunk>(e =>
+        {
+            e.HasIndex(c => new { c.ChatbotId, c.Id });
+            e.HasIndex(c => new { c.SourceId, c.Index });
+            e.HasIndex(c => c.TenantId);
+            e.Property(c => c.Headings).HasMaxLength(1000);
+            e.Property(c => c.Url).HasMaxLength(2048);
+            e.Property(c => c.ContentHash).HasMaxLength(64);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(c => c.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+            // PostgreSQL keeps a generated tsvector for keyword search; SQLite uses the FTS5 table of the schema script.
+            if (Database.IsNpgsql())
+            {
+                e.Property<NpgsqlTypes.NpgsqlTsVector>("SearchVector").HasComputedColumnSql("to_tsvector('simple', \"Text\")", stored: true);
+                e.HasIndex("SearchVector").HasMethod("GIN");
+            }
         });
         b.Entity<AuditLog>(e =>
         {

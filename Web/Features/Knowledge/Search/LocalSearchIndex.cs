@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Extensions.AI;
+using Parley.Infrastructure;
+using Parley.Infrastructure.Tenancy;
+
+namespace Parley.Features.Knowledge.Search;
+
+public sealed record SearchHit(long ChunkId, string Text, int? Page, string Headings, string? Url, Guid SourceId, double Score, int? KeywordRank, int? VectorRank);
+
+/// <summary>
+/// The embedded hybrid index: BM25 from SQLite FTS5 or PostgreSQL full-text, cosine similarity over the bot's
+/// vectors held in memory and scanned with TensorPrimitives, the two rankings fused by reciprocal rank fusion.
+/// Every query is filtered by tenant and bot.
+/// </summary>
+public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEmbeddingGenerator<string, Embedding<float>> embedder, VectorCache cache)
+{
+    public const int RrfK = 60;
+    private const int Candidates = 50;
+
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(Guid chatbotId, string query, int top, CancellationToken ct)
+    {
+        var tenantId = tenant.TenantId ?? throw new TenantMismatchException("Search needs a tenant.");
+        var keyword = await KeywordAsync(tenantId, chatbotId, query, ct);
+        var vectors = await cache.GetAsync(db, tenantId, chatbotId, ct);
+        var queryVector = (await embedder.GenerateAsync([query], cancellationToken: ct))[0].Vector.ToArray();
+        var semantic = vectors.Nearest(queryVector, Candidates);
+
+        var scores = new Dictionary<long, (double Score, int? K, int? V)>();
+        for (var i = 0; i < keyword.Count; i++) scores[keyword[i]] = (1.0 / (RrfK + i + 1), i + 1, null);
+        for (var i = 0; i < semantic.Count; i++)
+        {
+            var id = semantic[i];
+            var (s, k, _) = scores.GetValueOrDefault(id);
+            scores[id] = (s + 1.0 / (RrfK + i + 1), k, i + 1);
+        }
+        var best = scores.OrderByDescending(x => x.Value.Score).Take(top).ToList();
+        var ids = best.Select(b => b.Key).ToList();
+        var rows = await db.Chunks.AsNoTracking().Where(c => ids.Contains(c.Id) && c.ChatbotId == chatbotId).ToDictionaryAsync(c => c.Id, ct);
+        return best.Where(b => rows.ContainsKey(b.Key)).Select(b =>
+        {
+            var c = rows[b.Key];
+            return new SearchHit(c.Id, c.Text, c.Page, c.Headings, c.Url, c.SourceId, b.Value.Score, b.Value.K, b.Value.V);
+        }).ToList();
+    }
+
+    private async Task<List<long>> KeywordAsync(Guid tenantId, Guid chatbotId, string query, CancellationToken ct)
+    {
+        var terms = Terms(query);
+        if (terms.Count == 0) return [];
+        var sqlite = db.Database.IsSqlite();
+        var sql = sqlite
+            ? """SELECT c."Id" FROM "ChunksFts" f JOIN "Chunks" c ON c."Id" = f.rowid WHERE "ChunksFts" MATCH @q AND c."ChatbotId" = @bot AND c."TenantId" = @tenant ORDER BY bm25("ChunksFts") LIMIT 50"""
+            : """SELECT "Id" FROM "Chunks" WHERE "SearchVector" @@ to_tsquery('simple', @q) AND "ChatbotId" = @bot AND "TenantId" = @tenant ORDER BY ts_rank_cd("SearchVector", to_tsquery('simple', @q)) DESC LIMIT 50""";
+        var match = sqlite ? string.Join(" OR ", terms.Select(t => $"\"{t}\"")) : string.Join(" | ", terms);
+        var conn = db.Database.GetDbConnection();
+        var opened = conn.State != System.Data.ConnectionState.Open;
+        if (opened) await conn.OpenAsync(ct);
+        try
+        {
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = sql;
+            Add(cmd, "@q", match);
+            Add(cmd, "@bot", sqlite ? chatbotId.ToString().ToUpperInvariant() : chatbotId);
+            Add(cmd, "@tenant", sqlite ? tenantId.ToString().ToUpperInvariant() : tenantId);
+            var ids = new List<long>();
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) ids.Add(r.GetInt64(0));
+            return ids;
+        }
+        finally
+        {
+            if (opened) await conn.CloseAsync();
+        }
+    }
+
+    private static void Add(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+
+    /// <summary>Query words, lowercased, letters and digits only, so no query syntax reaches FTS5 or tsquery.</summary>
+    public static List<string> Terms(string query)
+    {
+        var terms = new List<string>();
+        var sb = new StringBuilder();
+        foreach (var c in query.Normalize(NormalizationForm.FormKC).Append(' '))
+        {
+            if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
+            else if (sb.Length > 0) { if (sb.Length > 1 || char.IsDigit(sb[0])) terms.Add(sb.ToString()); sb.Clear(); }
+        }
+        return terms.Distinct().Take(32).ToList();
+    }
+
+    public static byte[] ToBytes(ReadOnlySpan<float> vector) => MemoryMarshal.AsBytes(vector).ToArray();
+}
+
+/// <summary>
+/// Each bot's vectors in one contiguous float array, reloaded when the bot's chunks change (count or highest id),
+/// which a cheap indexed query checks before every search, so several instances stay correct.
+/// </summary>
+public sealed class VectorCache
+{
+    private readonly ConcurrentDictionary<Guid, BotVectors> bots = new();
+
+    public async Task<BotVectors> GetAsync(AppDbContext db, Guid tenantId, Guid chatbotId, CancellationToken ct)
+    {
+        var stamp = await db.Chunks.Where(c => c.ChatbotId == chatbotId)
+            .GroupBy(_ => 1).Select(g => new { Count = g.Count(), Max = g.Max(c => c.Id) }).FirstOrDefaultAsync(ct);
+        var key = (stamp?.Count ?? 0, stamp?.Max ?? 0L);
+        if (bots.TryGetValue(chatbotId, out var cached) && cached.TenantId == tenantId && cached.Stamp == key) return cached;
+
+        var rows = await db.Chunks.AsNoTracking().Where(c => c.ChatbotId == chatbotId).OrderBy(c => c.Id)
+            .Select(c => new { c.Id, c.Embedding }).ToListAsync(ct);
+        var dims = rows.Count == 0 ? 0 : rows[0].Embedding.Length / sizeof(float);
+        var data = new float[rows.Count * dims];
+        var ids = new long[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            ids[i] = rows[i].Id;
+            MemoryMarshal.Cast<byte, float>(rows[i].Embedding).CopyTo(data.AsSpan(i * dims, dims));
+        }
+        var fresh = new BotVectors(tenantId, key, ids, data, dims);
+        bots[chatbotId] = fresh;
+        return fresh;
+    }
+}
+
+public sealed record BotVectors(Guid TenantId, (int Count, long Max) Stamp, long[] Ids, float[] Data, int Dimensions)
+{
+    /// <summary>Below this cosine a passage shares too little with the query to be offered at all.</summary>
+    public const float MinSimilarity = 0.1f;
+
+    /// <summary>The ids of the <paramref name="k"/> most similar vectors (vectors are unit length, so dot = cosine).</summary>
+    public List<long> Nearest(float[] query, int k)
+    {
+        if (Ids.Length == 0 || query.Length != Dimensions) return [];
+        var best = new PriorityQueue<long, float>(k + 1);
+        for (var i = 0; i < Ids.Length; i++)
+        {
+            var score = TensorPrimitives.Dot(query, Data.AsSpan(i * Dimensions, Dimensions));
+            if (score < MinSimilarity) continue;
+            if (best.Count < k) best.Enqueue(Ids[i], score);
+            else if (best.TryPeek(out _, out var worst) && score > worst) best.EnqueueDequeue(Ids[i], score);
+        }
+        var result = new List<(long Id, float Score)>(best.Count);
+        while (best.TryDequeue(out var id, out var s)) result.Add((id, s));
+        return result.OrderByDescending(r => r.Score).Select(r => r.Id).ToList();
+    }
+}
