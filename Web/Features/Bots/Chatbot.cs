@@ -26,6 +26,8 @@ public class Chatbot : ITenantOwned
     public TrainingStatus TrainingStatus { get; set; } = TrainingStatus.Untrained;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastTrainedAt { get; set; }
+    /// <summary>Moves whenever the bot's indexed chunks change; search caches compare it.</summary>
+    public long KnowledgeVersion { get; set; }
 
     public static string NewPublicId() => "bot_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
 

@@ -212,14 +212,27 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardTenant();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var changedBots = ChangedKnowledge();
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        if (changedBots.Count > 0)
+            Chatbots.Where(b => changedBots.Contains(b.Id)).ExecuteUpdate(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1));
+        return saved;
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
     {
         GuardTenant();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        var changedBots = ChangedKnowledge();
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        if (changedBots.Count > 0)
+            await Chatbots.Where(b => changedBots.Contains(b.Id)).ExecuteUpdateAsync(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1), ct);
+        return saved;
     }
+
+    /// <summary>The bots whose chunks this save changes, so their KnowledgeVersion moves and search caches reload.</summary>
+    private List<Guid> ChangedKnowledge() => ChangeTracker.Entries<Chunk>()
+        .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+        .Select(e => e.Entity.ChatbotId).Distinct().ToList();
 
     /// <summary>Stamps new tenant rows with the current tenant and refuses any write that crosses tenants.</summary>
     private void GuardTenant()

@@ -19,15 +19,22 @@ public sealed record SearchHit(long ChunkId, string Text, int? Page, string Head
 public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEmbeddingGenerator<string, Embedding<float>> embedder, VectorCache cache)
 {
     public const int RrfK = 60;
+
+    /// <summary>Where the last search spent its time (keyword, cache check, vector scan), for the bench command.</summary>
+    public (double KeywordMs, double CacheMs, double VectorMs) LastTimings { get; private set; }
     private const int Candidates = 50;
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(Guid chatbotId, string query, int top, CancellationToken ct)
     {
         var tenantId = tenant.TenantId ?? throw new TenantMismatchException("Search needs a tenant.");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var keyword = await KeywordAsync(tenantId, chatbotId, query, ct);
+        var keywordMs = clock.Elapsed.TotalMilliseconds;
         var vectors = await cache.GetAsync(db, tenantId, chatbotId, ct);
+        var cacheMs = clock.Elapsed.TotalMilliseconds - keywordMs;
         var queryVector = (await embedder.GenerateAsync([query], cancellationToken: ct))[0].Vector.ToArray();
         var semantic = vectors.Nearest(queryVector, Candidates);
+        LastTimings = (keywordMs, cacheMs, clock.Elapsed.TotalMilliseconds - keywordMs - cacheMs);
 
         var scores = new Dictionary<long, (double Score, int? K, int? V)>();
         for (var i = 0; i < keyword.Count; i++) scores[keyword[i]] = (1.0 / (RrfK + i + 1), i + 1, null);
@@ -85,6 +92,15 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
         cmd.Parameters.Add(p);
     }
 
+    /// <summary>Words too common to rank by; left in they match nearly every passage and only cost time.</summary>
+    private static readonly HashSet<string> StopWords =
+    [
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has",
+        "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "please",
+        "should", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "us", "was",
+        "we", "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your",
+    ];
+
     /// <summary>Query words, lowercased, letters and digits only, so no query syntax reaches FTS5 or tsquery.</summary>
     public static List<string> Terms(string query)
     {
@@ -93,7 +109,12 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
         foreach (var c in query.Normalize(NormalizationForm.FormKC).Append(' '))
         {
             if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
-            else if (sb.Length > 0) { if (sb.Length > 1 || char.IsDigit(sb[0])) terms.Add(sb.ToString()); sb.Clear(); }
+            else if (sb.Length > 0)
+            {
+                var word = sb.ToString();
+                if ((word.Length > 1 || char.IsDigit(word[0])) && !StopWords.Contains(word)) terms.Add(word);
+                sb.Clear();
+            }
         }
         return terms.Distinct().Take(32).ToList();
     }
@@ -102,8 +123,8 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
 }
 
 /// <summary>
-/// Each bot's vectors in one contiguous float array, reloaded when the bot's chunks change (count or highest id),
-/// which a cheap indexed query checks before every search, so several instances stay correct.
+/// Each bot's vectors in one contiguous float array, reloaded when the bot's KnowledgeVersion moves (AppDbContext
+/// bumps it whenever its chunks change); a primary-key read checks it before every search, so several instances stay correct.
 /// </summary>
 public sealed class VectorCache
 {
@@ -111,9 +132,7 @@ public sealed class VectorCache
 
     public async Task<BotVectors> GetAsync(AppDbContext db, Guid tenantId, Guid chatbotId, CancellationToken ct)
     {
-        var stamp = await db.Chunks.Where(c => c.ChatbotId == chatbotId)
-            .GroupBy(_ => 1).Select(g => new { Count = g.Count(), Max = g.Max(c => c.Id) }).FirstOrDefaultAsync(ct);
-        var key = (stamp?.Count ?? 0, stamp?.Max ?? 0L);
+        var key = await db.Chatbots.Where(b => b.Id == chatbotId).Select(b => b.KnowledgeVersion).FirstOrDefaultAsync(ct);
         if (bots.TryGetValue(chatbotId, out var cached) && cached.TenantId == tenantId && cached.Stamp == key) return cached;
 
         var rows = await db.Chunks.AsNoTracking().Where(c => c.ChatbotId == chatbotId).OrderBy(c => c.Id)
@@ -132,7 +151,7 @@ public sealed class VectorCache
     }
 }
 
-public sealed record BotVectors(Guid TenantId, (int Count, long Max) Stamp, long[] Ids, float[] Data, int Dimensions)
+public sealed record BotVectors(Guid TenantId, long Stamp, long[] Ids, float[] Data, int Dimensions)
 {
     /// <summary>Below this cosine a passage shares too little with the query to be offered at all.</summary>
     public const float MinSimilarity = 0.1f;

@@ -11,6 +11,7 @@ CREATE TABLE "Chatbots" (
     "TrainingStatus" character varying(20) NOT NULL,
     "CreatedAt" timestamp with time zone NOT NULL,
     "LastTrainedAt" timestamp with time zone,
+    "KnowledgeVersion" bigint NOT NULL,
     CONSTRAINT "PK_Chatbots" PRIMARY KEY ("Id"),
     CONSTRAINT "FK_Chatbots_Tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES "Tenants" ("Id") ON DELETE CASCADE
 );

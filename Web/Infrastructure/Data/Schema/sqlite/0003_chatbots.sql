@@ -11,6 +11,7 @@ CREATE TABLE "Chatbots" (
     "TrainingStatus" TEXT NOT NULL,
     "CreatedAt" INTEGER NOT NULL,
     "LastTrainedAt" INTEGER NULL,
+    "KnowledgeVersion" INTEGER NOT NULL,
     CONSTRAINT "FK_Chatbots_Tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES "Tenants" ("Id") ON DELETE CASCADE
 );
 
