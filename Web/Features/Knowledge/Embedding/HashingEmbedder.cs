@@ -10,7 +10,7 @@ namespace Parley.Features.Knowledge.Embedding;
 /// </summary>
 public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDimensions) : IEmbeddingGenerator<string, Embedding<float>>
 {
-    public const int DefaultDimensions = 512;
+    public const int DefaultDimensions = 256;
     public const string ModelId = "parley-hashing-v1";
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)

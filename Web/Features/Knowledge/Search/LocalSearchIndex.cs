@@ -60,9 +60,13 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
         if (terms.Count == 0) return [];
         var sqlite = db.Database.IsSqlite();
         var sql = sqlite
-            ? """SELECT c."Id" FROM "ChunksFts" f JOIN "Chunks" c ON c."Id" = f.rowid WHERE "ChunksFts" MATCH @q AND c."ChatbotId" = @bot AND c."TenantId" = @tenant ORDER BY bm25("ChunksFts") LIMIT 50"""
+            ? """SELECT rowid FROM "ChunksFts" WHERE "ChunksFts" MATCH @q ORDER BY rank LIMIT 50"""
             : """SELECT "Id" FROM "Chunks" WHERE "SearchVector" @@ to_tsquery('simple', @q) AND "ChatbotId" = @bot AND "TenantId" = @tenant ORDER BY ts_rank_cd("SearchVector", to_tsquery('simple', @q)) DESC LIMIT 50""";
-        var match = sqlite ? string.Join(" OR ", terms.Select(t => $"\"{t}\"")) : string.Join(" | ", terms);
+        // SQLite: the bot is a token of the Bot column, so the MATCH itself filters by bot; tenant rows are re-checked
+        // by the tenant query filter when the passages are loaded.
+        var match = sqlite
+            ? $"Bot : b{chatbotId:N} AND Text : ({string.Join(" OR ", terms.Select(t => $"\"{t}\""))})"
+            : string.Join(" | ", terms);
         var conn = db.Database.GetDbConnection();
         var opened = conn.State != System.Data.ConnectionState.Open;
         if (opened) await conn.OpenAsync(ct);
@@ -71,8 +75,11 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
             await using var cmd = conn.CreateCommand();
             cmd.CommandText = sql;
             Add(cmd, "@q", match);
-            Add(cmd, "@bot", sqlite ? chatbotId.ToString().ToUpperInvariant() : chatbotId);
-            Add(cmd, "@tenant", sqlite ? tenantId.ToString().ToUpperInvariant() : tenantId);
+            if (!sqlite)
+            {
+                Add(cmd, "@bot", chatbotId);
+                Add(cmd, "@tenant", tenantId);
+            }
             var ids = new List<long>();
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) ids.Add(r.GetInt64(0));

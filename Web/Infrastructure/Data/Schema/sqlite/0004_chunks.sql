@@ -23,18 +23,19 @@ CREATE INDEX "IX_Chunks_SourceId_Index" ON "Chunks" ("SourceId", "Index");
 
 CREATE INDEX "IX_Chunks_TenantId" ON "Chunks" ("TenantId");
 
--- Keyword search: an external-content FTS5 index over "Chunks"."Text", kept in step by triggers.
-CREATE VIRTUAL TABLE "ChunksFts" USING fts5("Text", content='Chunks', content_rowid='Id', tokenize='unicode61 remove_diacritics 2');
+-- Keyword search: a contentless FTS5 index of "Chunks"."Text" plus the bot as a token, so one MATCH both filters
+-- by bot and ranks by BM25 without touching "Chunks"; triggers keep it in step.
+CREATE VIRTUAL TABLE "ChunksFts" USING fts5("Text", "Bot", content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
 
 CREATE TRIGGER "Chunks_ai" AFTER INSERT ON "Chunks" BEGIN
-    INSERT INTO "ChunksFts"(rowid, "Text") VALUES (new."Id", new."Text");
+    INSERT INTO "ChunksFts"(rowid, "Text", "Bot") VALUES (new."Id", new."Text", 'b' || replace(lower(new."ChatbotId"), '-', ''));
 END;
 
 CREATE TRIGGER "Chunks_ad" AFTER DELETE ON "Chunks" BEGIN
-    INSERT INTO "ChunksFts"("ChunksFts", rowid, "Text") VALUES ('delete', old."Id", old."Text");
+    DELETE FROM "ChunksFts" WHERE rowid = old."Id";
 END;
 
-CREATE TRIGGER "Chunks_au" AFTER UPDATE OF "Text" ON "Chunks" BEGIN
-    INSERT INTO "ChunksFts"("ChunksFts", rowid, "Text") VALUES ('delete', old."Id", old."Text");
-    INSERT INTO "ChunksFts"(rowid, "Text") VALUES (new."Id", new."Text");
+CREATE TRIGGER "Chunks_au" AFTER UPDATE OF "Text", "ChatbotId" ON "Chunks" BEGIN
+    DELETE FROM "ChunksFts" WHERE rowid = old."Id";
+    INSERT INTO "ChunksFts"(rowid, "Text", "Bot") VALUES (new."Id", new."Text", 'b' || replace(lower(new."ChatbotId"), '-', ''));
 END;
