@@ -108,7 +108,10 @@ public static class RetrievalBench
 
         var embedder = new HashingEmbedder();
         var random = new Random(7);
-        var source = Guid.NewGuid();
+        var sourceRow = new Parley.Features.Knowledge.Sources.Source { ChatbotId = bot.Id, Kind = Parley.Features.Knowledge.Sources.SourceKind.Text, Title = "Bench corpus", CreatedAt = DateTimeOffset.UtcNow };
+        ctx.Sources.Add(sourceRow);
+        await ctx.SaveChangesAsync();
+        var source = sourceRow.Id;
         var sw = Stopwatch.StartNew();
         ctx.ChangeTracker.AutoDetectChangesEnabled = false;
         for (var i = 0; i < chunks; i++)

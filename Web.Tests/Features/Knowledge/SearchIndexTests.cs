@@ -16,7 +16,9 @@ public abstract class SearchIndexTests<TApp>(TApp app) : IClassFixture<TApp> whe
         using var _ = sp.GetRequiredService<ITenantContext>().Use(await db.Tenants.SingleAsync(t => t.Id == ws.TenantId));
         var bot = new Chatbot { Name = "Index test", CreatedAt = DateTimeOffset.UtcNow };
         db.Chatbots.Add(bot);
-        var source = Guid.NewGuid();
+        var sourceRow = new Parley.Features.Knowledge.Sources.Source { ChatbotId = bot.Id, Kind = Parley.Features.Knowledge.Sources.SourceKind.Text, Title = "Test text", CreatedAt = DateTimeOffset.UtcNow };
+        db.Sources.Add(sourceRow);
+        var source = sourceRow.Id;
         for (var i = 0; i < texts.Length; i++)
             db.Chunks.Add(new Chunk
             {
@@ -70,7 +72,8 @@ public abstract class SearchIndexTests<TApp>(TApp app) : IClassFixture<TApp> whe
         {
             var db = sp.GetRequiredService<AppDbContext>();
             using var _ = sp.GetRequiredService<ITenantContext>().Use(await db.Tenants.SingleAsync(t => t.Id == a.TenantId));
-            db.Chunks.Add(new Chunk { ChatbotId = botA, SourceId = Guid.NewGuid(), Text = "We also rent bicycles by the hour.", ContentHash = "x",
+            var sourceId = await db.Sources.Where(x => x.ChatbotId == botA).Select(x => x.Id).FirstAsync();
+            db.Chunks.Add(new Chunk { ChatbotId = botA, SourceId = sourceId, Text = "We also rent bicycles by the hour.", ContentHash = "x",
                 Embedding = LocalSearchIndex.ToBytes(Embedder.Embed("We also rent bicycles by the hour.")), CreatedAt = DateTimeOffset.UtcNow });
             return await db.SaveChangesAsync();
         });

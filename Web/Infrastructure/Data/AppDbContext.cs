@@ -6,6 +6,7 @@ using Parley.Features.Accounts;
 using Parley.Features.Audit;
 using Parley.Features.Bots;
 using Parley.Features.Knowledge.Search;
+using Parley.Features.Knowledge.Sources;
 using Parley.Features.Domains;
 using Parley.Features.Team;
 using Parley.Features.Plans;
@@ -43,6 +44,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
     public DbSet<Chatbot> Chatbots => Set<Chatbot>();
     public DbSet<BotAssignment> BotAssignments => Set<BotAssignment>();
     public DbSet<Chunk> Chunks => Set<Chunk>();
+    public DbSet<Source> Sources => Set<Source>();
+    public DbSet<IngestionEvent> IngestionEvents => Set<IngestionEvent>();
 
     /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
@@ -164,12 +167,33 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
             e.Property(c => c.Url).HasMaxLength(2048);
             e.Property(c => c.ContentHash).HasMaxLength(64);
             e.HasOne<Chatbot>().WithMany().HasForeignKey(c => c.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Source>().WithMany().HasForeignKey(c => c.SourceId).OnDelete(DeleteBehavior.Cascade);
             // PostgreSQL keeps a generated tsvector for keyword search; SQLite uses the FTS5 table of the schema script.
             if (Database.IsNpgsql())
             {
                 e.Property<NpgsqlTypes.NpgsqlTsVector>("SearchVector").HasComputedColumnSql("to_tsvector('simple', \"Text\")", stored: true);
                 e.HasIndex("SearchVector").HasMethod("GIN");
             }
+        });
+        b.Entity<Source>(e =>
+        {
+            e.HasIndex(x => new { x.ChatbotId, x.CreatedAt });
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Title).HasMaxLength(500);
+            e.Property(x => x.Url).HasMaxLength(2048);
+            e.Property(x => x.BlobPath).HasMaxLength(500);
+            e.Property(x => x.Error).HasMaxLength(2000);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<IngestionEvent>(e =>
+        {
+            e.HasIndex(x => new { x.SourceId, x.Id });
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.Step).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Message).HasMaxLength(2000);
+            e.HasOne<Source>().WithMany().HasForeignKey(x => x.SourceId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<AuditLog>(e =>
         {
@@ -228,6 +252,10 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
             await Chatbots.Where(b => changedBots.Contains(b.Id)).ExecuteUpdateAsync(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1), ct);
         return saved;
     }
+
+    /// <summary>For bulk chunk deletes (ExecuteDelete skips the change tracker): move the bot's KnowledgeVersion by hand.</summary>
+    public Task TouchKnowledgeAsync(Guid chatbotId, CancellationToken ct) =>
+        Chatbots.Where(b => b.Id == chatbotId).ExecuteUpdateAsync(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1), ct);
 
     /// <summary>The bots whose chunks this save changes, so their KnowledgeVersion moves and search caches reload.</summary>
     private List<Guid> ChangedKnowledge() => ChangeTracker.Entries<Chunk>()
