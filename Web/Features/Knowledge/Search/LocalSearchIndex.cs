@@ -44,7 +44,8 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
             var (s, k, _) = scores.GetValueOrDefault(id);
             scores[id] = (s + 1.0 / (RrfK + i + 1), k, i + 1);
         }
-        var best = scores.OrderByDescending(x => x.Value.Score).Take(top).ToList();
+        // Ties (one list's #1 against the other's #1) go to meaning: keyword ranks are coarse on short texts.
+        var best = scores.OrderByDescending(x => x.Value.Score).ThenBy(x => x.Value.V ?? int.MaxValue).Take(top).ToList();
         var ids = best.Select(b => b.Key).ToList();
         var rows = await db.Chunks.AsNoTracking().Where(c => ids.Contains(c.Id) && c.ChatbotId == chatbotId).ToDictionaryAsync(c => c.Id, ct);
         return best.Where(b => rows.ContainsKey(b.Key)).Select(b =>
@@ -62,11 +63,12 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
         var sql = sqlite
             ? """SELECT rowid FROM "ChunksFts" WHERE "ChunksFts" MATCH @q ORDER BY rank LIMIT 50"""
             : """SELECT "Id" FROM "Chunks" WHERE "SearchVector" @@ to_tsquery('simple', @q) AND "ChatbotId" = @bot AND "TenantId" = @tenant ORDER BY ts_rank_cd("SearchVector", to_tsquery('simple', @q)) DESC LIMIT 50""";
+        // Words of five letters or more match as prefixes ("refund" finds "refunds"), a cheap stand-in for stemming.
         // SQLite: the bot is a token of the Bot column, so the MATCH itself filters by bot; tenant rows are re-checked
         // by the tenant query filter when the passages are loaded.
         var match = sqlite
-            ? $"Bot : b{chatbotId:N} AND Text : ({string.Join(" OR ", terms.Select(t => $"\"{t}\""))})"
-            : string.Join(" | ", terms);
+            ? $"Bot : b{chatbotId:N} AND Text : ({string.Join(" OR ", terms.Select(t => t.Length >= 5 ? $"\"{t}\"*" : $"\"{t}\""))})"
+            : string.Join(" | ", terms.Select(t => t.Length >= 5 ? t + ":*" : t));
         var conn = db.Database.GetDbConnection();
         var opened = conn.State != System.Data.ConnectionState.Open;
         if (opened) await conn.OpenAsync(ct);
@@ -161,7 +163,7 @@ public sealed class VectorCache
 public sealed record BotVectors(Guid TenantId, long Stamp, long[] Ids, float[] Data, int Dimensions)
 {
     /// <summary>Below this cosine a passage shares too little with the query to be offered at all.</summary>
-    public const float MinSimilarity = 0.1f;
+    public const float MinSimilarity = 0.05f;
 
     /// <summary>The ids of the <paramref name="k"/> most similar vectors (vectors are unit length, so dot = cosine).</summary>
     public List<long> Nearest(float[] query, int k)

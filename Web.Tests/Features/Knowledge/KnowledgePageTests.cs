@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+using Parley.Features.Knowledge.Sources;
+
+namespace Parley.Tests.Features.Knowledge;
+
+public abstract class KnowledgePageTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : ParleyApp
+{
+    private static async Task<string> CreateBotAsync(HttpClient client)
+    {
+        var response = await client.PostFormAsync("/bots", Http.Form(("Input.Name", "Helper"), ("Input.Type", "Support")));
+        return Regex.Match(response.RedirectTarget()!, "/bots/(bot_[0-9a-f]+)").Groups[1].Value;
+    }
+
+    private async Task WaitReadyAsync(Guid tenantId)
+    {
+        for (var i = 0; i < 150; i++)
+        {
+            var states = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Sources.IgnoreQueryFilters()
+                .Where(s => s.TenantId == tenantId).Select(s => s.Status).ToListAsync());
+            if (states.Count > 0 && states.All(s => s is SourceStatus.Ready or SourceStatus.Failed)) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail("Ingestion did not finish.");
+    }
+
+    [Fact]
+    public async Task Text_and_qa_are_trained_by_the_job_and_the_test_panel_finds_them()
+    {
+        var ws = await app.SignUpAsync();
+        var bot = await CreateBotAsync(ws.Tenant);
+        var page = $"/bots/{bot}/knowledge";
+        var added = await ws.Tenant.PostFormAsync(page, $"{page}?handler=Qa", Http.Form(("question", "Do you ship abroad?"), ("answer", "Yes, we ship to 40 countries with tracked delivery.")));
+        Assert.Contains("Training starts now", await added.TextAsync());
+        await ws.Tenant.PostFormAsync(page, $"{page}?handler=Text", Http.Form(("title", "Returns"), ("content", "# Returns\nRefunds are paid to the original card within 30 days.")));
+        var invalid = await ws.Tenant.PostFormAsync(page, $"{page}?handler=Text", Http.Form(("title", "Empty"), ("content", " ")));
+        invalid.AssertStatus(HttpStatusCode.UnprocessableEntity);
+
+        await WaitReadyAsync(ws.TenantId);
+        var sources = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Sources")).TextAsync();
+        Assert.Equal(2, Regex.Matches(sources, "data-status=\"Ready\"").Count);
+        Assert.DoesNotContain("hx-trigger=\"every 1s\"", sources); // nothing left to poll for
+
+        var results = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Search&q=how+long+until+my+refund")).TextAsync();
+        Assert.True(Regex.IsMatch(results, "data-rank=\"1\">.*?Refunds are paid", RegexOptions.Singleline), results);
+        Assert.Matches(new Regex("data-rank=\"1\">.*?Refunds are paid", RegexOptions.Singleline), results);
+        Assert.Contains("Returns", results);
+        var shipping = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Search&q=do+you+ship+to+other+countries")).TextAsync();
+        Assert.Matches(new Regex("data-rank=\"1\">.*?Q: Do you ship abroad", RegexOptions.Singleline), shipping);
+
+        var events = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().IngestionEvents.IgnoreQueryFilters()
+            .Where(e => e.TenantId == ws.TenantId).Select(e => e.Step).ToListAsync());
+        Assert.Contains(SourceStatus.Queued, events);
+        Assert.Contains(SourceStatus.Embedding, events);
+        Assert.Contains(SourceStatus.Ready, events);
+
+        var returns = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Sources.IgnoreQueryFilters().SingleAsync(s => s.TenantId == ws.TenantId && s.Title == "Returns"));
+        var removed = await ws.Tenant.PostFormAsync(page, $"{page}?handler=Delete&sourceId={returns.Id}", []);
+        Assert.Contains("Removed", await removed.TextAsync());
+        var after = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Search&q=refund+original+card")).TextAsync();
+        Assert.DoesNotContain("Refunds are paid", after);
+        Assert.Equal(0, await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Chunks.IgnoreQueryFilters().CountAsync(c => c.SourceId == returns.Id)));
+    }
+
+    [Fact]
+    public async Task Knowledge_of_another_workspace_is_404_and_agents_cannot_add()
+    {
+        var a = await app.SignUpAsync();
+        var b = await app.SignUpAsync();
+        var bot = await CreateBotAsync(a.Tenant);
+        var page = $"/bots/{bot}/knowledge";
+        (await b.Tenant.GetAsync(page)).AssertStatus(HttpStatusCode.NotFound);
+        (await b.Tenant.GetHtmxAsync($"{page}?handler=Search&q=x")).AssertStatus(HttpStatusCode.NotFound);
+        (await b.Tenant.PostFormAsync("/bots", $"{page}?handler=Text", Http.Form(("content", "injected")))).AssertStatus(HttpStatusCode.NotFound);
+        Assert.Equal(0, await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Sources.IgnoreQueryFilters().CountAsync(s => s.TenantId == a.TenantId)));
+
+        var agentEmail = await app.AddMemberAsync(a.TenantId, Role.Agent);
+        var userId = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Users.Where(u => u.Email == agentEmail).Select(u => u.Id).SingleAsync());
+        await a.Tenant.PostFormAsync($"/bots/{bot}", $"/bots/{bot}?handler=Assign", Http.Form(("users", userId.ToString())), htmx: false);
+        var agent = await app.SignInAsync(a.Slug, agentEmail);
+        var view = await (await agent.GetAsync(page)).TextAsync();
+        Assert.DoesNotContain("handler=Text", view);
+        var post = await agent.PostFormAsync(page, $"{page}?handler=Text", Http.Form(("content", "agent text")));
+        Assert.Contains("/account/access-denied", post.RedirectTarget() ?? "");
+    }
+}
+
+public sealed class KnowledgePageTests_Sqlite(SqliteApp app) : KnowledgePageTests<SqliteApp>(app);
+
+[Trait(Providers.Trait, Providers.Postgres)]
+public sealed class KnowledgePageTests_Postgres(PostgresApp app) : KnowledgePageTests<PostgresApp>(app);
