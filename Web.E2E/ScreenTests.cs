@@ -85,6 +85,18 @@ public class ScreenTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Link, new() { Name = "← Chatbots" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("bots")).ToContainTextAsync("Support assistant");
         await app.ScreenshotAsync(page, "bots");
+
+        // Knowledge: the new source trains in the background and the list updates without a reload.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Support assistant" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open knowledge" }).ClickAsync();
+        await page.GetByLabel("Question", new() { Exact = true }).FillAsync("Do you ship abroad?");
+        await page.GetByLabel("Answer", new() { Exact = true }).FillAsync("Yes, we ship to 40 countries with tracked delivery.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add Q&A" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=sources] [data-status=Ready]")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await page.GetByLabel("Test question").FillAsync("can you deliver to other countries?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-rank='1']")).ToContainTextAsync("Do you ship abroad?");
+        await app.ScreenshotAsync(page, "knowledge");
     }
 
     [Fact]
