@@ -1,25 +1,32 @@
-using Parley.Features.Audit;
+using Microsoft.Extensions.Options;
+using Parley.Features.Knowledge.Crawling;
 using Parley.Features.Knowledge.Search;
 using Parley.Features.Knowledge.Sources;
-using Parley.Infrastructure.Tenancy;
-using Quartz;
+using Parley.Features.Plans;
 
 namespace Parley.Features.Bots;
 
-public sealed record KnowledgeView(string PublicId, List<Source> Sources, bool CanEdit, string? Message, string? Error);
+public sealed record KnowledgeView(string PublicId, List<Source> Sources, bool CanEdit, string? Message, string? Error, int PagesUsed, int PagesLimit);
 public sealed record TestPanelView(string PublicId, string Query, IReadOnlyList<SearchHit> Hits, Dictionary<Guid, string> SourceTitles);
+public sealed record SourceDetailView(string PublicId, Source Source, List<IngestionEvent> Events, List<IngestionError> Errors, List<SourcePage> Pages, int PageCount);
 
-/// <summary>A bot's knowledge: text and Q&amp;A sources with live status, and a panel showing what a question would retrieve.</summary>
+/// <summary>A bot's knowledge: files, websites, text and Q&amp;A with live status, each source's log and page report, and a panel showing what a question would retrieve.</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class KnowledgeModel(BotAccess access, AppDbContext db, ITenantContext tenant, ISchedulerFactory scheduler, AuditTrail audit,
-    LocalSearchIndex index, TimeProvider clock) : PageModel
+[RequestSizeLimit(MaxUploadBytes), RequestFormLimits(MultipartBodyLengthLimit = MaxUploadBytes)]
+public class KnowledgeModel(BotAccess access, AppDbContext db, SourceService sources, LocalSearchIndex index, PlanLimitsReader plans, IOptions<CrawlOptions> crawl) : PageModel
 {
+    /// <summary>The largest file any plan accepts, plus room for the form; each plan's own limit is checked per file.</summary>
+    public const long MaxUploadBytes = 101L * 1024 * 1024;
+
     public Chatbot Bot { get; private set; } = null!;
     public KnowledgeView View { get; private set; } = null!;
+    public PlanLimits Limits { get; private set; } = null!;
+    public int MaxDepth => crawl.Value.MaxDepth;
 
     public async Task<IActionResult> OnGetAsync(string publicId, CancellationToken ct)
     {
         if (!await LoadAsync(publicId, ct)) return NotFound();
+        Limits = await plans.LimitsAsync(ct);
         View = await ViewAsync(null, null, ct);
         return Page();
     }
@@ -31,33 +38,49 @@ public class KnowledgeModel(BotAccess access, AppDbContext db, ITenantContext te
         return Partial("_Sources", await ViewAsync(null, null, ct));
     }
 
-    public async Task<IActionResult> OnPostTextAsync(string publicId, string? title, string? content, CancellationToken ct)
+    public async Task<IActionResult> OnPostTextAsync(string publicId, string? title, string? content, CancellationToken ct) =>
+        await EditAsync(publicId, async () => Added(await sources.AddTextAsync(Bot, title, content, ct)), ct);
+
+    public async Task<IActionResult> OnPostQaAsync(string publicId, string? question, string? answer, CancellationToken ct) =>
+        await EditAsync(publicId, async () => Added(await sources.AddQaAsync(Bot, question, answer, ct)), ct);
+
+    public async Task<IActionResult> OnPostWebsiteAsync(string publicId, string? url, string? kind, int depth, int pages, string? include, string? exclude, bool autoSync, CancellationToken ct) =>
+        await EditAsync(publicId, async () => Added(await sources.AddWebsiteAsync(Bot, new WebsiteInput(url, kind == "sitemap", depth, pages, include, exclude, autoSync), ct)), ct);
+
+    /// <summary>One file per request, so the browser can show a progress bar per file. Answers JSON for the uploader.</summary>
+    public async Task<IActionResult> OnPostUploadAsync(string publicId, IFormFile? file, CancellationToken ct)
     {
         if (!await LoadAsync(publicId, ct)) return NotFound();
         if (!access.CanEdit) return Forbid();
-        if (string.IsNullOrWhiteSpace(content)) return await ResultAsync(null, "Paste the text the bot should learn.", ct);
-        return await AddAsync(new Source { Kind = SourceKind.Text, Title = string.IsNullOrWhiteSpace(title) ? FirstWords(content) : title.Trim(), Content = content.Trim() }, ct);
+        if (file is null || file.Length == 0) return new JsonResult(new { error = $"{file?.FileName ?? "The file"} is empty." }) { StatusCode = StatusCodes.Status422UnprocessableEntity };
+        await using var stream = file.OpenReadStream();
+        var (source, problem) = await sources.AddFileAsync(Bot, file.FileName, stream, file.Length, ct);
+        return source is null
+            ? new JsonResult(new { error = problem }) { StatusCode = StatusCodes.Status422UnprocessableEntity }
+            : new JsonResult(new { id = source.Id, title = source.Title, type = source.FileType });
     }
 
-    public async Task<IActionResult> OnPostQaAsync(string publicId, string? question, string? answer, CancellationToken ct)
-    {
-        if (!await LoadAsync(publicId, ct)) return NotFound();
-        if (!access.CanEdit) return Forbid();
-        if (string.IsNullOrWhiteSpace(question) || string.IsNullOrWhiteSpace(answer)) return await ResultAsync(null, "Enter both the question and its answer.", ct);
-        return await AddAsync(new Source { Kind = SourceKind.QandA, Title = question.Trim(), Content = answer.Trim() }, ct);
-    }
+    public async Task<IActionResult> OnPostRetryAsync(string publicId, Guid sourceId, CancellationToken ct) =>
+        await OnSourceAsync(publicId, sourceId, async s => (await sources.RequeueAsync(s, ct)) is { } p ? (null, p) : ($"\"{s.Title}\" is queued again.", null), ct);
 
-    public async Task<IActionResult> OnPostDeleteAsync(string publicId, Guid sourceId, CancellationToken ct)
+    public async Task<IActionResult> OnPostExcludeAsync(string publicId, Guid sourceId, bool excluded, CancellationToken ct) =>
+        await OnSourceAsync(publicId, sourceId, async s => (await sources.SetExcludedAsync(s, excluded, ct)) is { } p ? (null, p)
+            : (excluded ? $"\"{s.Title}\" is excluded from training." : $"\"{s.Title}\" is included again and being trained.", null), ct);
+
+    public async Task<IActionResult> OnPostDeleteAsync(string publicId, Guid sourceId, CancellationToken ct) =>
+        await OnSourceAsync(publicId, sourceId, async s => { await sources.DeleteAsync(s, ct); return ($"Removed \"{s.Title}\".", null); }, ct);
+
+    /// <summary>A source's event log, errors and (for websites) page report.</summary>
+    public async Task<IActionResult> OnGetDetailAsync(string publicId, Guid sourceId, CancellationToken ct)
     {
         if (!await LoadAsync(publicId, ct)) return NotFound();
-        if (!access.CanEdit) return Forbid();
-        var source = await db.Sources.FirstOrDefaultAsync(s => s.Id == sourceId && s.ChatbotId == Bot.Id, ct);
+        var source = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sourceId && s.ChatbotId == Bot.Id, ct);
         if (source is null) return NotFound();
-        db.Sources.Remove(source); // its chunks and events go by cascade
-        audit.Record("source.deleted", "Source", source.Id.ToString(), source.Title, new { Kind = source.Kind.ToString() }, null);
-        await db.SaveChangesAsync(ct);
-        await db.TouchKnowledgeAsync(Bot.Id, ct);
-        return await ResultAsync($"Removed \"{source.Title}\".", null, ct);
+        var events = await db.IngestionEvents.AsNoTracking().Where(e => e.SourceId == source.Id).OrderByDescending(e => e.Id).Take(50).ToListAsync(ct);
+        var errors = await db.IngestionErrors.AsNoTracking().Where(e => e.SourceId == source.Id).OrderByDescending(e => e.Id).Take(20).ToListAsync(ct);
+        var pages = db.SourcePages.AsNoTracking().Where(p => p.SourceId == source.Id);
+        var list = await pages.OrderBy(p => p.Status == PageStatus.Indexed ? 1 : 0).ThenBy(p => p.Url).Take(300).ToListAsync(ct);
+        return Partial("_SourceDetail", new SourceDetailView(Bot.PublicId, source, events, errors, list, await pages.CountAsync(ct)));
     }
 
     public async Task<IActionResult> OnGetSearchAsync(string publicId, string? q, CancellationToken ct)
@@ -69,28 +92,37 @@ public class KnowledgeModel(BotAccess access, AppDbContext db, ITenantContext te
         return Partial("_TestPanelResults", new TestPanelView(Bot.PublicId, q ?? "", hits, titles));
     }
 
-    private async Task<IActionResult> AddAsync(Source source, CancellationToken ct)
+    private static (string?, string?) Added((Source? Source, string? Problem) r) =>
+        r.Source is { } s ? ($"Added \"{s.Title}\". Training starts now.", null) : (null, r.Problem);
+
+    private async Task<IActionResult> EditAsync(string publicId, Func<Task<(string? Message, string? Error)>> work, CancellationToken ct)
     {
-        source.ChatbotId = Bot.Id;
-        source.CreatedAt = clock.GetUtcNow();
-        db.Sources.Add(source);
-        db.Add(new IngestionEvent { SourceId = source.Id, At = source.CreatedAt, Step = SourceStatus.Queued, Message = "Queued for training." });
-        audit.Record("source.added", "Source", source.Id.ToString(), source.Title, null, new { Kind = source.Kind.ToString() });
-        await db.SaveChangesAsync(ct);
-        await db.Chatbots.Where(b => b.Id == Bot.Id).ExecuteUpdateAsync(u => u.SetProperty(b => b.TrainingStatus, TrainingStatus.Training), ct);
-        await IngestionJob.EnqueueAsync(scheduler, tenant.TenantId!.Value, source.Id, ct);
-        return await ResultAsync($"Added \"{source.Title}\". Training starts now.", null, ct);
+        if (!await LoadAsync(publicId, ct)) return NotFound();
+        if (!access.CanEdit) return Forbid();
+        var (message, error) = await work();
+        return await ResultAsync(message, error, ct);
     }
+
+    private Task<IActionResult> OnSourceAsync(string publicId, Guid sourceId, Func<Source, Task<(string? Message, string? Error)>> work, CancellationToken ct) =>
+        EditAsync(publicId, async () =>
+        {
+            var source = await db.Sources.FirstOrDefaultAsync(s => s.Id == sourceId && s.ChatbotId == Bot.Id, ct);
+            return source is null ? (null, "That source no longer exists.") : await work(source);
+        }, ct);
 
     private async Task<IActionResult> ResultAsync(string? message, string? error, CancellationToken ct)
     {
+        Limits = await plans.LimitsAsync(ct);
         View = await ViewAsync(message, error, ct);
         return this.PageOrPartial("_Sources", View, "", error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
 
-    private async Task<KnowledgeView> ViewAsync(string? message, string? error, CancellationToken ct) =>
-        new(Bot.PublicId, await db.Sources.AsNoTracking().Where(s => s.ChatbotId == Bot.Id).OrderByDescending(s => s.CreatedAt).ToListAsync(ct),
-            access.CanEdit, message, error);
+    private async Task<KnowledgeView> ViewAsync(string? message, string? error, CancellationToken ct)
+    {
+        var list = await db.Sources.AsNoTracking().Where(s => s.ChatbotId == Bot.Id).OrderByDescending(s => s.CreatedAt).ToListAsync(ct);
+        var used = await db.Sources.Where(s => !s.Excluded).SumAsync(s => s.Pages, ct);
+        return new(Bot.PublicId, list, access.CanEdit, message, error, used, (await plans.LimitsAsync(ct)).Pages);
+    }
 
     private async Task<bool> LoadAsync(string publicId, CancellationToken ct)
     {
@@ -98,12 +130,5 @@ public class KnowledgeModel(BotAccess access, AppDbContext db, ITenantContext te
         if (bot is null) return false;
         Bot = bot;
         return true;
-    }
-
-    private static string FirstWords(string text)
-    {
-        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(8);
-        var title = string.Join(' ', words);
-        return title.Length > 80 ? title[..80] + "…" : title + "…";
     }
 }

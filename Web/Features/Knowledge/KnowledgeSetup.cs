@@ -1,4 +1,8 @@
+using Parley.Features.Knowledge.Crawling;
 using Parley.Features.Knowledge.Extraction;
+using Parley.Features.Knowledge.Sources;
+using Parley.Infrastructure.Jobs;
+using Quartz;
 
 namespace Parley.Features.Knowledge;
 
@@ -7,10 +11,21 @@ public static class KnowledgeSetup
     public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ExtractionOptions>().BindConfiguration(ExtractionOptions.Section);
+        builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section);
+        builder.Services.AddOptions<CrawlOptions>().BindConfiguration(CrawlOptions.Section);
         builder.Services.AddSingleton<DocumentExtractor>();
+        builder.Services.AddSingleton<WebsiteCrawler>();
         builder.Services.AddSingleton<Search.VectorCache>();
         builder.Services.AddScoped<Search.LocalSearchIndex>();
+        builder.Services.AddScoped<SourceService>();
         builder.Services.AddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(new Embedding.HashingEmbedder());
+        builder.Services.AddSingleton<TenantScopes>();
+        var sweep = builder.Configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>()?.SweepSeconds ?? 30;
+        builder.Services.AddQuartz(q => q.ScheduleJob<IngestionSweepJob>(
+            t => t.WithIdentity("ingestion.sweep").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, sweep))).RepeatForever())
+                .WithDescription("Resumes stopped ingestion runs and queues website re-syncs that are due"),
+            j => j.WithIdentity(IngestionSweepJob.Key).StoreDurably()));
+        builder.Services.AddHostedService<IngestionLifecycle>();
         return builder;
     }
 }

@@ -13,6 +13,8 @@ public class PlanLimits
     public int Bots { get; set; }
     public int MessagesPerMonth { get; set; }
     public int Sources { get; set; }
+    /// <summary>Pages indexed across the workspace (seed 000's pages_upto): a PDF page, a web page, a text or Q&amp;A each count one.</summary>
+    public int Pages { get; set; }
     public int Seats { get; set; }
     public int FileSizeMb { get; set; }
     public bool ApiAccess { get; set; }

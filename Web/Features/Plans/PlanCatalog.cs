@@ -10,16 +10,16 @@ public static class PlanCatalog
     public static IReadOnlyList<Plan> Defaults() =>
     [
         new() { Code = Free, Name = "Free", SortOrder = 0, MonthlyPrice = 0, Description = "Try Parley on one site.",
-            Limits = new() { Bots = 1, MessagesPerMonth = 100, Sources = 20, Seats = 1, FileSizeMb = 5, AutoSync = SyncFrequency.Never,
+            Limits = new() { Bots = 1, MessagesPerMonth = 100, Sources = 20, Pages = 100, Seats = 1, FileSizeMb = 5, AutoSync = SyncFrequency.Never,
                 VisitorMessagesPerMinute = 10, HistoryRetentionDays = 30, AllowedModels = "extractive,gpt-4.1-mini" } },
         new() { Code = Silver, Name = "Silver", SortOrder = 1, MonthlyPrice = 29, TrialDays = 14, Description = "For a growing site.",
-            Limits = new() { Bots = 2, MessagesPerMonth = 3_000, Sources = 1_000, Seats = 3, FileSizeMb = 20, ApiAccess = true, AutoSync = SyncFrequency.Monthly,
+            Limits = new() { Bots = 2, MessagesPerMonth = 3_000, Sources = 1_000, Pages = 2_000, Seats = 3, FileSizeMb = 20, ApiAccess = true, AutoSync = SyncFrequency.Monthly,
                 VisitorMessagesPerMinute = 20, HistoryRetentionDays = 180, AllowedModels = "extractive,gpt-4.1-mini,gpt-4.1" } },
         new() { Code = Gold, Name = "Gold", SortOrder = 2, MonthlyPrice = 79, TrialDays = 14, Description = "For teams with a live inbox.",
-            Limits = new() { Bots = 5, MessagesPerMonth = 12_000, Sources = 5_000, Seats = 10, FileSizeMb = 50, ApiAccess = true, Webhooks = true,
+            Limits = new() { Bots = 5, MessagesPerMonth = 12_000, Sources = 5_000, Pages = 10_000, Seats = 10, FileSizeMb = 50, ApiAccess = true, Webhooks = true,
                 AutoSync = SyncFrequency.Weekly, Integrations = true, VisitorMessagesPerMinute = 30, HistoryRetentionDays = 365, AllowedModels = "extractive,gpt-4.1-mini,gpt-4.1,gpt-4o" } },
         new() { Code = Premium, Name = "Premium", SortOrder = 3, MonthlyPrice = 249, TrialDays = 14, Description = "For high-traffic sites and agencies.",
-            Limits = new() { Bots = 25, MessagesPerMonth = 50_000, Sources = 25_000, Seats = 30, FileSizeMb = 100, ApiAccess = true, Webhooks = true,
+            Limits = new() { Bots = 25, MessagesPerMonth = 50_000, Sources = 25_000, Pages = 50_000, Seats = 30, FileSizeMb = 100, ApiAccess = true, Webhooks = true,
                 AutoSync = SyncFrequency.Daily, Integrations = true, RemoveBranding = true, VisitorMessagesPerMinute = 60, HistoryRetentionDays = 730,
                 AllowedModels = "extractive,gpt-4.1-mini,gpt-4.1,gpt-4o,o4-mini" } },
     ];

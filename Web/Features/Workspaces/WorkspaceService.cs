@@ -3,7 +3,7 @@ using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Workspaces;
 
-public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Audit.AuditTrail audit, TimeProvider clock)
+public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Audit.AuditTrail audit, Infrastructure.Storage.IBlobStore blobs, TimeProvider clock)
 {
     /// <summary>A new workspace with its owner and a Free subscription, in one transaction.</summary>
     public async Task<Tenant> CreateAsync(Guid ownerId, string name, string slug, CancellationToken ct = default)
@@ -51,6 +51,11 @@ public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Au
     }
 
     /// <summary>Deletes the current workspace and, by cascade, everything it owns.</summary>
-    public async Task DeleteAsync(CancellationToken ct = default) =>
-        await db.Tenants.Where(t => t.Id == tenants.TenantId).ExecuteDeleteAsync(ct);
+    /// <summary>Deletes the workspace: its rows by cascade, then its uploaded files.</summary>
+    public async Task DeleteAsync(CancellationToken ct = default)
+    {
+        var id = tenants.TenantId!.Value;
+        await db.Tenants.Where(t => t.Id == id).ExecuteDeleteAsync(ct);
+        await blobs.DeletePrefixAsync($"tenants/{id:N}/", ct);
+    }
 }

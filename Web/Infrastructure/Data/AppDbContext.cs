@@ -46,6 +46,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
     public DbSet<Chunk> Chunks => Set<Chunk>();
     public DbSet<Source> Sources => Set<Source>();
     public DbSet<IngestionEvent> IngestionEvents => Set<IngestionEvent>();
+    public DbSet<IngestionError> IngestionErrors => Set<IngestionError>();
+    public DbSet<SourcePage> SourcePages => Set<SourcePage>();
 
     /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
@@ -185,7 +187,37 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
             e.Property(x => x.Url).HasMaxLength(2048);
             e.Property(x => x.BlobPath).HasMaxLength(500);
             e.Property(x => x.Error).HasMaxLength(2000);
+            e.Property(x => x.FileName).HasMaxLength(255);
+            e.Property(x => x.FileType).HasMaxLength(20);
+            e.Property(x => x.IncludePaths).HasMaxLength(2000);
+            e.Property(x => x.ExcludePaths).HasMaxLength(2000);
+            e.Property(x => x.SizeBytes).HasDefaultValue(0L);
+            e.Property(x => x.Excluded).HasDefaultValue(false);
+            e.Property(x => x.MaxDepth).HasDefaultValue(0);
+            e.Property(x => x.MaxPages).HasDefaultValue(0);
+            e.Property(x => x.AutoSync).HasDefaultValue(false);
+            e.Property(x => x.Attempts).HasDefaultValue(0);
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt });
             e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<IngestionError>(e =>
+        {
+            e.HasIndex(x => new { x.SourceId, x.Id });
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.Step).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Message).HasMaxLength(2000);
+            e.HasOne<Source>().WithMany().HasForeignKey(x => x.SourceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<SourcePage>(e =>
+        {
+            e.HasIndex(x => new { x.SourceId, x.Url }).IsUnique();
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.Url).HasMaxLength(2048);
+            e.Property(x => x.Title).HasMaxLength(500);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Reason).HasMaxLength(1000);
+            e.Property(x => x.ContentHash).HasMaxLength(64);
+            e.HasOne<Source>().WithMany().HasForeignKey(x => x.SourceId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<IngestionEvent>(e =>
         {
@@ -215,6 +247,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
     {
         l.Property(x => x.AutoSync).HasConversion<string>().HasMaxLength(20);
         l.Property(x => x.AllowedModels).HasMaxLength(500);
+        l.Property(x => x.Pages).HasDefaultValue(100);
     }
 
     private static readonly System.Reflection.MethodInfo ApplyTenantFilterMethod =

@@ -12,12 +12,15 @@ public static class JobsSetup
         var contentRoot = builder.Environment.ContentRootPath;
         builder.Services.AddQuartz(q =>
         {
-            q.ConfigureScheduler(o => { o.InstanceName = "Parley"; o.GenerateInstanceId = true; });
+            // On shutdown running jobs are asked to stop (and waited for); a job that asks for recovery is handed back
+            // and runs again at the next start, which is how a long ingestion resumes after a deploy.
+            q.ConfigureScheduler(o => { o.InstanceName = "Parley"; o.GenerateInstanceId = true; o.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs; });
             q.UseDefaultThreadPool(tp => tp.MaxConcurrency = 4);
             q.UsePersistentStore(store =>
             {
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
+                store.ConfigureStore(o => o.RecoverFiringsCancelledByShutdown = true);
                 if (db.Provider == DatabaseProvider.Postgres)
                 {
                     store.UsePostgres(db.ConnectionString);
@@ -57,7 +60,9 @@ public abstract class TenantJob(IServiceScopeFactory scopes, ILogger logger) : I
         using var logScope = logger.BeginScope(new Dictionary<string, object> { ["TenantId"] = tenantId, ["Job"] = context.JobDetail.Key.ToString() });
         try
         {
-            await ExecuteForTenant(context, scope.ServiceProvider, cancellationToken);
+            // Interrupting the job (as the host does when stopping) cancels context.CancellationToken.
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.CancellationToken);
+            await ExecuteForTenant(context, scope.ServiceProvider, linked.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

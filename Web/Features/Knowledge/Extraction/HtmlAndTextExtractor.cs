@@ -8,9 +8,11 @@ public static class HtmlAndTextExtractor
 {
     private static readonly string[] Noise = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "iframe", "[aria-hidden=true]", "[role=navigation]"];
 
-    public static ExtractedDocument Html(string html)
+    public static ExtractedDocument Html(string html) => Html(new HtmlParser().ParseDocument(html));
+
+    /// <summary>Main text of a parsed page. Removes the noise elements from the document it is given.</summary>
+    public static ExtractedDocument Html(AngleSharp.Html.Dom.IHtmlDocument doc)
     {
-        var doc = new HtmlParser().ParseDocument(html);
         foreach (var element in doc.QuerySelectorAll(string.Join(",", Noise)).ToList()) element.Remove();
         var root = (AngleSharp.Dom.IElement?)doc.QuerySelector("main") ?? doc.QuerySelector("article") ?? doc.Body;
         var sections = new List<Section>();
