@@ -41,9 +41,11 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
     public const string SourceKey = "sourceId";
     public const string Group = "ingestion";
 
-    public static async Task EnqueueAsync(ISchedulerFactory factory, Guid tenantId, Guid sourceId, CancellationToken ct, DateTimeOffset? at = null)
+    public static async Task EnqueueAsync(ISchedulerFactory factory, Guid tenantId, Guid sourceId, CancellationToken ct, DateTimeOffset? at = null) =>
+        await EnqueueAsync(await factory.GetScheduler(ct), tenantId, sourceId, ct, at);
+
+    public static async Task EnqueueAsync(IScheduler scheduler, Guid tenantId, Guid sourceId, CancellationToken ct, DateTimeOffset? at = null)
     {
-        var scheduler = await factory.GetScheduler(ct);
         var job = JobBuilder.Create<IngestionJob>().WithIdentity($"ingest-{sourceId:N}-{Guid.NewGuid():N}", Group)
             .UsingJobData(TenantKey, tenantId.ToString()).UsingJobData(SourceKey, sourceId.ToString())
             .RequestRecovery() // a node that dies mid-run gets the job re-run elsewhere or after restart
@@ -54,14 +56,14 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
     protected override async Task ExecuteForTenant(IJobExecutionContext context, IServiceProvider services, CancellationToken ct)
     {
         var sourceId = Guid.Parse(context.MergedJobDataMap.GetString(SourceKey)!);
-        var run = new Run(services, sourceId);
+        var run = new Run(services, context.Scheduler, sourceId);
         await run.ExecuteAsync(ct);
     }
 
     /// <summary>Thrown when another run has taken the source over; this run stops without writing more.</summary>
     private sealed class LeaseLostException() : Exception("Another run holds this source.");
 
-    private sealed class Run(IServiceProvider services, Guid sourceId)
+    private sealed class Run(IServiceProvider services, IScheduler scheduler, Guid sourceId)
     {
         private readonly AppDbContext db = services.GetRequiredService<AppDbContext>();
         private readonly TimeProvider clock = services.GetRequiredService<TimeProvider>();
@@ -347,7 +349,7 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
             s.LeaseUntil = null;
             await db.SaveChangesAsync(ct);
             if (again is { } at)
-                await EnqueueAsync(services.GetRequiredService<ISchedulerFactory>(), s.TenantId, s.Id, ct, at);
+                await EnqueueAsync(scheduler, s.TenantId, s.Id, ct, at);
             await UpdateBotAsync(ct);
         }
 

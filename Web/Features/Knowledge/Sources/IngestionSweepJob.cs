@@ -11,13 +11,14 @@ namespace Parley.Features.Knowledge.Sources;
 /// or whose retry is due, and queues website re-syncs that are due on the plan's schedule.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class IngestionSweepJob(TenantScopes tenants, ISchedulerFactory scheduler, TimeProvider clock) : IJob
+public sealed class IngestionSweepJob(TenantScopes tenants, TimeProvider clock) : IJob
 {
     public static readonly JobKey Key = new("ingestion.sweep");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
         await tenants.ForEachAsync(Key.Name, async (sp, token) =>
         {
+            var scheduler = context.Scheduler;
             var db = sp.GetRequiredService<AppDbContext>();
             var tenantId = sp.GetRequiredService<ITenantContext>().TenantId!.Value;
             var now = clock.GetUtcNow();
