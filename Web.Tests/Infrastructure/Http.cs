@@ -32,6 +32,16 @@ public static partial class Http
     public static Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string url, IEnumerable<KeyValuePair<string, string>> fields, bool htmx = true) =>
         client.PostFormAsync(url, url, fields, htmx);
 
+    /// <summary>Posts one file as the knowledge page's uploader does: multipart, antiforgery token in a header.</summary>
+    public static async Task<HttpResponseMessage> UploadAsync(this HttpClient client, string pageUrl, string postUrl, string fileName, byte[] content)
+    {
+        var token = await client.TokenAsync(pageUrl);
+        var form = new MultipartFormDataContent { { new ByteArrayContent(content), "file", fileName } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, postUrl) { Content = form };
+        request.Headers.Add("RequestVerificationToken", token);
+        return await client.SendAsync(request);
+    }
+
     public static async Task<HttpResponseMessage> GetHtmxAsync(this HttpClient client, string url)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, url);

@@ -48,6 +48,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Parley:Database:Provider", Provider);
         builder.UseSetting("Parley:Database:ConnectionString", ConnectionString);
         builder.UseSetting("Parley:Mail:PickupDirectory", MailFolder);
+        builder.UseSetting("Parley:Storage:FileSystemRoot", Path.Combine(Root, "blobs"));
         if (UseMaildev && Environment.GetEnvironmentVariable("PARLEY_TEST_SMTP_PORT") is { Length: > 0 } smtp)
         {
             builder.UseSetting("Parley:Mail:SmtpHost", "127.0.0.1");
@@ -86,7 +87,7 @@ public sealed class PostgresApp : ParleyApp
 {
     private string database = "parley_test_" + Guid.NewGuid().ToString("n")[..12];
     public override string Provider => "Postgres";
-    public override ParleyApp Twin() => new PostgresApp { database = database, OwnsDatabase = false, Settings = Settings };
+    public override ParleyApp Twin() => new PostgresApp { Root = Root, database = database, OwnsDatabase = false, Settings = Settings };
 
     private static string AdminConnection => Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES")
         ?? throw new InvalidOperationException("PARLEY_TEST_POSTGRES is not set. Run scripts/test.sh, which starts PostgreSQL, or filter with Provider!=Postgres.");

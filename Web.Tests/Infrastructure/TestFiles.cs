@@ -4,6 +4,8 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using W = DocumentFormat.OpenXml.Wordprocessing;
 using S = DocumentFormat.OpenXml.Spreadsheet;
+using P = DocumentFormat.OpenXml.Presentation;
+using D = DocumentFormat.OpenXml.Drawing;
 
 namespace Parley.Tests.Infrastructure;
 
@@ -43,6 +45,32 @@ public static class TestFiles
             book.Workbook.AppendChild(new S.Sheets(new S.Sheet { Id = book.GetIdOfPart(sheetPart), SheetId = 1, Name = sheetName }));
         }
         return ms.ToArray();
+    }
+
+    /// <summary>A PowerPoint deck: one slide per (title, body) with the title in a title placeholder.</summary>
+    public static byte[] Pptx(params (string Title, string Body)[] slides)
+    {
+        var ms = new MemoryStream();
+        using (var doc = PresentationDocument.Create(ms, PresentationDocumentType.Presentation))
+        {
+            var pres = doc.AddPresentationPart();
+            pres.Presentation = new P.Presentation(new P.SlideIdList());
+            uint id = 256;
+            foreach (var (title, body) in slides)
+            {
+                var slidePart = pres.AddNewPart<SlidePart>();
+                slidePart.Slide = new P.Slide(new P.CommonSlideData(new P.ShapeTree(
+                    Shape(1, title, P.PlaceholderValues.Title), Shape(2, body, null))));
+                pres.Presentation.SlideIdList!.Append(new P.SlideId { Id = id++, RelationshipId = pres.GetIdOfPart(slidePart) });
+            }
+        }
+        return ms.ToArray();
+
+        static P.Shape Shape(uint id, string text, P.PlaceholderValues? placeholder) => new(
+            new P.NonVisualShapeProperties(new P.NonVisualDrawingProperties { Id = id, Name = $"Shape {id}" }, new P.NonVisualShapeDrawingProperties(),
+                new P.ApplicationNonVisualDrawingProperties(placeholder is { } p ? new P.PlaceholderShape { Type = p } : null!)),
+            new P.ShapeProperties(),
+            new P.TextBody(new D.BodyProperties(), new D.ListStyle(), new D.Paragraph(new D.Run(new D.Text(text)))));
     }
 
     /// <summary>A zip that claims to be a Word document and unpacks to <paramref name="megabytes"/> MB of zeros.</summary>

@@ -75,6 +75,11 @@ public static class Workspaces
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.Bots, bots));
     });
 
+    /// <summary>Changes one of a workspace's plan limits, as an upgrade or downgrade would.</summary>
+    public static Task SetLimitAsync(this ParleyApp app, Guid tenantId, System.Linq.Expressions.Expression<Func<Parley.Features.Plans.Subscription, int>> limit, int value) =>
+        app.ScopedAsync(async sp => await sp.GetRequiredService<AppDbContext>().Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId)
+            .ExecuteUpdateAsync(u => u.SetProperty(limit, value)));
+
     /// <summary>Signs in on a tenant host with the login form; returns the client that now holds that host's session.</summary>
     public static async Task<HttpClient> SignInAsync(this ParleyApp app, string slug, string email, string password = Password)
     {

@@ -1,0 +1,33 @@
+using System.Text.RegularExpressions;
+using Parley.Features.Knowledge.Sources;
+
+namespace Parley.Tests.Infrastructure;
+
+/// <summary>Bots and their knowledge, driven through the pages as a user would.</summary>
+public static class Bots
+{
+    /// <summary>Creates a bot through the form; returns its public id.</summary>
+    public static async Task<string> CreateBotAsync(this HttpClient client, string name = "Helper")
+    {
+        var response = await client.PostFormAsync("/bots", Http.Form(("Input.Name", name), ("Input.Type", "Support")));
+        return Regex.Match(response.RedirectTarget()!, "/bots/(bot_[0-9a-f]+)").Groups[1].Value;
+    }
+
+    public static Task<List<Source>> SourcesAsync(this ParleyApp app, Guid tenantId) =>
+        app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Sources.IgnoreQueryFilters().AsNoTracking()
+            .Where(s => s.TenantId == tenantId).OrderBy(s => s.CreatedAt).ToListAsync());
+
+    /// <summary>Waits until every source of the workspace is Ready or Failed (excluded ones count as done).</summary>
+    public static async Task<List<Source>> WaitForSourcesAsync(this ParleyApp app, Guid tenantId, int seconds = 30)
+    {
+        for (var i = 0; i < seconds * 10; i++)
+        {
+            var sources = await app.SourcesAsync(tenantId);
+            if (sources.Count > 0 && sources.All(s => s.Excluded || s.Status is SourceStatus.Ready or SourceStatus.Failed)) return sources;
+            await Task.Delay(100);
+        }
+        var last = await app.SourcesAsync(tenantId);
+        Assert.Fail("Ingestion did not finish: " + string.Join(", ", last.Select(s => $"{s.Title}={s.Status}")));
+        return last;
+    }
+}
