@@ -16,13 +16,16 @@ public sealed class LoopbackSite : IAsyncLifetime
     public int Port { get; private set; }
     public string? MetaToken { get; set; }
     public string? FileToken { get; set; }
+    /// <summary>Pages a crawl test serves by path (with query), changed freely while the site runs; unknown paths are 404.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, SitePage> Pages { get; } = new();
+    public string Origin => $"http://127.0.0.1:{Port}";
 
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         site = builder.Build();
-        site.MapGet("/", () => Results.Content(
+        site.MapGet("/", () => Pages.TryGetValue("/", out var home) ? home.Result() : Results.Content(
             $"<!doctype html><html><head><title>Shop</title>{(MetaToken is null ? "" : $"<meta name=\"parley-site-verification\" content=\"{MetaToken}\">")}</head><body>Hi</body></html>", "text/html"));
         site.MapGet("/.well-known/parley-verification.txt", () => FileToken is null ? Results.NotFound() : Results.Text(FileToken));
         site.MapGet("/to-private", () => Results.Redirect("http://10.0.0.1/"));
@@ -30,6 +33,14 @@ public sealed class LoopbackSite : IAsyncLifetime
         site.MapGet("/to-self", (HttpContext c) => Results.Redirect($"http://127.0.0.1:{Port}/"));
         site.MapGet("/loop", () => Results.Redirect("/loop"));
         site.MapGet("/big", () => Results.Text(new string('x', 6 * 1024 * 1024)));
+        // A page that never ends: a byte a second, forever (until the client gives up).
+        site.MapGet("/never-ends", async (HttpContext c) =>
+        {
+            c.Response.ContentType = "text/html";
+            try { while (!c.RequestAborted.IsCancellationRequested) { await c.Response.WriteAsync("<p>", c.RequestAborted); await c.Response.Body.FlushAsync(c.RequestAborted); await Task.Delay(1000, c.RequestAborted); } }
+            catch (OperationCanceledException) { }
+        });
+        site.MapFallback("{**path}", (HttpContext c) => Pages.TryGetValue(c.Request.Path + c.Request.QueryString, out var page) ? page.Result() : Results.NotFound());
         await site.StartAsync();
         Port = new Uri(site.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
     }
@@ -38,4 +49,13 @@ public sealed class LoopbackSite : IAsyncLifetime
     {
         if (site is not null) await site.DisposeAsync();
     }
+}
+
+/// <summary>What a loopback page answers: content of a type, or a redirect.</summary>
+public sealed record SitePage(string Body, string ContentType = "text/html", string? RedirectTo = null)
+{
+    public IResult Result() => RedirectTo is { } to ? Results.Redirect(to, permanent: true) : Results.Content(Body, ContentType);
+    public static SitePage Html(string title, string body, string head = "") =>
+        new($"<!doctype html><html><head><title>{title}</title>{head}</head><body><nav><a href=\"/\">Home</a> <a href=\"/about\">About</a></nav><main>{body}</main><footer>© Kettle Co · <a href=\"/legal\">Legal</a></footer></body></html>");
+    public static SitePage Redirect(string to) => new("", RedirectTo: to);
 }

@@ -89,7 +89,9 @@ public sealed class WebsiteCrawler(SafeHttp http, IOptions<CrawlOptions> options
                     {
                         var hash = Hash(page.Document);
                         if (!indexed.Add(page.Url))
-                            visit.Outcome = new PageLeftOut(Key(visit.Requested), PageStatus.Skipped, $"Same page as {page.Url} (canonical URL).");
+                            // Reached again under another address: report that address, unless it is the canonical one itself.
+                            visit.Outcome = Key(visit.Requested) == page.Url ? null
+                                : new PageLeftOut(Key(visit.Requested), PageStatus.Skipped, $"Same page as {page.Url} (canonical URL).");
                         else if (hashes.TryGetValue(hash, out var twin) && twin != page.Url)
                             visit.Outcome = new PageLeftOut(page.Url, PageStatus.Skipped, $"Same text as {twin}.");
                         else if (found >= maxPages)
