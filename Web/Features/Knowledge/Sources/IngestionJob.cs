@@ -70,7 +70,7 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
         private readonly IngestionOptions options = services.GetRequiredService<IOptions<IngestionOptions>>().Value;
         private readonly ILogger log = services.GetRequiredService<ILogger<IngestionJob>>();
         private Source source = null!;
-        private DateTimeOffset lease;
+        private DateTimeOffset lease, previousLease;
 
         private DateTimeOffset Now => clock.GetUtcNow();
 
@@ -92,12 +92,15 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
             {
                 log.LogInformation("Source {SourceId}: another run took over", sourceId);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
-                // Stopped (the host is shutting down): hand the source back at once so the next start resumes it.
+                // Stopped (the host is shutting down; the database may report it as its own error): hand the source back
+                // at once so the next start resumes it. The last renewal may have been rolled back, so either value is ours.
                 db.ChangeTracker.Clear();
-                await db.Sources.Where(s => s.Id == sourceId && s.LeaseUntil == lease).ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
-                throw;
+                var (current, previous) = (lease, previousLease);
+                await db.Sources.Where(s => s.Id == sourceId && (s.LeaseUntil == current || s.LeaseUntil == previous))
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
+                throw new OperationCanceledException(ct);
             }
             catch (ExtractionException e)
             {
@@ -114,7 +117,7 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
         private async Task<bool> ClaimAsync(CancellationToken ct)
         {
             var now = Now;
-            lease = NextLease();
+            lease = previousLease = NextLease();
             var claimed = await db.Sources
                 .Where(s => s.Id == sourceId && !s.Excluded && s.Status != SourceStatus.Ready && s.Status != SourceStatus.Failed
                             && (s.LeaseUntil == null || s.LeaseUntil < now))
@@ -131,7 +134,7 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
             var mine = lease;
             if (await db.Sources.Where(s => s.Id == sourceId && s.LeaseUntil == mine).ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, next), ct) == 0)
                 throw new LeaseLostException();
-            lease = next;
+            (previousLease, lease) = (lease, next);
         }
 
         private async Task StepAsync(SourceStatus step, string message, Action<SourceStatus> at, CancellationToken ct)
