@@ -63,6 +63,21 @@ public abstract class KnowledgePageTests<TApp>(TApp app) : IClassFixture<TApp> w
         Assert.DoesNotContain("handler=Text", view);
         var post = await agent.PostFormAsync(page, $"{page}?handler=Text", Http.Form(("content", "agent text")));
         Assert.Contains("/account/access-denied", post.RedirectTarget() ?? "");
+        Assert.DoesNotContain("handler=Upload", view);
+        Assert.DoesNotContain("handler=Website", view);
+        var upload = await agent.UploadAsync(page, $"{page}?handler=Upload", "agent.txt", "agent file"u8.ToArray());
+        Assert.Contains("/account/access-denied", upload.RedirectTarget() ?? "");
+
+        await a.Tenant.PostFormAsync(page, $"{page}?handler=Qa", Http.Form(("question", "Owner question?"), ("answer", "Owner answer.")));
+        var source = Assert.Single(await app.WaitForSourcesAsync(a.TenantId));
+        foreach (var handler in new[] { "Website", "Retry", "Exclude&excluded=true", "Delete" })
+        {
+            var refused = await agent.PostFormAsync(page, $"{page}?handler={handler}&sourceId={source.Id}", Http.Form(("url", "https://example.com"), ("pages", "5")));
+            Assert.Contains("/account/access-denied", refused.RedirectTarget() ?? $"{handler}: {(int)refused.StatusCode}");
+        }
+        Assert.Contains("Owner question?", await (await agent.GetHtmxAsync($"{page}?handler=Detail&sourceId={source.Id}")).TextAsync()); // agents may read the log
+        var unchanged = Assert.Single(await app.SourcesAsync(a.TenantId));
+        Assert.Equal((SourceStatus.Ready, false), (unchanged.Status, unchanged.Excluded));
     }
 }
 
