@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Parley.E2E.Infrastructure;
+using Parley.Tests.Infrastructure;
 
 namespace Parley.E2E;
 
@@ -97,6 +98,53 @@ public class ScreenTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-rank='1']")).ToContainTextAsync("Do you ship abroad?");
         await app.ScreenshotAsync(page, "knowledge");
+    }
+
+    [Fact]
+    public async Task Owner_trains_a_bot_on_a_pdf_and_a_website_and_sees_the_right_passage_first()
+    {
+        var site = app.Site;
+        site.Pages["/"] = SitePage.Html("Kettle Co", "<h1>Kettle Co</h1><p>Kettles for every kitchen.</p><a href=\"/delivery\">Delivery</a> <a href=\"/missing\">Old page</a>");
+        site.Pages["/delivery"] = SitePage.Html("Delivery", "<h1>Delivery</h1><p>Parcels arrive within three working days anywhere in Portugal.</p>");
+        var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var (page, _) = await SignedInAsync(context);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Chatbots", Exact = true }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Kettle helper");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create chatbot" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open knowledge" }).ClickAsync();
+        await page.EvaluateAsync("window.__noReload = true");
+
+        await page.SetInputFilesAsync("#upload-input", new FilePayload[]
+        {
+            new() { Name = "handbook.pdf", MimeType = "application/pdf", Buffer = TestFiles.Pdf("Kettle handbook. Fill to the line.", "Warranty: every kettle is covered for two years.") },
+            new() { Name = "notes.docx", MimeType = "application/octet-stream", Buffer = TestFiles.Pdf("Not really Word") },
+        });
+        await Assertions.Expect(page.Locator("[data-testid=upload-list] li[data-result=ok]")).ToContainTextAsync("handbook.pdf");
+        await Assertions.Expect(page.Locator("[data-testid=upload-list] li[data-result=error]")).ToContainTextAsync("named .docx but its content is a PDF");
+
+        await page.GetByLabel("Address").FillAsync(site.Origin + "/");
+        await page.GetByLabel("Link depth").FillAsync("1");
+        await page.GetByLabel("Page limit").FillAsync("10");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add website" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#sources")).ToContainTextAsync("Training starts now");
+        await Assertions.Expect(page.Locator("[data-testid=sources] [data-status=Ready]")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        Assert.True(await page.EvaluateAsync<bool>("window.__noReload === true"), "The page reloaded; statuses should update in place.");
+        await Assertions.Expect(page.Locator("[data-testid=sources]")).ToContainTextAsync("2 pages");
+        await app.ScreenshotAsync(page, "knowledge-files-website");
+
+        await page.GetByLabel("Test question").FillAsync("how long is the kettle warranty?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-rank='1']")).ToContainTextAsync("handbook · page 2");
+        await Assertions.Expect(page.Locator("[data-rank='1']")).ToContainTextAsync("covered for two years");
+        await page.GetByLabel("Test question").FillAsync("when will my parcel arrive?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-rank='1']")).ToContainTextAsync("three working days");
+        await Assertions.Expect(page.Locator("[data-rank='1']")).ToContainTextAsync(site.Origin + "/delivery");
+
+        await page.Locator("[data-testid=sources] tr", new() { HasText = "127.0.0.1" }).GetByRole(AriaRole.Button, new() { Name = "Log" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("page-report")).ToContainTextAsync("HTTP 404");
+        await Assertions.Expect(page.GetByTestId("ingestion-events")).ToContainTextAsync("2 pages indexed");
+        await app.ScreenshotAsync(page, "source-log");
     }
 
     [Fact]

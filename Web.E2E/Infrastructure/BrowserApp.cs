@@ -13,8 +13,11 @@ namespace Parley.E2E.Infrastructure;
 /// </summary>
 public sealed class BrowserApp : IAsyncLifetime
 {
-    private readonly SqliteApp factory = new();
+    private SqliteApp factory = null!;
     private IPlaywright? playwright;
+
+    /// <summary>A customer's website on loopback, which the app is allowed to crawl.</summary>
+    public LoopbackSite Site { get; } = new();
 
     public int Port { get; } = FreePort();
     public IBrowser Browser { get; private set; } = null!;
@@ -34,6 +37,16 @@ public sealed class BrowserApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await Site.InitializeAsync();
+        factory = new SqliteApp
+        {
+            Settings = new()
+            {
+                ["Parley:Outbound:AllowLoopback"] = "true",
+                ["Parley:Outbound:ExtraPorts:0"] = Site.Port.ToString(),
+                ["Parley:Crawl:DelayMilliseconds"] = "0",
+            },
+        };
         Directory.CreateDirectory(factory.Root);
         factory.UseKestrel(Port);
         factory.StartServer();
@@ -72,6 +85,7 @@ public sealed class BrowserApp : IAsyncLifetime
         if (Browser is not null) await Browser.CloseAsync();
         playwright?.Dispose();
         await factory.DisposeAsync();
+        await Site.DisposeAsync();
     }
 
     private static int FreePort()

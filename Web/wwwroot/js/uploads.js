@@ -56,7 +56,7 @@
       running--;
       let body = {};
       try { body = JSON.parse(xhr.responseText); } catch { }
-      if (xhr.status === 200) ui.done("Uploaded, training…");
+      if (xhr.status === 200) ui.done("Uploaded");
       else ui.fail(body.error || (xhr.status === 413 ? "The file is too large." : `Upload failed (HTTP ${xhr.status}).`));
       refresh();
     };

@@ -38,13 +38,13 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, ISched
         var name = Path.GetFileName(fileName ?? "").Trim();
         if (name.Length == 0) name = "upload";
         var limitMb = (await plans.LimitsAsync(ct)).FileSizeMb;
-        if (length > limitMb * 1024L * 1024) return (null, $"{name} is {length / 1024.0 / 1024:0.#} MB; your plan accepts files up to {limitMb} MB.");
+        if (length > limitMb * 1024L * 1024) return (null, $"This file is {length / 1024.0 / 1024:0.#} MB; your plan accepts files up to {limitMb} MB.");
         var buffer = new MemoryStream();
         await content.CopyToAsync(buffer, ct);
-        if (buffer.Length > limitMb * 1024L * 1024) return (null, $"{name} is larger than your plan's {limitMb} MB.");
+        if (buffer.Length > limitMb * 1024L * 1024) return (null, $"This file is larger than your plan's {limitMb} MB.");
         DocumentType type;
         try { type = FileSniffer.Detect(buffer.ToArray(), name, extraction.Value); }
-        catch (ExtractionException e) { return (null, $"{name}: {e.Message}"); }
+        catch (ExtractionException e) { return (null, e.Message); }
         var source = new Source { Kind = SourceKind.File, Title = Trim(Path.GetFileNameWithoutExtension(name) is { Length: > 0 } t ? t : name, 500), FileName = Trim(name, 255), FileType = type.ToString(), SizeBytes = buffer.Length };
         source.BlobPath = $"{BotPrefix(tenant.TenantId!.Value, bot.Id)}sources/{source.Id:N}";
         if (await LimitProblemAsync(ct) is { } problem) return (null, problem);
