@@ -18,7 +18,14 @@ public static class KnowledgeSetup
         builder.Services.AddSingleton<Search.VectorCache>();
         builder.Services.AddScoped<Search.LocalSearchIndex>();
         builder.Services.AddScoped<SourceService>();
-        builder.Services.AddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(new Embedding.HashingEmbedder());
+        builder.Services.AddOptions<Infrastructure.AI.AiOptions>().BindConfiguration(Infrastructure.AI.AiOptions.Section)
+            .Validate(o => o.Provider == Infrastructure.AI.AiProvider.Local || Uri.TryCreate(o.Endpoint, UriKind.Absolute, out _), "Parley:AI:Endpoint is required for the OpenAI provider.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(sp =>
+        {
+            var ai = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.AI.AiOptions>>().Value;
+            return ai.Provider == Infrastructure.AI.AiProvider.OpenAI ? new Infrastructure.AI.OpenAIEmbeddingGenerator(ai) : new Embedding.HashingEmbedder();
+        });
         builder.Services.AddSingleton<TenantScopes>();
         var sweep = builder.Configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>()?.SweepSeconds ?? 30;
         builder.Services.AddQuartz(q => q.ScheduleJob<IngestionSweepJob>(

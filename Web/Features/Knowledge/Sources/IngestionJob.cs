@@ -71,6 +71,7 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
         private readonly ILogger log = services.GetRequiredService<ILogger<IngestionJob>>();
         private Source source = null!;
         private DateTimeOffset lease, previousLease;
+        private long embeddingTokens;
 
         private DateTimeOffset Now => clock.GetUtcNow();
 
@@ -276,6 +277,7 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
                 if (need.Count > 0)
                 {
                     var generated = await embedder.GenerateAsync(need.Select(i => Embeddable(drafts[i])), cancellationToken: ct);
+                    embeddingTokens += generated.Usage?.InputTokenCount ?? 0;
                     for (var j = 0; j < need.Count; j++) vectors[hashes[need[j]]] = LocalSearchIndex.ToBytes(generated[j].Vector.Span);
                 }
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -315,7 +317,8 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
             source.Pages = pages;
             source.LastSyncedAt = now;
             db.Add(new IngestionEvent { SourceId = source.Id, At = now, Step = SourceStatus.Ready,
-                Message = $"Ready: {Plural(source.Chunks, "passage")}, {source.Tokens:N0} tokens.{(note is null ? "" : " " + note)}" });
+                Message = $"Ready: {Plural(source.Chunks, "passage")}, {source.Tokens:N0} tokens.{(note is null ? "" : " " + note)}"
+                          + (embeddingTokens > 0 ? $" The embedding model billed {embeddingTokens:N0} tokens." : "") });
             await db.IngestionErrors.Where(e => e.SourceId == source.Id && e.ResolvedAt == null).ExecuteUpdateAsync(u => u.SetProperty(e => e.ResolvedAt, now), ct);
             await db.SaveChangesAsync(ct);
             await db.Sources.Where(s => s.Id == source.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, (DateTimeOffset?)null), ct);

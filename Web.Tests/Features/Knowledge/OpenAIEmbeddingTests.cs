@@ -1,0 +1,93 @@
+using Parley.Features.Knowledge.Sources;
+
+namespace Parley.Tests.Features.Knowledge;
+
+/// <summary>Training through the Azure OpenAI / OpenAI embedder, against a local server that holds us to the documented API contract.</summary>
+public sealed class OpenAIEmbeddingTests(FakeOpenAI openai) : IClassFixture<FakeOpenAI>
+{
+    private async Task<SqliteApp> AppAsync()
+    {
+        var app = new SqliteApp
+        {
+            Settings = new()
+            {
+                ["Parley:AI:Provider"] = "OpenAI",
+                ["Parley:AI:Endpoint"] = openai.Endpoint,
+                ["Parley:AI:ApiKey"] = FakeOpenAI.Key,
+                ["Parley:AI:EmbeddingModel"] = "embed-small",
+                ["Parley:AI:EmbeddingDimensions"] = "64",
+                ["Parley:AI:EmbeddingBatchSize"] = "2",
+                ["Parley:AI:MaxRetries"] = "3",
+            },
+        };
+        await app.InitializeAsync();
+        return app;
+    }
+
+    [Fact]
+    public async Task Passages_are_embedded_in_batches_with_throttling_retried_and_usage_recorded()
+    {
+        openai.FailWith = null;
+        await using var app = await AppAsync();
+        var ws = await app.SignUpAsync();
+        var bot = await ws.Tenant.CreateBotAsync();
+        var page = $"/bots/{bot}/knowledge";
+        var text = string.Join("\n\n", Enumerable.Range(1, 5).Select(i => $"# Topic {i}\n" + string.Join(" ", Enumerable.Repeat($"Paragraph about subject{i} and its details.", 70))));
+        openai.ThrottleNext = 2;
+        await ws.Tenant.PostFormAsync(page, $"{page}?handler=Text", Http.Form(("title", "Handbook"), ("content", text)));
+        await ws.Tenant.PostFormAsync(page, $"{page}?handler=Qa", Http.Form(("question", "Do you deliver on Sundays?"), ("answer", "No, deliveries run Monday to Saturday.")));
+        var sources = await app.WaitForSourcesAsync(ws.TenantId);
+        Assert.All(sources, s => Assert.Equal(SourceStatus.Ready, s.Status));
+        Assert.True(openai.ThrottleNext < 0, "The throttled requests were not retried.");
+        Assert.Empty(await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().IngestionErrors.IgnoreQueryFilters().Where(e => e.TenantId == ws.TenantId).ToListAsync()));
+
+        Assert.Empty(openai.Violations);
+        Assert.All(openai.Requests, r =>
+        {
+            Assert.Equal("embed-small", (string?)r["model"]);
+            Assert.Equal(64, (int?)r["dimensions"]);
+            Assert.InRange(r["input"]!.AsArray().Count, 1, 2);
+        });
+        var chunks = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Chunks.IgnoreQueryFilters().Where(c => c.TenantId == ws.TenantId).ToListAsync());
+        Assert.True(chunks.Count >= 3);
+        Assert.All(chunks, c => Assert.Equal(64 * sizeof(float), c.Embedding.Length));
+
+        var events = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().IngestionEvents.IgnoreQueryFilters()
+            .Where(e => e.TenantId == ws.TenantId && e.Step == SourceStatus.Ready).Select(e => e.Message).ToListAsync());
+        Assert.All(events, m => Assert.Matches("The embedding model billed [0-9,]+ tokens", m));
+
+        // Questions are embedded by the same model, so meaning ranks work end to end.
+        var results = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Search&q=deliver+sundays")).TextAsync();
+        Assert.Contains("Monday to Saturday", results);
+        Assert.Matches("meaning #1", results);
+    }
+
+    [Fact]
+    public async Task Failing_embedding_service_records_an_error_and_retries_later_without_losing_the_source()
+    {
+        await using var app = await AppAsync();
+        var ws = await app.SignUpAsync();
+        var bot = await ws.Tenant.CreateBotAsync();
+        var page = $"/bots/{bot}/knowledge";
+        openai.FailWith = 400;
+        try
+        {
+            await ws.Tenant.PostFormAsync(page, $"{page}?handler=Text", Http.Form(("title", "Hours"), ("content", "We open at nine.")));
+            IngestionError? error = null;
+            for (var i = 0; i < 100 && error is null; i++)
+            {
+                await Task.Delay(100);
+                error = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().IngestionErrors.IgnoreQueryFilters().FirstOrDefaultAsync(e => e.TenantId == ws.TenantId));
+            }
+            Assert.NotNull(error);
+            Assert.Equal((SourceStatus.Embedding, 0), (error.Step, error.RetryCount));
+            var source = Assert.Single(await app.SourcesAsync(ws.TenantId));
+            Assert.Equal(SourceStatus.Queued, source.Status);
+            Assert.True(source.NextAttemptAt > DateTimeOffset.UtcNow.AddSeconds(20), "The retry should wait out its backoff.");
+            Assert.Equal(1, source.Attempts);
+            var list = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Sources")).TextAsync();
+            Assert.Contains("Retrying at", list);
+        }
+        finally { openai.FailWith = null; }
+    }
+}
