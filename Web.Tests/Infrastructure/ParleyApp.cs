@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Npgsql;
 
 namespace Parley.Tests.Infrastructure;
@@ -18,6 +19,8 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
     public bool UseMaildev { get; init; } = true;
     /// <summary>Extra configuration for one test's app, such as outbound fetches allowed to a loopback site.</summary>
     public Dictionary<string, string> Settings { get; init; } = [];
+    /// <summary>Test-only wiring, such as trusting a local stand-in's self-signed certificate.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     /// <summary>A second app instance on this app's database, as a restart or another node would be.</summary>
     public abstract ParleyApp Twin();
@@ -55,6 +58,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting("Parley:Mail:SmtpPort", smtp);
         }
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        if (TestServices is { } configure) builder.ConfigureTestServices(configure);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.HttpLogging", "Warning");
     }
@@ -79,7 +83,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
 public sealed class SqliteApp : ParleyApp
 {
     public override string Provider => "Sqlite";
-    public override ParleyApp Twin() => new SqliteApp { Root = Root, OwnsDatabase = false, Settings = Settings };
+    public override ParleyApp Twin() => new SqliteApp { Root = Root, OwnsDatabase = false, Settings = Settings, TestServices = TestServices };
     protected override string ConnectionString => $"Data Source={Path.Combine(Root, "parley.db")}";
 }
 
@@ -87,7 +91,7 @@ public sealed class PostgresApp : ParleyApp
 {
     private string database = "parley_test_" + Guid.NewGuid().ToString("n")[..12];
     public override string Provider => "Postgres";
-    public override ParleyApp Twin() => new PostgresApp { Root = Root, database = database, OwnsDatabase = false, Settings = Settings };
+    public override ParleyApp Twin() => new PostgresApp { Root = Root, database = database, OwnsDatabase = false, Settings = Settings, TestServices = TestServices };
 
     private static string AdminConnection => Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES")
         ?? throw new InvalidOperationException("PARLEY_TEST_POSTGRES is not set. Run scripts/test.sh, which starts PostgreSQL, or filter with Provider!=Postgres.");

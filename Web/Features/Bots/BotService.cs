@@ -7,7 +7,7 @@ namespace Parley.Features.Bots;
 public sealed record AssignableMember(Guid UserId, string Name, string Email, Role Role, bool Assigned);
 
 /// <summary>Creating, editing, disabling, deleting and assigning bots, with the plan's bot limit.</summary>
-public sealed class BotService(AppDbContext db, BotAccess access, PlanLimitsReader plans, AuditTrail audit, Infrastructure.Storage.IBlobStore blobs, TimeProvider clock)
+public sealed class BotService(AppDbContext db, BotAccess access, PlanLimitsReader plans, AuditTrail audit, Infrastructure.Storage.IBlobStore blobs, Knowledge.Search.ISearchIndex index, TimeProvider clock)
 {
     /// <summary>The new bot, or null and why not.</summary>
     public async Task<(Chatbot? Bot, string? Problem)> CreateAsync(string name, string? description, BotType type, CancellationToken ct)
@@ -48,6 +48,7 @@ public sealed class BotService(AppDbContext db, BotAccess access, PlanLimitsRead
         db.Chatbots.Remove(bot); // assignments, sources, passages, pages and events go by cascade
         audit.Record("bot.deleted", "Chatbot", bot.PublicId, bot.Name, new { bot.Name }, null);
         await db.SaveChangesAsync(ct);
+        await index.RemoveBotAsync(bot.Id, ct);
         await blobs.DeletePrefixAsync(Knowledge.Sources.SourceService.BotPrefix(bot.TenantId, bot.Id), ct); // uploaded files
     }
 

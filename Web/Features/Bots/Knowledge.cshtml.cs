@@ -13,7 +13,7 @@ public sealed record SourceDetailView(string PublicId, Source Source, List<Inges
 /// <summary>A bot's knowledge: files, websites, text and Q&amp;A with live status, each source's log and page report, and a panel showing what a question would retrieve.</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
 [RequestSizeLimit(MaxUploadBytes), RequestFormLimits(MultipartBodyLengthLimit = MaxUploadBytes)]
-public class KnowledgeModel(BotAccess access, AppDbContext db, SourceService sources, LocalSearchIndex index, PlanLimitsReader plans, IOptions<CrawlOptions> crawl) : PageModel
+public class KnowledgeModel(BotAccess access, AppDbContext db, SourceService sources, ISearchIndex index, PlanLimitsReader plans, IOptions<CrawlOptions> crawl) : PageModel
 {
     /// <summary>The largest file any plan accepts, plus room for the form; each plan's own limit is checked per file.</summary>
     public const long MaxUploadBytes = 101L * 1024 * 1024;

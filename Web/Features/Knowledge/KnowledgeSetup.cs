@@ -17,6 +17,13 @@ public static class KnowledgeSetup
         builder.Services.AddSingleton<WebsiteCrawler>();
         builder.Services.AddSingleton<Search.VectorCache>();
         builder.Services.AddScoped<Search.LocalSearchIndex>();
+        builder.Services.AddOptions<Search.SearchOptions>().BindConfiguration(Search.SearchOptions.Section)
+            .Validate(o => o.Provider == Search.SearchProvider.Local || Uri.TryCreate(o.Endpoint, UriKind.Absolute, out _), "Parley:Search:Endpoint is required for Azure AI Search.")
+            .ValidateOnStart();
+        var searchProvider = builder.Configuration.GetSection(Search.SearchOptions.Section).Get<Search.SearchOptions>()?.Provider ?? Search.SearchProvider.Local;
+        builder.Services.AddHttpClient(Search.AzureSearchIndex.HttpClientName);
+        if (searchProvider == Search.SearchProvider.AzureAISearch) builder.Services.AddScoped<Search.ISearchIndex, Search.AzureSearchIndex>();
+        else builder.Services.AddScoped<Search.ISearchIndex>(sp => sp.GetRequiredService<Search.LocalSearchIndex>());
         builder.Services.AddScoped<SourceService>();
         builder.Services.AddOptions<Infrastructure.AI.AiOptions>().BindConfiguration(Infrastructure.AI.AiOptions.Section)
             .Validate(o => o.Provider == Infrastructure.AI.AiProvider.Local || Uri.TryCreate(o.Endpoint, UriKind.Absolute, out _), "Parley:AI:Endpoint is required for the OpenAI provider.")

@@ -3,7 +3,7 @@ using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Workspaces;
 
-public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Audit.AuditTrail audit, Infrastructure.Storage.IBlobStore blobs, TimeProvider clock)
+public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Audit.AuditTrail audit, Infrastructure.Storage.IBlobStore blobs, Knowledge.Search.ISearchIndex index, TimeProvider clock)
 {
     /// <summary>A new workspace with its owner and a Free subscription, in one transaction.</summary>
     public async Task<Tenant> CreateAsync(Guid ownerId, string name, string slug, CancellationToken ct = default)
@@ -56,6 +56,7 @@ public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Au
     {
         var id = tenants.TenantId!.Value;
         await db.Tenants.Where(t => t.Id == id).ExecuteDeleteAsync(ct);
+        await index.RemoveTenantAsync(id, ct);
         await blobs.DeletePrefixAsync($"tenants/{id:N}/", ct);
     }
 }

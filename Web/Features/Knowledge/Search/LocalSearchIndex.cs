@@ -12,12 +12,32 @@ namespace Parley.Features.Knowledge.Search;
 public sealed record SearchHit(long ChunkId, string Text, int? Page, string Headings, string? Url, Guid SourceId, double Score, int? KeywordRank, int? VectorRank);
 
 /// <summary>
+/// Where a bot's passages are searched. The app database always holds the passages; an external index (Azure AI
+/// Search) gets a copy of each source's passages when its run finishes, and loses them when the source or bot goes.
+/// </summary>
+public interface ISearchIndex
+{
+    Task<IReadOnlyList<SearchHit>> SearchAsync(Guid chatbotId, string query, int top, CancellationToken ct);
+    /// <summary>Makes the index hold exactly these passages for the source (all of them, as now in the database).</summary>
+    Task SyncSourceAsync(Guid sourceId, IReadOnlyList<Chunk> chunks, CancellationToken ct);
+    Task RemoveSourceAsync(Guid sourceId, CancellationToken ct);
+    Task RemoveBotAsync(Guid chatbotId, CancellationToken ct);
+    Task RemoveTenantAsync(Guid tenantId, CancellationToken ct);
+}
+
+/// <summary>
 /// The embedded hybrid index: BM25 from SQLite FTS5 or PostgreSQL full-text, cosine similarity over the bot's
 /// vectors held in memory and scanned with TensorPrimitives, the two rankings fused by reciprocal rank fusion.
 /// Every query is filtered by tenant and bot.
 /// </summary>
-public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEmbeddingGenerator<string, Embedding<float>> embedder, VectorCache cache)
+public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEmbeddingGenerator<string, Embedding<float>> embedder, VectorCache cache) : ISearchIndex
 {
+    // The database is the index: passages are searchable once committed and gone once deleted.
+    public Task SyncSourceAsync(Guid sourceId, IReadOnlyList<Chunk> chunks, CancellationToken ct) => Task.CompletedTask;
+    public Task RemoveSourceAsync(Guid sourceId, CancellationToken ct) => Task.CompletedTask;
+    public Task RemoveBotAsync(Guid chatbotId, CancellationToken ct) => Task.CompletedTask;
+    public Task RemoveTenantAsync(Guid tenantId, CancellationToken ct) => Task.CompletedTask;
+
     public const int RrfK = 60;
 
     /// <summary>Where the last search spent its time (keyword, cache check, vector scan), for the bench command.</summary>
@@ -129,6 +149,7 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
     }
 
     public static byte[] ToBytes(ReadOnlySpan<float> vector) => MemoryMarshal.AsBytes(vector).ToArray();
+    public static float[] ToFloats(byte[] bytes) => MemoryMarshal.Cast<byte, float>(bytes).ToArray();
 }
 
 /// <summary>

@@ -87,6 +87,7 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
                 var fresh = source.Status == SourceStatus.Queued;
                 if (fresh) source.RunStartedAt = Now;
                 var (pages, note) = source.IsCrawl ? await CrawlAsync(fresh, s => step = s, ct) : await DocumentAsync(s => step = s, ct);
+                await SyncIndexAsync(ct);
                 await FinishAsync(pages, note, ct);
             }
             catch (LeaseLostException)
@@ -324,6 +325,15 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
             await db.Sources.Where(s => s.Id == source.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, (DateTimeOffset?)null), ct);
             await tx.CommitAsync(ct);
             await UpdateBotAsync(ct);
+        }
+
+        /// <summary>Copies the source's passages to an external index (Azure AI Search) before the run may call itself done; a no-op for the local index.</summary>
+        private async Task SyncIndexAsync(CancellationToken ct)
+        {
+            var index = services.GetRequiredService<ISearchIndex>();
+            if (index is LocalSearchIndex) return;
+            await StepAsync(SourceStatus.Embedding, "Updating the search index.", _ => { }, ct);
+            await index.SyncSourceAsync(source.Id, await db.Chunks.AsNoTracking().Where(c => c.SourceId == source.Id).ToListAsync(ct), ct);
         }
 
         /// <summary>Bad input fails at once; anything else is retried with backoff until MaxAttempts.</summary>

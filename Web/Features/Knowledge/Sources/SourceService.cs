@@ -15,7 +15,7 @@ public sealed record WebsiteInput(string? Url, bool Sitemap, int Depth, int Page
 
 /// <summary>Adding, retrying, re-syncing, excluding and deleting a bot's sources, with the plan's limits. Callers have checked the user may edit the bot.</summary>
 public sealed class SourceService(AppDbContext db, ITenantContext tenant, ISchedulerFactory scheduler, AuditTrail audit, PlanLimitsReader plans,
-    IBlobStore blobs, IOptions<ExtractionOptions> extraction, IOptions<OutboundOptions> outbound, IOptions<CrawlOptions> crawl, TimeProvider clock)
+    IBlobStore blobs, Search.ISearchIndex index, IOptions<ExtractionOptions> extraction, IOptions<OutboundOptions> outbound, IOptions<CrawlOptions> crawl, TimeProvider clock)
 {
     public static string BotPrefix(Guid tenantId, Guid botId) => $"tenants/{tenantId:N}/bots/{botId:N}/";
 
@@ -106,6 +106,7 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, ISched
             db.IngestionEvents.Add(new IngestionEvent { SourceId = source.Id, At = clock.GetUtcNow(), Step = SourceStatus.Ready, Message = "Excluded from training: its passages were removed from the bot." });
             await db.SaveChangesAsync(ct);
             await db.Chunks.Where(c => c.SourceId == source.Id).ExecuteDeleteAsync(ct);
+            await index.RemoveSourceAsync(source.Id, ct);
             await db.SourcePages.Where(p => p.SourceId == source.Id).ExecuteUpdateAsync(u => u.SetProperty(p => p.ContentHash, (string?)null), ct);
             await db.TouchKnowledgeAsync(source.ChatbotId, ct);
             return null;
@@ -123,6 +124,7 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, ISched
         audit.Record("source.deleted", "Source", source.Id.ToString(), source.Title, new { Kind = source.Kind.ToString() }, null);
         await db.SaveChangesAsync(ct);
         await db.TouchKnowledgeAsync(source.ChatbotId, ct);
+        await index.RemoveSourceAsync(source.Id, ct);
         if (source.BlobPath is { } path) await blobs.DeleteAsync(path, ct);
     }
 
