@@ -15,6 +15,56 @@ public static class TestFiles
     /// <summary>A valid PDF with one page per entry (the writer the bench command uses too).</summary>
     public static byte[] Pdf(params string[] pages) => Parley.Bench.SamplePdf.Write(pages);
 
+    /// <summary>
+    /// A one-page PDF encrypted with the standard security handler (revision 2, RC4 40-bit) under a user password,
+    /// written by the PDF 1.7 spec's algorithms 2, 3 and 4, so a reader must know the password to open it.
+    /// </summary>
+    public static byte[] EncryptedPdf(string userPassword, string text)
+    {
+        byte[] pad = [0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E, 0x56, 0xFF, 0xFA, 0x01, 0x08,
+                      0x2E, 0x2E, 0x00, 0xB6, 0xD0, 0x68, 0x3E, 0x80, 0x2F, 0x0C, 0xA9, 0xFE, 0x64, 0x53, 0x69, 0x7A];
+        byte[] Padded(string pw) => Encoding.Latin1.GetBytes(pw).Concat(pad).Take(32).ToArray();
+        var id = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        const int permissions = -44;
+        var o = Rc4(System.Security.Cryptography.MD5.HashData(Padded("owner-" + userPassword))[..5], Padded(userPassword));
+        var key = System.Security.Cryptography.MD5.HashData([.. Padded(userPassword), .. o, .. BitConverter.GetBytes(permissions), .. id])[..5];
+        var u = Rc4(key, pad);
+        byte[] ObjectKey(int num) => System.Security.Cryptography.MD5.HashData([.. key, (byte)num, (byte)(num >> 8), (byte)(num >> 16), 0, 0])[..10];
+        string Hex(byte[] b) => "<" + Convert.ToHexString(b) + ">";
+
+        var content = Rc4(ObjectKey(4), Encoding.Latin1.GetBytes($"BT /F1 12 Tf 72 720 Td ({text}) Tj ET"));
+        var ms = new MemoryStream();
+        var offsets = new List<long>();
+        void Write(string s) { var b = Encoding.Latin1.GetBytes(s); ms.Write(b); }
+        void Obj(int n, string body) { offsets.Add(ms.Position); Write($"{n} 0 obj\n{body}\nendobj\n"); }
+        Write("%PDF-1.4\n");
+        Obj(1, "<< /Type /Catalog /Pages 2 0 R >>");
+        Obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        Obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>");
+        offsets.Add(ms.Position);
+        Write($"4 0 obj\n<< /Length {content.Length} >>\nstream\n"); ms.Write(content); Write("\nendstream\nendobj\n");
+        Obj(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+        Obj(6, $"<< /Filter /Standard /V 1 /R 2 /O {Hex(o)} /U {Hex(u)} /P {permissions} >>");
+        var xref = ms.Position;
+        Write($"xref\n0 {offsets.Count + 1}\n0000000000 65535 f \n");
+        foreach (var off in offsets) Write($"{off:D10} 00000 n \n");
+        Write($"trailer\n<< /Size {offsets.Count + 1} /Root 1 0 R /Encrypt 6 0 R /ID [{Hex(id)} {Hex(id)}] >>\nstartxref\n{xref}\n%%EOF\n");
+        return ms.ToArray();
+    }
+
+    private static byte[] Rc4(byte[] key, byte[] data)
+    {
+        var s = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        for (int i = 0, j = 0; i < 256; i++) { j = (j + s[i] + key[i % key.Length]) & 255; (s[i], s[j]) = (s[j], s[i]); }
+        var output = new byte[data.Length];
+        for (int n = 0, i = 0, j = 0; n < data.Length; n++)
+        {
+            i = (i + 1) & 255; j = (j + s[i]) & 255; (s[i], s[j]) = (s[j], s[i]);
+            output[n] = (byte)(data[n] ^ s[(s[i] + s[j]) & 255]);
+        }
+        return output;
+    }
+
     /// <summary>A Word document: (style, text) pairs, style "Heading1".."Heading3" or null for body text.</summary>
     public static byte[] Docx(params (string? Style, string Text)[] paragraphs)
     {

@@ -8,12 +8,13 @@ namespace Parley.Tests.Features.Knowledge;
 /// </summary>
 public abstract class CrawlTests<TApp>(LoopbackSite site) : IClassFixture<LoopbackSite> where TApp : ParleyApp, new()
 {
-    private async Task<TApp> AppAsync()
+    private async Task<TApp> AppAsync(int sweepSeconds = 30)
     {
         var app = new TApp
         {
             Settings = new()
             {
+                ["Parley:Ingestion:SweepSeconds"] = sweepSeconds.ToString(),
                 ["Parley:Outbound:AllowLoopback"] = "true",
                 ["Parley:Outbound:ExtraPorts:0"] = site.Port.ToString(),
                 ["Parley:Outbound:TimeoutSeconds"] = "2",
@@ -128,6 +129,39 @@ public abstract class CrawlTests<TApp>(LoopbackSite site) : IClassFixture<Loopba
         var results = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Search&q=how+much+is+the+gold+kettle")).TextAsync();
         Assert.Contains("79 euros", results);
         Assert.Contains(site.Origin + "/pricing", results);
+    }
+
+    [Fact]
+    public async Task Website_with_auto_sync_is_re_synced_when_the_plan_schedule_comes_due()
+    {
+        Serve();
+        await using var app = await AppAsync(sweepSeconds: 1);
+        var ws = await app.SignUpAsync();
+        await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == ws.TenantId)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.AutoSync, Parley.Features.Plans.SyncFrequency.Weekly)));
+        var bot = await ws.Tenant.CreateBotAsync();
+        var page = $"/bots/{bot}/knowledge";
+        Assert.Contains("Re-sync automatically weekly", await (await ws.Tenant.GetAsync(page)).TextAsync());
+        await ws.Tenant.PostFormAsync(page, $"{page}?handler=Website", Http.Form(("url", site.Origin + "/pricing"), ("depth", "0"), ("pages", "5"), ("autoSync", "true")));
+        var source = Assert.Single(await app.WaitForSourcesAsync(ws.TenantId));
+        Assert.True(source.AutoSync);
+        await Task.Delay(2500);
+        Assert.Equal(source.LastSyncedAt, Assert.Single(await app.SourcesAsync(ws.TenantId)).LastSyncedAt); // not due yet: left alone
+
+        site.Pages["/pricing"] = SitePage.Html("Pricing", "<h1>Pricing</h1><p>The Gold kettle costs 99 euros from Monday.</p>");
+        var eightDaysAgo = DateTimeOffset.UtcNow.AddDays(-8);
+        await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Sources.IgnoreQueryFilters().Where(s => s.Id == source.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSyncedAt, eightDaysAgo)));
+        Source? synced = null;
+        for (var i = 0; i < 150 && synced is null; i++)
+        {
+            await Task.Delay(100);
+            var now = Assert.Single(await app.SourcesAsync(ws.TenantId));
+            if (now.Status == SourceStatus.Ready && now.LastSyncedAt > eightDaysAgo.AddDays(1)) synced = now;
+        }
+        Assert.NotNull(synced);
+        Assert.Contains(await ChunksAsync(app, source.Id), c => c.Text.Contains("99 euros"));
+        Assert.Contains("Scheduled re-sync", await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Detail&sourceId={source.Id}")).TextAsync());
     }
 
     [Fact]

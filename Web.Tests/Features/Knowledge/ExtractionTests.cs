@@ -80,6 +80,35 @@ public class ExtractionTests
     }
 
     [Fact]
+    public async Task PowerPoint_text_keeps_slide_numbers_and_titles()
+    {
+        var doc = await Extract(TestFiles.Pptx(("Welcome", "Our story."), ("Pricing", "Gold costs 79 dollars.")), "deck.pptx", DocumentType.Pptx);
+        Assert.Equal(2, doc.Pages);
+        var pricing = doc.Sections.Single(s => s.Page == 2);
+        Assert.Equal(["Pricing"], pricing.Headings);
+        Assert.Contains("Gold costs 79 dollars.", pricing.Text);
+    }
+
+    [Fact]
+    public async Task Password_protected_pdf_fails_with_a_readable_reason()
+    {
+        var pdf = TestFiles.EncryptedPdf("s3cret", "Quarterly numbers");
+        Assert.Contains("password-protected", await Fails(pdf, "locked.pdf"));
+
+        // The file is properly encrypted, not merely damaged: with the password the text comes out.
+        var path = Path.Combine(Path.GetTempPath(), $"locked-{Guid.NewGuid():n}.pdf");
+        await File.WriteAllBytesAsync(path, pdf);
+        try
+        {
+            var run = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("pdftotext", ["-upw", "s3cret", path, "-"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var text = await run.StandardOutput.ReadToEndAsync();
+            await run.WaitForExitAsync();
+            Assert.Contains("Quarterly numbers", text);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public async Task Bad_files_fail_with_a_readable_reason()
     {
         Assert.Contains("empty", await Fails([], "empty.pdf"));

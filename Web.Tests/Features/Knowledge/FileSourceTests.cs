@@ -70,9 +70,11 @@ public abstract class FileSourceTests<TApp>(TApp app) : IClassFixture<TApp> wher
         Assert.Contains("not a supported document", await Refused("photo.pdf", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52]));
 
         (await ws.Tenant.UploadAsync(Page(bot), Upload(bot), "broken.pdf", Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ngarbage without xref\n"))).AssertStatus(HttpStatusCode.OK);
+        (await ws.Tenant.UploadAsync(Page(bot), Upload(bot), "locked.pdf", TestFiles.EncryptedPdf("s3cret", "Salaries"))).AssertStatus(HttpStatusCode.OK);
         (await ws.Tenant.UploadAsync(Page(bot), Upload(bot), "hours.txt", Encoding.UTF8.GetBytes("We open at nine and close at six."))).AssertStatus(HttpStatusCode.OK);
         var sources = await app.WaitForSourcesAsync(ws.TenantId);
-        Assert.Equal(2, sources.Count); // refused files leave nothing behind
+        Assert.Equal(3, sources.Count); // refused files leave nothing behind
+        Assert.Equal("This PDF is password-protected. Upload a copy without a password.", sources.Single(s => s.FileName == "locked.pdf").Error);
         var broken = sources.Single(s => s.FileName == "broken.pdf");
         Assert.Equal(SourceStatus.Failed, broken.Status);
         Assert.Matches("(damaged|no text)", broken.Error);
