@@ -18,6 +18,7 @@ public static class BenchCommand
         Console.WriteLine($"Parley bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, single-threaded figures");
         await PdfAsync();
         Embedder();
+        await CrawlBench.RunAsync(args.Contains("--quick") ? 200 : 1_000);
         foreach (var size in args.Contains("--quick") ? [2_000] : new[] { 10_000, 100_000 })
             await RetrievalBench.RunAsync(size);
         return true;
