@@ -9,8 +9,8 @@ namespace Parley.Tests.Features.Knowledge;
 /// <summary>A host stopped in the middle of a large source: the next start finishes it, every passage stored exactly once.</summary>
 public abstract class ResumeTests<TApp> where TApp : ParleyApp, new()
 {
-    /// <summary>About a thousand passages of distinct text, so a run committing one passage at a time takes a few seconds.</summary>
-    private static string LargeText() => string.Join("\n\n", Enumerable.Range(1, 1200).Select(i =>
+    /// <summary>Several hundred passages of distinct text, so a run committing one passage at a time takes a few seconds.</summary>
+    private static string LargeText() => string.Join("\n\n", Enumerable.Range(1, 5000).Select(i =>
         $"## Article {i}\nClause {i} says the item number {i * 7919 % 10007} ships from depot {i % 37} within {i % 9 + 1} days, " +
         $"insured up to {i * 13 % 997} euros, and returns are handled by desk {i % 23} with reference code R{i:D5}."));
 
@@ -36,7 +36,7 @@ public abstract class ResumeTests<TApp> where TApp : ParleyApp, new()
         var page = $"/bots/{bot}/knowledge";
         (await ws.Tenant.UploadAsync(page, $"{page}?handler=Upload", "terms.md", Encoding.UTF8.GetBytes(text))).AssertStatus(HttpStatusCode.OK);
         var source = Assert.Single(await first.SourcesAsync(ws.TenantId));
-        for (var i = 0; i < 600 && (await ChunksAsync(first, source.Id)).Count < 40; i++) await Task.Delay(20);
+        for (var i = 0; i < 3000 && (await ChunksAsync(first, source.Id)).Count < 20; i++) await Task.Delay(20);
         await first.DisposeAsync(); // stops the host: the run is interrupted between two batches
 
         var stopped = Assert.Single(await owner.SourcesAsync(ws.TenantId));
