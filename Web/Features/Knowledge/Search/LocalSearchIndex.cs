@@ -48,10 +48,10 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
     {
         var tenantId = tenant.TenantId ?? throw new TenantMismatchException("Search needs a tenant.");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var keyword = await KeywordAsync(tenantId, chatbotId, query, ct);
-        var keywordMs = clock.Elapsed.TotalMilliseconds;
         var vectors = await cache.GetAsync(db, tenantId, chatbotId, ct);
-        var cacheMs = clock.Elapsed.TotalMilliseconds - keywordMs;
+        var cacheMs = clock.Elapsed.TotalMilliseconds;
+        var keyword = await KeywordAsync(tenantId, chatbotId, RankingTerms(Terms(query), vectors), ct);
+        var keywordMs = clock.Elapsed.TotalMilliseconds - cacheMs;
         var queryVector = (await embedder.GenerateAsync([query], cancellationToken: ct))[0].Vector.ToArray();
         var semantic = vectors.Nearest(queryVector, Candidates);
         LastTimings = (keywordMs, cacheMs, clock.Elapsed.TotalMilliseconds - keywordMs - cacheMs);
@@ -75,9 +75,27 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
         }).ToList();
     }
 
-    private async Task<List<long>> KeywordAsync(Guid tenantId, Guid chatbotId, string query, CancellationToken ct)
+    /// <summary>Share of a bot's passages above which a word no longer tells passages apart.</summary>
+    public const double CommonWordShare = 0.2;
+    private const int MaxRankingTerms = 6;
+
+    /// <summary>
+    /// The query words worth ranking by: words the bot's passages never hold are dropped (unless long enough to match
+    /// as a prefix), words in more than a fifth of them are dropped while a rarer word remains (BM25 gives them next to
+    /// no weight, yet ranking every passage that holds them is most of the cost), and at most the six rarest are kept.
+    /// </summary>
+    public static List<string> RankingTerms(List<string> terms, BotVectors bot)
     {
-        var terms = Terms(query);
+        if (bot.Ids.Length == 0) return terms;
+        var counted = terms.Select(t => (Term: t, Df: bot.DocumentFrequency.GetValueOrDefault(t))).Where(x => x.Df > 0 || x.Term.Length >= 5).ToList();
+        var limit = Math.Max(1, (int)(bot.Ids.Length * CommonWordShare));
+        var distinctive = counted.Where(x => x.Df <= limit).ToList();
+        if (distinctive.Count == 0) distinctive = counted.OrderBy(x => x.Df).Take(1).ToList();
+        return distinctive.OrderBy(x => x.Df).Take(MaxRankingTerms).Select(x => x.Term).ToList();
+    }
+
+    private async Task<List<long>> KeywordAsync(Guid tenantId, Guid chatbotId, List<string> terms, CancellationToken ct)
+    {
         if (terms.Count == 0) return [];
         var sqlite = db.Database.IsSqlite();
         var sql = sqlite
@@ -86,9 +104,24 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
         // Words of five letters or more match as prefixes ("refund" finds "refunds"), a cheap stand-in for stemming.
         // SQLite: the bot is a token of the Bot column, so the MATCH itself filters by bot; tenant rows are re-checked
         // by the tenant query filter when the passages are loaded.
-        var match = sqlite
-            ? $"Bot : b{chatbotId:N} AND Text : ({string.Join(" OR ", terms.Select(t => t.Length >= 5 ? $"\"{t}\"*" : $"\"{t}\""))})"
-            : string.Join(" | ", terms.Select(t => t.Length >= 5 ? t + ":*" : t));
+        string Match(string op) => sqlite
+            ? $"Bot : b{chatbotId:N} AND Text : ({string.Join($" {op} ", terms.Select(t => t.Length >= 5 ? $"\"{t}\"*" : $"\"{t}\""))})"
+            : string.Join(op == "AND" ? " & " : " | ", terms.Select(t => t.Length >= 5 ? t + ":*" : t));
+        // Passages holding every word first: few, cheap to find and the most relevant. Only when they are too few to
+        // rank from is the wider any-word query run, which ranks every passage holding any of the words.
+        if (terms.Count > 1)
+        {
+            var all = await RunAsync(sql, Match("AND"), sqlite, chatbotId, tenantId, ct);
+            if (all.Count >= EnoughAllWordMatches) return all;
+        }
+        return await RunAsync(sql, Match("OR"), sqlite, chatbotId, tenantId, ct);
+    }
+
+    /// <summary>Passages matching every query word that make the any-word query unnecessary.</summary>
+    private const int EnoughAllWordMatches = 8;
+
+    private async Task<List<long>> RunAsync(string sql, string match, bool sqlite, Guid chatbotId, Guid tenantId, CancellationToken ct)
+    {
         var conn = db.Database.GetDbConnection();
         var opened = conn.State != System.Data.ConnectionState.Open;
         if (opened) await conn.OpenAsync(ct);
@@ -130,6 +163,18 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
         "we", "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your",
     ];
 
+    /// <summary>Every word of a text as the keyword index sees it (lowercased letters and digits).</summary>
+    public static IEnumerable<string> Words(string text)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
+            else if (sb.Length > 0) { yield return sb.ToString(); sb.Clear(); }
+        }
+        if (sb.Length > 0) yield return sb.ToString();
+    }
+
     /// <summary>Query words, lowercased, letters and digits only, so no query syntax reaches FTS5 or tsquery.</summary>
     public static List<string> Terms(string query)
     {
@@ -166,22 +211,28 @@ public sealed class VectorCache
         if (bots.TryGetValue(chatbotId, out var cached) && cached.TenantId == tenantId && cached.Stamp == key) return cached;
 
         var rows = await db.Chunks.AsNoTracking().Where(c => c.ChatbotId == chatbotId).OrderBy(c => c.Id)
-            .Select(c => new { c.Id, c.Embedding }).ToListAsync(ct);
+            .Select(c => new { c.Id, c.Embedding, c.Text }).ToListAsync(ct);
         var dims = rows.Count == 0 ? 0 : rows[0].Embedding.Length / sizeof(float);
         var data = new float[rows.Count * dims];
         var ids = new long[rows.Count];
+        var frequencies = new Dictionary<string, int>();
+        var seen = new HashSet<string>();
         for (var i = 0; i < rows.Count; i++)
         {
             ids[i] = rows[i].Id;
             MemoryMarshal.Cast<byte, float>(rows[i].Embedding).CopyTo(data.AsSpan(i * dims, dims));
+            seen.Clear();
+            foreach (var word in LocalSearchIndex.Words(rows[i].Text))
+                if (seen.Add(word)) frequencies[word] = frequencies.GetValueOrDefault(word) + 1;
         }
-        var fresh = new BotVectors(tenantId, key, ids, data, dims);
+        var fresh = new BotVectors(tenantId, key, ids, data, dims, frequencies);
         bots[chatbotId] = fresh;
         return fresh;
     }
 }
 
-public sealed record BotVectors(Guid TenantId, long Stamp, long[] Ids, float[] Data, int Dimensions)
+/// <summary>A bot's vectors in memory, and how many of its passages hold each word (to leave near-universal words out of keyword ranking).</summary>
+public sealed record BotVectors(Guid TenantId, long Stamp, long[] Ids, float[] Data, int Dimensions, IReadOnlyDictionary<string, int> DocumentFrequency)
 {
     /// <summary>Below this cosine a passage shares too little with the query to be offered at all.</summary>
     public const float MinSimilarity = 0.05f;
