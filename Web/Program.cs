@@ -1,3 +1,4 @@
+using Parley.Features.Chat;
 using Parley.Features.Accounts;
 using Parley.Features.Demo;
 using Parley.Features.Domains;
@@ -32,6 +33,7 @@ builder.AddOutbound();
 builder.AddTeam();
 builder.AddDomains();
 builder.AddKnowledge();
+builder.AddChat();
 builder.AddDemo();
 builder.AddHealth();
 

@@ -27,7 +27,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
         typeof(AppUser), typeof(Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>),
         typeof(Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>), typeof(Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>),
         typeof(Tenant), typeof(SlugRedirect), typeof(Plan), typeof(LoginHistory),
-        typeof(DataProtectionKey), typeof(UsedTicket),
+        typeof(DataProtectionKey), typeof(UsedTicket), typeof(Features.Chat.SystemError),
     };
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
@@ -48,6 +48,13 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
     public DbSet<IngestionEvent> IngestionEvents => Set<IngestionEvent>();
     public DbSet<IngestionError> IngestionErrors => Set<IngestionError>();
     public DbSet<SourcePage> SourcePages => Set<SourcePage>();
+    public DbSet<Features.Chat.Visitor> Visitors => Set<Features.Chat.Visitor>();
+    public DbSet<Features.Chat.Conversation> Conversations => Set<Features.Chat.Conversation>();
+    public DbSet<Features.Chat.Message> Messages => Set<Features.Chat.Message>();
+    public DbSet<Features.Chat.UsagePeriod> UsagePeriods => Set<Features.Chat.UsagePeriod>();
+    public DbSet<Features.Chat.ModelUsage> ModelUsages => Set<Features.Chat.ModelUsage>();
+    public DbSet<Features.Chat.BotDomain> BotDomains => Set<Features.Chat.BotDomain>();
+    public DbSet<Features.Chat.SystemError> SystemErrors => Set<Features.Chat.SystemError>();
 
     /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
@@ -226,6 +233,69 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
             e.Property(x => x.Step).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.Message).HasMaxLength(2000);
             e.HasOne<Source>().WithMany().HasForeignKey(x => x.SourceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.Chat.Visitor>(e =>
+        {
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.HasIndex(x => new { x.TenantId, x.ChatbotId });
+            e.Property(x => x.TokenHash).HasMaxLength(64);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Email).HasMaxLength(256);
+            e.Property(x => x.Phone).HasMaxLength(50);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.Chat.Conversation>(e =>
+        {
+            e.HasIndex(x => new { x.ChatbotId, x.LastMessageAt });
+            e.HasIndex(x => new { x.VisitorId, x.LastMessageAt });
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.Channel).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Mode).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Title).HasMaxLength(200);
+            e.Property(x => x.DomainHost).HasMaxLength(253);
+            e.Property(x => x.PageUrl).HasMaxLength(2048);
+            e.Property(x => x.PageTitle).HasMaxLength(300);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Features.Chat.Visitor>().WithMany().HasForeignKey(x => x.VisitorId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.Chat.Message>(e =>
+        {
+            e.HasIndex(x => new { x.ConversationId, x.Id });
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.Role).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Reaction).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Model).HasMaxLength(100);
+            e.HasOne<Features.Chat.Conversation>().WithMany().HasForeignKey(x => x.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.Chat.UsagePeriod>(e =>
+        {
+            e.HasIndex(x => new { x.TenantId, x.Period }).IsUnique();
+            e.Property(x => x.Period).HasMaxLength(7);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.Chat.ModelUsage>(e =>
+        {
+            e.HasIndex(x => new { x.TenantId, x.Period, x.Model }).IsUnique();
+            e.Property(x => x.Period).HasMaxLength(7);
+            e.Property(x => x.Model).HasMaxLength(100);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.Chat.BotDomain>(e =>
+        {
+            e.HasIndex(x => new { x.ChatbotId, x.DomainId }).IsUnique();
+            e.HasIndex(x => x.TenantId);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Features.Domains.Domain>().WithMany().HasForeignKey(x => x.DomainId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.Chat.SystemError>(e =>
+        {
+            e.HasIndex(x => x.CreatedAt);
+            e.Property(x => x.Service).HasMaxLength(50);
+            e.Property(x => x.Stage).HasMaxLength(50);
+            e.Property(x => x.Severity).HasMaxLength(20);
+            e.Property(x => x.Message).HasMaxLength(2000);
+            e.Property(x => x.Reference).HasMaxLength(200);
         });
         b.Entity<AuditLog>(e =>
         {

@@ -1,0 +1,49 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace Parley.Features.Chat;
+
+public static class ChatSetup
+{
+    public static IHostApplicationBuilder AddChat(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ChatPipelineOptions>().BindConfiguration(ChatPipelineOptions.Section);
+        builder.Services.AddScoped<ChatService>();
+        builder.Services.AddSingleton<WidgetRateLimits>();
+        builder.Services.AddSingleton<IChatClient>(sp =>
+            new ExtractiveChatClient(TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ChatPipelineOptions>>().Value.ExtractiveWordDelayMs)));
+        return builder;
+    }
+}
+
+/// <summary>
+/// Visitor message rate limits: per visitor from the plan (messages per minute) and per IP address (a multiple of it,
+/// since offices share addresses). In-process windows: each instance enforces its own share.
+/// </summary>
+public sealed class WidgetRateLimits : IDisposable
+{
+    public const int IpMultiplier = 3;
+    private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(key =>
+    {
+        var limit = int.Parse(key[(key.LastIndexOf(':') + 1)..]);
+        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, limit), Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+        });
+    });
+
+    /// <summary>Null when the message may go ahead; otherwise how long to wait.</summary>
+    public TimeSpan? Check(Guid visitorId, string? ip, int perMinute)
+    {
+        foreach (var key in new[] { $"v:{visitorId}:{perMinute}", $"ip:{ip ?? "unknown"}:{perMinute * IpMultiplier}" })
+        {
+            using var lease = limiter.AttemptAcquire(key);
+            if (!lease.IsAcquired)
+                return lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : TimeSpan.FromMinutes(1);
+        }
+        return null;
+    }
+
+    public void Dispose() => limiter.Dispose();
+}

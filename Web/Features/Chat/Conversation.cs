@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text;
+using Parley.Infrastructure.Tenancy;
+
+namespace Parley.Features.Chat;
+
+/// <summary>Someone chatting through a bot's widget (seed 000's chatting_customers): anonymous until they share details.</summary>
+public class Visitor : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid ChatbotId { get; set; }
+    /// <summary>SHA-256 of the token the widget keeps in its own (partitioned) storage; the token itself is never stored.</summary>
+    public required string TokenHash { get; set; }
+    public string? Name { get; set; }
+    public string? Email { get; set; }
+    public string? Phone { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string NewToken() => "vis_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+}
+
+public enum ConversationMode { AI, Human }
+public enum ConversationChannel { Widget, Playground }
+
+/// <summary>One conversation of a visitor with a bot (seed 000's threads).</summary>
+public class Conversation : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid ChatbotId { get; set; }
+    public Guid VisitorId { get; set; }
+    public ConversationChannel Channel { get; set; }
+    public ConversationMode Mode { get; set; } = ConversationMode.AI;
+    public string Title { get; set; } = "";
+    /// <summary>The site the widget was on (a verified domain's host), for history per domain.</summary>
+    public string? DomainHost { get; set; }
+    public string? PageUrl { get; set; }
+    public string? PageTitle { get; set; }
+    public bool Escalated { get; set; }
+    public bool Resolved { get; set; }
+    public bool Archived { get; set; }
+    public int MessageCount { get; set; }
+    public int PositiveCount { get; set; }
+    public int NegativeCount { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset LastMessageAt { get; set; }
+}
+
+public enum MessageRole { User, Assistant, Agent, System }
+public enum MessageStatus { Complete, Pending, Failed }
+public enum Reaction { None, Positive, Negative }
+
+/// <summary>One message of a conversation, with what produced it (seed 000's messages).</summary>
+public class Message : ITenantOwned
+{
+    public long Id { get; set; }
+    public Guid TenantId { get; set; }
+    public Guid ConversationId { get; set; }
+    public Guid ChatbotId { get; set; }
+    public MessageRole Role { get; set; }
+    public MessageStatus Status { get; set; } = MessageStatus.Complete;
+    public string Content { get; set; } = "";
+    public string? Model { get; set; }
+    public int TokensIn { get; set; }
+    public int TokensOut { get; set; }
+    public int? ResponseMs { get; set; }
+    /// <summary>The passages the answer cites, as JSON (title, page, url, chunk id).</summary>
+    public string? Sources { get; set; }
+    /// <summary>Suggested follow-up questions, one per line.</summary>
+    public string? FollowUps { get; set; }
+    public Reaction Reaction { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Messages answered in a calendar month (seed 000's usage_tracking), and whether the owner was told the limit was reached.</summary>
+public class UsagePeriod : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    /// <summary>"2026-11".</summary>
+    public required string Period { get; set; }
+    public int Messages { get; set; }
+    public DateTimeOffset? LimitNoticeSentAt { get; set; }
+}
+
+/// <summary>Messages and tokens per model per month (seed 000's llm_model_usage).</summary>
+public class ModelUsage : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public required string Period { get; set; }
+    public required string Model { get; set; }
+    public int Messages { get; set; }
+    public long TokensIn { get; set; }
+    public long TokensOut { get; set; }
+}
+
+/// <summary>The verified domains a bot's widget may run on (seed 001: register chatbot with domains).</summary>
+public class BotDomain : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid ChatbotId { get; set; }
+    public Guid DomainId { get; set; }
+}
+
+/// <summary>A failure worth an operator's attention (DESIGN.md's SystemError), kept with what it concerned.</summary>
+public class SystemError
+{
+    public long Id { get; set; }
+    public Guid? TenantId { get; set; }
+    public required string Service { get; set; }
+    public required string Stage { get; set; }
+    public string Severity { get; set; } = "error";
+    public required string Message { get; set; }
+    public string? Reference { get; set; }
+    public bool Retryable { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+}

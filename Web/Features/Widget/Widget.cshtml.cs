@@ -1,0 +1,264 @@
+using System.Net;
+using System.Text;
+using Parley.Features.Bots;
+using Parley.Features.Chat;
+using Parley.Features.Plans;
+using Parley.Features.Workspaces;
+using Parley.Infrastructure.Tenancy;
+
+namespace Parley.Features.Widget;
+
+public sealed record WidgetView(Chatbot Bot, string BasePath);
+public sealed record HomeView(WidgetView Widget, List<Conversation> Recent);
+public sealed record ConversationView(WidgetView Widget, Conversation Conversation, List<Message> Messages, TurnView? Pending);
+/// <summary>A visitor message just sent and the answer on its way (streamed with <see cref="Ticket"/>), or a notice in its place.</summary>
+public sealed record TurnView(WidgetView Widget, Message Question, string? Ticket, Message? Notice);
+public sealed record AnswerView(WidgetView Widget, Message Answer, bool Last);
+
+/// <summary>
+/// The chat widget, served on the root host inside an iframe on the customer's site. The visitor is known by a token
+/// the iframe keeps in its own storage and sends in a header; answers stream over SSE authorised by a single-use
+/// ticket. Framing is allowed only to the bot's verified domains; posts are accepted only from the widget itself.
+/// </summary>
+[RootHost, IgnoreAntiforgeryToken]
+public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService chat, WidgetRateLimits limits, PlanLimitsReader plans,
+    IHostEnvironment env, TimeProvider clock) : PageModel
+{
+    public const string VisitorHeader = "X-Parley-Visitor";
+    public Chatbot Bot { get; private set; } = null!;
+    public bool Available { get; private set; }
+    public IReadOnlyList<string> AllowedHosts { get; private set; } = [];
+    public WidgetView View => new(Bot, $"/widget/{Bot.PublicId}");
+
+    public async Task<IActionResult> OnGetAsync(string botId, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        Response.Headers.ContentSecurityPolicy =
+            $"frame-ancestors {string.Join(' ', FrameAncestors())}; default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'";
+        return Page();
+    }
+
+    /// <summary>What the loader needs to draw the launcher: public, cacheable for a minute.</summary>
+    public async Task<IActionResult> OnGetConfigAsync(string botId, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        Response.Headers.CacheControl = "public, max-age=60";
+        Response.Headers.AccessControlAllowOrigin = "*";
+        return new JsonResult(new { name = Bot.Name, available = Available, color = "#4f46e5", position = "right" });
+    }
+
+    /// <summary>Starts (or confirms) the visitor's session; the token is returned once and kept by the iframe.</summary>
+    public async Task<IActionResult> OnPostSessionAsync(string botId, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        if (Refused() is { } refused) return refused;
+        if (!Available) return Unavailable();
+        if (await VisitorAsync(ct) is not null) return new JsonResult(new { token = (string?)null, known = true });
+        var token = Visitor.NewToken();
+        var now = clock.GetUtcNow();
+        db.Visitors.Add(new Visitor { ChatbotId = Bot.Id, TokenHash = Visitor.Hash(token), CreatedAt = now, LastSeenAt = now });
+        await db.SaveChangesAsync(ct);
+        return new JsonResult(new { token, known = false });
+    }
+
+    public async Task<IActionResult> OnGetHomeAsync(string botId, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        if (!Available) return Unavailable();
+        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var recent = await db.Conversations.AsNoTracking().Where(c => c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id && !c.Archived)
+            .OrderByDescending(c => c.LastMessageAt).Take(5).ToListAsync(ct);
+        return Partial("_Home", new HomeView(View, recent));
+    }
+
+    public async Task<IActionResult> OnGetConversationAsync(string botId, Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        if (!Available) return Unavailable();
+        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id, ct);
+        if (conversation is null) return NotFound();
+        var messages = await db.Messages.AsNoTracking().Where(m => m.ConversationId == id).OrderBy(m => m.Id).ToListAsync(ct);
+        return Partial("_Conversation", new ConversationView(View, conversation, messages, null));
+    }
+
+    public async Task<IActionResult> OnPostSendAsync(string botId, string? text, Guid? conversationId, string? pageUrl, string? pageTitle, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        if (Refused() is { } refused) return refused;
+        if (!Available) return Unavailable();
+        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var plan = await plans.LimitsAsync(ct);
+        if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait)
+        {
+            Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString("0");
+            return Notice(StatusCodes.Status429TooManyRequests, $"You're sending messages very fast. Please wait {Math.Ceiling(wait.TotalSeconds):0} seconds and try again.");
+        }
+        var (accepted, problem) = await chat.AcceptAsync(Bot, visitor, conversationId, text ?? "", ConversationChannel.Widget, SafeUrl(pageUrl), pageTitle, DomainOf(pageUrl), ct);
+        if (accepted is null) return Notice(StatusCodes.Status422UnprocessableEntity, problem!);
+
+        TurnView turn;
+        if (!await chat.WithinQuotaAsync(Bot, ct))
+        {
+            var notice = new Message
+            {
+                ConversationId = accepted.Conversation.Id, ChatbotId = Bot.Id, Role = MessageRole.System, CreatedAt = clock.GetUtcNow(),
+                Content = "Thanks for your message! This assistant has reached its limit for the month, so it can't answer right now. Your message has been saved for the team.",
+            };
+            db.Messages.Add(notice);
+            await db.SaveChangesAsync(ct);
+            turn = new TurnView(View, accepted.Question, null, notice);
+        }
+        else turn = new TurnView(View, accepted.Question, accepted.Ticket, null);
+
+        if (conversationId is null)
+        {
+            // A new conversation: the whole conversation view replaces the home view.
+            Response.Headers["HX-Retarget"] = "#view";
+            Response.Headers["HX-Reswap"] = "innerHTML";
+            return Partial("_Conversation", new ConversationView(View, accepted.Conversation, [], turn));
+        }
+        return Partial("_Turn", turn);
+    }
+
+    /// <summary>Asks again for an answer that failed: same question, a fresh ticket.</summary>
+    public async Task<IActionResult> OnPostRetryAsync(string botId, long questionId, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        if (Refused() is { } refused) return refused;
+        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var ticket = await chat.RetryTicketAsync(visitor.Id, questionId, ct);
+        if (ticket is null) return NotFound();
+        return Partial("_Pending", new TurnView(View, new Message { Id = questionId }, ticket, null));
+    }
+
+    /// <summary>The answer as server-sent events: "token" events carry text as it is written, "done" the finished message.</summary>
+    public async Task<IActionResult> OnGetStreamAsync(string botId, string? ticket, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        var redeemed = ticket is null ? null : await chat.RedeemAsync(ticket, ct);
+        if (redeemed is not { } r || r.Conversation.ChatbotId != Bot.Id) return NotFound();
+        Response.Headers.ContentType = "text/event-stream";
+        Response.Headers.CacheControl = "no-cache, no-transform";
+        Response.Headers["X-Accel-Buffering"] = "no";
+        await Response.Body.FlushAsync(ct);
+        var (answer, _) = await chat.AnswerAsync(Bot, r.Conversation, r.Question, async piece =>
+        {
+            await WriteEventAsync("token", WebUtility.HtmlEncode(piece).Replace("\n", "<br>"), ct);
+        }, ct);
+        var html = answer is null
+            ? await RenderAsync("_Failed", new TurnView(View, r.Question, null, null))
+            : await RenderAsync("_Answer", new AnswerView(View, answer, true));
+        await WriteEventAsync("done", html, ct);
+        return new EmptyResult();
+    }
+
+    public async Task<IActionResult> OnPostFeedbackAsync(string botId, long messageId, string? value, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        if (Refused() is { } refused) return refused;
+        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.Role == MessageRole.Assistant, ct);
+        var conversation = message is null ? null : await db.Conversations.FirstOrDefaultAsync(c => c.Id == message.ConversationId && c.VisitorId == visitor.Id, ct);
+        if (message is null || conversation is null) return NotFound();
+        var reaction = value switch { "up" => Reaction.Positive, "down" => Reaction.Negative, _ => Reaction.None };
+        if (message.Reaction == reaction) reaction = Reaction.None; // pressing the same thumb again takes it back
+        if (message.Reaction == Reaction.Positive) conversation.PositiveCount--;
+        if (message.Reaction == Reaction.Negative) conversation.NegativeCount--;
+        if (reaction == Reaction.Positive) conversation.PositiveCount++;
+        if (reaction == Reaction.Negative) conversation.NegativeCount++;
+        message.Reaction = reaction;
+        await db.SaveChangesAsync(ct);
+        return Partial("_Feedback", new AnswerView(View, message, false));
+    }
+
+    private async Task WriteEventAsync(string name, string data, CancellationToken ct)
+    {
+        var sb = new StringBuilder($"event: {name}\n");
+        foreach (var line in data.Replace("\r", "").Split('\n')) sb.Append("data: ").Append(line).Append('\n');
+        sb.Append('\n');
+        await Response.WriteAsync(sb.ToString(), ct);
+        await Response.Body.FlushAsync(ct);
+    }
+
+    private async Task<string> RenderAsync(string partial, object model)
+    {
+        var engine = HttpContext.RequestServices.GetRequiredService<Microsoft.AspNetCore.Mvc.ViewEngines.ICompositeViewEngine>();
+        var view = engine.FindView(PageContext, partial, isMainPage: false).View ?? throw new InvalidOperationException($"No partial {partial}.");
+        await using var writer = new StringWriter();
+        var data = new Microsoft.AspNetCore.Mvc.ViewFeatures.ViewDataDictionary(ViewData) { Model = model };
+        var context = new Microsoft.AspNetCore.Mvc.Rendering.ViewContext(PageContext, view, data, TempData, writer, new Microsoft.AspNetCore.Mvc.ViewFeatures.HtmlHelperOptions());
+        await view.RenderAsync(context);
+        return writer.ToString();
+    }
+
+    private IActionResult Notice(int status, string message)
+    {
+        Response.StatusCode = status;
+        Response.Headers["HX-Retarget"] = "#notice";
+        Response.Headers["HX-Reswap"] = "innerHTML";
+        return Content($"<p class=\"widget-notice\" role=\"alert\">{WebUtility.HtmlEncode(message)}</p>", "text/html");
+    }
+
+    private IActionResult Unavailable()
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Content("<p class=\"widget-notice\" role=\"alert\">This assistant is unavailable right now.</p>", "text/html");
+    }
+
+    /// <summary>Posts come only from the widget itself (same origin as this page); anything else is refused.</summary>
+    private IActionResult? Refused()
+    {
+        var origin = Request.Headers.Origin.ToString();
+        var self = $"{Request.Scheme}://{Request.Host}";
+        if (origin.Length > 0 ? string.Equals(origin, self, StringComparison.OrdinalIgnoreCase) : Request.Headers["Sec-Fetch-Site"] is var site && (site.Count == 0 || site == "same-origin"))
+            return null;
+        return StatusCode(StatusCodes.Status403Forbidden);
+    }
+
+    private async Task<Visitor?> VisitorAsync(CancellationToken ct)
+    {
+        var token = Request.Headers[VisitorHeader].ToString();
+        if (token.Length is < 10 or > 100) return null;
+        var hash = Visitor.Hash(token);
+        return await db.Visitors.FirstOrDefaultAsync(v => v.TokenHash == hash && v.ChatbotId == Bot.Id, ct);
+    }
+
+    private async Task<bool> LoadAsync(string botId, CancellationToken ct)
+    {
+        if (await PublicBots.FindAsync(db, botId, ct) is not { } found) return false;
+        tenants.Use(found.Tenant);
+        Bot = found.Bot;
+        Available = found.Bot.Status == BotStatus.Enabled && found.Tenant.Status == TenantStatus.Active;
+        AllowedHosts = await db.BotDomains.Where(d => d.ChatbotId == Bot.Id)
+            .Join(db.Domains.Where(d => d.Status == Domains.DomainStatus.Verified), b => b.DomainId, d => d.Id, (b, d) => d.Host).ToListAsync(ct);
+        return true;
+    }
+
+    /// <summary>Where the widget may be framed: the bot's verified domains (and www.), plus localhost while developing.</summary>
+    public IEnumerable<string> FrameAncestors()
+    {
+        var list = new List<string>();
+        foreach (var host in AllowedHosts)
+        {
+            list.Add($"https://{host}");
+            if (!host.StartsWith("www.")) list.Add($"https://www.{host}");
+            if (env.IsDevelopment()) list.Add($"http://{host}:*");
+        }
+        if (env.IsDevelopment()) list.Add("http://localhost:*");
+        return list.Count == 0 ? ["'none'"] : list;
+    }
+
+    /// <summary>Hosts a parent page may be on, for the iframe's postMessage origin check.</summary>
+    public IEnumerable<string> ParentHosts() =>
+        AllowedHosts.SelectMany(h => h.StartsWith("www.") ? [h] : new[] { h, "www." + h }).Concat(env.IsDevelopment() ? ["localhost"] : []);
+
+    private string? DomainOf(string? pageUrl)
+    {
+        if (!Uri.TryCreate(pageUrl, UriKind.Absolute, out var url)) return null;
+        var host = url.IdnHost.ToLowerInvariant();
+        return AllowedHosts.FirstOrDefault(h => h == host || "www." + h == host);
+    }
+
+    private static string? SafeUrl(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u.AbsoluteUri : null;
+}

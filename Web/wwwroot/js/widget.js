@@ -1,0 +1,47 @@
+// The chat widget inside its iframe: keeps the visitor's token in this frame's own (partitioned) storage and sends
+// it as a header, accepts the page context only from the embedding page on an allowed host, and tells that page
+// about new answers and close requests.
+(function () {
+  const body = document.body, base = body.dataset.base, key = "parley:" + body.dataset.bot;
+  const hosts = (body.dataset.parentHosts || "").split(",").filter(Boolean);
+  const view = document.getElementById("view");
+  let store; try { store = localStorage; store.getItem(key); } catch { store = sessionStorage; }
+  let token = store.getItem(key), page = {}, parentOrigin = null;
+
+  addEventListener("message", e => {
+    if (e.source !== parent || !e.data || e.data.type !== "parley:page") return;
+    let host; try { host = new URL(e.origin).hostname; } catch { return; }
+    if (!hosts.includes(host)) return;
+    parentOrigin = e.origin;
+    page = { url: String(e.data.url || "").slice(0, 2048), title: String(e.data.title || "").slice(0, 300) };
+  });
+  const tell = msg => { if (parentOrigin) parent.postMessage(msg, parentOrigin); };
+  document.getElementById("close-button").addEventListener("click", () => tell({ type: "parley:close" }));
+
+  document.addEventListener("htmx:configRequest", e => {
+    if (token) e.detail.headers["X-Parley-Visitor"] = token;
+    if (e.detail.verb === "post" && page.url) { e.detail.parameters.pageUrl = page.url; e.detail.parameters.pageTitle = page.title; }
+  });
+  document.addEventListener("htmx:beforeRequest", e => { if (e.detail.elt.closest("[data-testid=composer]")) document.getElementById("notice").innerHTML = ""; });
+  document.addEventListener("htmx:afterSettle", () => {
+    const inConversation = !!view.querySelector("[data-view=conversation]");
+    document.getElementById("home-button").hidden = !inConversation;
+    scrollDown();
+  });
+  document.addEventListener("htmx:sseMessage", e => { scrollDown(); if (e.detail.type === "done") tell({ type: "parley:message" }); });
+  function scrollDown() { const m = document.getElementById("messages"); if (m) m.scrollTop = m.scrollHeight; }
+
+  async function session() {
+    const r = await fetch(base + "?handler=Session", { method: "POST", headers: token ? { "X-Parley-Visitor": token } : {} });
+    if (!r.ok) return false;
+    const j = await r.json();
+    if (j.token) { token = j.token; try { store.setItem(key, token); } catch { } }
+    return true;
+  }
+  async function start() {
+    if (!view.querySelector("[data-testid=widget-loading]")) return; // unavailable
+    if (!(await session())) return;
+    htmx.ajax("GET", base + "?handler=Home", { target: "#view" });
+  }
+  start();
+})();
