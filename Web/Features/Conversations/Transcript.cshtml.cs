@@ -1,0 +1,22 @@
+using Parley.Features.Bots;
+using Parley.Features.Chat;
+
+namespace Parley.Features.Conversations;
+
+/// <summary>One conversation's full transcript, with each answer's sources, model, timing and feedback.</summary>
+[TenantHost, Authorize(Policy = Policies.Member)]
+public class TranscriptModel(BotAccess access, ConversationHistory history) : PageModel
+{
+    public Chatbot Bot { get; private set; } = null!;
+    public Conversation Conversation { get; private set; } = null!;
+    public List<Message> Messages { get; private set; } = [];
+    public Visitor? Visitor { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string publicId, Guid id, CancellationToken ct)
+    {
+        if (await access.FindAsync(publicId, ct) is not { } bot) return NotFound();
+        if (await history.TranscriptAsync(bot.Id, id, ct) is not { } t) return NotFound();
+        (Bot, Conversation, Messages, Visitor) = (bot, t.Conversation, t.Messages, t.Visitor);
+        return Page();
+    }
+}
