@@ -32,6 +32,9 @@ public sealed class Mailbox(string folder, bool useMaildev = true)
 
     public async Task<int> CountAsync(string to) => (await AllAsync()).Count(m => m.To.Contains(to, StringComparison.OrdinalIgnoreCase));
 
+    public async Task<int> CountAsync(string to, string subjectContains) => (await AllAsync()).Count(m =>
+        m.To.Contains(to, StringComparison.OrdinalIgnoreCase) && m.Subject.Contains(subjectContains, StringComparison.OrdinalIgnoreCase));
+
     private async Task<List<ReceivedMail>> AllAsync()
     {
         if (useMaildev && MaildevUrl is not null)

@@ -186,7 +186,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         var engine = HttpContext.RequestServices.GetRequiredService<Microsoft.AspNetCore.Mvc.ViewEngines.ICompositeViewEngine>();
         var view = engine.FindView(PageContext, partial, isMainPage: false).View ?? throw new InvalidOperationException($"No partial {partial}.");
         await using var writer = new StringWriter();
-        var data = new Microsoft.AspNetCore.Mvc.ViewFeatures.ViewDataDictionary(ViewData) { Model = model };
+        var data = new Microsoft.AspNetCore.Mvc.ViewFeatures.ViewDataDictionary(new Microsoft.AspNetCore.Mvc.ModelBinding.EmptyModelMetadataProvider(), new Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary()) { Model = model };
         var context = new Microsoft.AspNetCore.Mvc.Rendering.ViewContext(PageContext, view, data, TempData, writer, new Microsoft.AspNetCore.Mvc.ViewFeatures.HtmlHelperOptions());
         await view.RenderAsync(context);
         return writer.ToString();
@@ -226,6 +226,9 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
 
     private async Task<bool> LoadAsync(string botId, CancellationToken ct)
     {
+        // Widget calls answer fragments and JSON; only the widget page itself gets the friendly not-found page.
+        if (Request.Query.ContainsKey("handler") && HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+            pages.Enabled = false;
         if (await PublicBots.FindAsync(db, botId, ct) is not { } found) return false;
         tenants.Use(found.Tenant);
         Bot = found.Bot;
