@@ -45,6 +45,7 @@ public sealed class BrowserApp : IAsyncLifetime
                 ["Parley:Outbound:AllowLoopback"] = "true",
                 ["Parley:Outbound:ExtraPorts:0"] = Site.Port.ToString(),
                 ["Parley:Crawl:DelayMilliseconds"] = "0",
+                ["Parley:Chat:ExtractiveWordDelayMs"] = "80", // slow enough for the browser to watch an answer grow
             },
         };
         Directory.CreateDirectory(factory.Root);
@@ -75,6 +76,17 @@ public sealed class BrowserApp : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<Parley.Infrastructure.Data.AppDbContext>();
         var tenantId = await db.Tenants.Where(t => t.Slug == slug).Select(t => t.Id).SingleAsync();
         await db.Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId).ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.Seats, seats));
+    }
+
+    /// <summary>A domain the workspace has verified (the DNS/meta check itself is covered by the domain tests).</summary>
+    public async Task AddVerifiedDomainAsync(string slug, string host)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Parley.Infrastructure.Data.AppDbContext>();
+        var tenant = await db.Tenants.SingleAsync(t => t.Slug == slug);
+        using var _ = scope.ServiceProvider.GetRequiredService<Parley.Infrastructure.Tenancy.ITenantContext>().Use(tenant);
+        db.Domains.Add(new Parley.Features.Domains.Domain { Host = host, VerificationToken = Parley.Features.Domains.Domain.NewToken(), Status = Parley.Features.Domains.DomainStatus.Verified, CreatedAt = DateTimeOffset.UtcNow, VerifiedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync();
     }
 
     public async Task ScreenshotAsync(IPage page, string name) =>

@@ -62,30 +62,45 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay) : IChatClie
         if (terms.Count == 0 || passages.Count == 0) return NotFound;
 
         var scored = new List<(int Passage, int Order, string Sentence, double Score)>();
+        var bySentence = new Dictionary<(int Passage, int Order), string>();
         foreach (var (p, rank) in passages.Select((p, i) => (p, i)))
         {
-            var sentences = SentenceBreak().Split(p.Text).Select(s => s.Trim()).Where(s => s.Length > 2).ToList();
+            // Lines wrapped inside a paragraph (as PDFs wrap them) are joined before cutting into sentences; list items stay apart.
+            var text = Regex.Replace(p.Text, @"(?<!\n)\n(?!\n|\s*[-*•]\s|\s*\d+[.)]\s|A:)", " ");
+            var sentences = SentenceBreak().Split(text).Select(s => s.Trim()).Where(s => s.Length > 2).ToList();
             for (var i = 0; i < sentences.Count; i++)
             {
+                bySentence[(p.Id, i)] = sentences[i];
                 var words = LocalSearchIndex.Words(sentences[i]).ToList();
                 if (words.Count == 0) continue;
                 var hits = terms.Count(t => words.Any(w => w == t || (t.Length >= 5 && w.StartsWith(t, StringComparison.Ordinal))));
                 if (hits == 0) continue;
-                // A Q&A passage's question line is context, not an answer: prefer the answer line beside it.
+                // A Q&A passage's question line is context, not an answer; a title-like fragment says little.
                 var isQuestion = sentences[i].StartsWith("Q:", StringComparison.Ordinal);
-                var score = hits / Math.Sqrt(Math.Max(4, words.Count)) + 0.35 / (rank + 1) - (isQuestion ? 0.5 : 0);
+                var score = hits / Math.Sqrt(Math.Max(4, words.Count)) + 0.35 / (rank + 1) - (isQuestion ? 0.5 : 0) - (words.Count < 4 ? 0.3 : 0);
                 scored.Add((p.Id, i, sentences[i], score));
             }
         }
-        // Q&A answers stand on their own: when the best passage is a Q&A whose question matched, answer with its answer.
-        var best = scored.OrderByDescending(s => s.Score).Take(3).ToList();
-        if (best.Count == 0) return NotFound;
-        var qa = passages.FirstOrDefault(p => p.Id == best[0].Passage && p.Text.StartsWith("Q:", StringComparison.Ordinal));
-        if (qa.Text is { } qaText && qaText.IndexOf("\nA:", StringComparison.Ordinal) is var a and >= 0)
-            return $"{qaText[(a + 3)..].Trim()} [{qa.Id}]\n\n{NoModelNote}";
-        var ordered = best.Where(b => b.Score > 0).OrderBy(b => best.IndexOf(b) == 0 ? 0 : 1).ThenBy(b => b.Passage).ThenBy(b => b.Order);
-        var body = string.Join(" ", ordered.Select(b => $"{Clean(b.Sentence)} [{b.Passage}]"));
-        return body.Length == 0 ? NotFound : $"{body}\n\n{NoModelNote}";
+        var ranked = scored.OrderByDescending(s => s.Score).ToList();
+        if (ranked.Count == 0 || ranked[0].Score <= 0) return NotFound;
+        var best = ranked[0];
+        // Q&A answers stand on their own: when the best match is a Q&A, answer with its answer.
+        var qa = passages.First(p => p.Id == best.Passage);
+        if (qa.Text.StartsWith("Q:", StringComparison.Ordinal) && qa.Text.IndexOf("\nA:", StringComparison.Ordinal) is var a and >= 0)
+            return $"{qa.Text[(a + 3)..].Trim()} [{qa.Id}]\n\n{NoModelNote}";
+        // The best sentence and the two after it (instructions run on), then other strong matches from other passages.
+        var chosen = new List<(int Passage, int Order)> { (best.Passage, best.Order) };
+        for (var next = best.Order + 1; next <= best.Order + 2 && bySentence.ContainsKey((best.Passage, next)); next++)
+        {
+            if (bySentence[(best.Passage, next)].StartsWith("Q:", StringComparison.Ordinal)) break;
+            chosen.Add((best.Passage, next));
+        }
+        foreach (var other in ranked.Skip(1).Where(r => r.Passage != best.Passage && r.Score >= best.Score * 0.6).Take(1))
+            chosen.Add((other.Passage, other.Order));
+        var body = new StringBuilder();
+        foreach (var group in chosen.GroupBy(c => c.Passage))
+            body.Append(string.Join(" ", group.OrderBy(c => c.Order).Select(c => Clean(bySentence[c])))).Append($" [{group.Key}] ");
+        return $"{body.ToString().Trim()}\n\n{NoModelNote}";
     }
 
     private static string Clean(string sentence) => sentence.TrimStart('-', '*', ' ').Replace("[", "(").Replace("]", ")");

@@ -48,7 +48,8 @@ public static class Markdown
         var renderer = new HtmlRenderer(writer);
         Pipeline.Setup(renderer);
         renderer.Render(doc);
-        return writer.ToString();
+        // Citation marks [n] become small badges (text only: brackets never occur inside the tags Markdig writes here).
+        return System.Text.RegularExpressions.Regex.Replace(writer.ToString(), @"\[(\d{1,2})\]", "<sup class=\"cite\">$1</sup>");
     }
 
     private static void Decorate(LinkInline link, Uri uri)

@@ -53,11 +53,16 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (!await LoadAsync(botId, ct)) return NotFound();
         if (Refused() is { } refused) return refused;
         if (!Available) return Unavailable();
-        if (await VisitorAsync(ct) is not null) return new JsonResult(new { token = (string?)null, known = true });
+        if (await VisitorAsync(ct) is not null)
+        {
+            if (CookieToken() is { } existing) SetCookie(existing); // keep it from expiring
+            return new JsonResult(new { token = (string?)null, known = true });
+        }
         var token = Visitor.NewToken();
         var now = clock.GetUtcNow();
         db.Visitors.Add(new Visitor { ChatbotId = Bot.Id, TokenHash = Visitor.Hash(token), CreatedAt = now, LastSeenAt = now });
         await db.SaveChangesAsync(ct);
+        SetCookie(token);
         return new JsonResult(new { token, known = false });
     }
 
@@ -216,9 +221,24 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         return StatusCode(StatusCodes.Status403Forbidden);
     }
 
+    /// <summary>
+    /// The visitor token also travels as a CHIPS cookie (Partitioned; Secure; SameSite=None; HttpOnly), scoped to this
+    /// bot's widget path and partitioned by the customer's site, for browsers that deny storage to framed documents.
+    /// </summary>
+    private void SetCookie(string token) =>
+        Response.Cookies.Append(CookieName, token, new CookieOptions
+        {
+            Path = $"/widget/{Bot.PublicId}", Secure = true, HttpOnly = true, SameSite = SameSiteMode.None, IsEssential = true,
+            Expires = clock.GetUtcNow().AddYears(1), Extensions = { "Partitioned" },
+        });
+
+    public const string CookieName = "parley_visitor";
+    private string? CookieToken() => Request.Cookies[CookieName];
+
     private async Task<Visitor?> VisitorAsync(CancellationToken ct)
     {
         var token = Request.Headers[VisitorHeader].ToString();
+        if (token.Length == 0) token = CookieToken() ?? "";
         if (token.Length is < 10 or > 100) return null;
         var hash = Visitor.Hash(token);
         return await db.Visitors.FirstOrDefaultAsync(v => v.TokenHash == hash && v.ChatbotId == Bot.Id, ct);

@@ -5,8 +5,10 @@
   const body = document.body, base = body.dataset.base, key = "parley:" + body.dataset.bot;
   const hosts = (body.dataset.parentHosts || "").split(",").filter(Boolean);
   const view = document.getElementById("view");
-  let store; try { store = localStorage; store.getItem(key); } catch { store = sessionStorage; }
-  let token = store.getItem(key), page = {}, parentOrigin = null;
+  // The frame's own storage when the browser allows it; otherwise the partitioned cookie the session call sets.
+  let store = null;
+  for (const name of ["localStorage", "sessionStorage"]) { try { const s = window[name]; s.getItem(key); store = s; break; } catch { } }
+  let token = store ? store.getItem(key) : null, page = {}, parentOrigin = null;
 
   addEventListener("message", e => {
     if (e.source !== parent || !e.data || e.data.type !== "parley:page") return;
@@ -35,7 +37,7 @@
     const r = await fetch(base + "?handler=Session", { method: "POST", headers: token ? { "X-Parley-Visitor": token } : {} });
     if (!r.ok) return false;
     const j = await r.json();
-    if (j.token) { token = j.token; try { store.setItem(key, token); } catch { } }
+    if (j.token) { token = j.token; try { store && store.setItem(key, token); } catch { } }
     return true;
   }
   async function start() {

@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Parley.E2E.Infrastructure;
+using Parley.Tests.Infrastructure;
+
+namespace Parley.E2E;
+
+/// <summary>The widget on a customer's page on another origin: open, ask, watch the answer stream, see the source, reload, come back.</summary>
+public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    [Fact]
+    public async Task Visitor_on_a_verified_site_chats_with_a_streamed_answer_and_finds_it_after_a_reload()
+    {
+        var slug = $"widget-{Guid.NewGuid().ToString("n")[..8]}";
+        var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await app.NewPageAsync(context);
+        await page.GotoAsync($"{app.RootUrl}/signup");
+        await page.GetByLabel("Your name").FillAsync("Wanda Widget");
+        await page.GetByLabel("Work email").FillAsync($"{slug}@example.test");
+        await page.GetByLabel("Password").FillAsync("correct horse battery");
+        await page.GetByLabel("Workspace name").FillAsync("Kettle Co");
+        await page.GetByLabel("Subdomain").FillAsync(slug);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create workspace" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/dashboard"));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Chatbots", Exact = true }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Kettle helper");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create chatbot" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/bots/bot_[0-9a-f]+"));
+        var bot = Regex.Match(page.Url, "bot_[0-9a-f]+").Value;
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open knowledge" }).ClickAsync();
+        await page.SetInputFilesAsync("#upload-input", new FilePayload
+        {
+            Name = "care-guide.pdf", MimeType = "application/pdf",
+            Buffer = TestFiles.Pdf("Kettle care guide. Read before first use.",
+                "Descaling: descale the kettle every month with citric acid.\nFill it halfway, boil, leave it for an hour,\nthen rinse twice with clean water.\nNever use vinegar on the steel models."),
+        });
+        await Assertions.Expect(page.Locator("[data-testid=sources] [data-status=Ready]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+
+        // Pick the verified domain the widget may run on, and copy the script tag.
+        await app.AddVerifiedDomainAsync(slug, "shop.localhost");
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/embed");
+        await page.GetByLabel("shop.localhost").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save domains" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#embed-domains")).ToContainTextAsync("now runs on shop.localhost");
+        var scriptTag = await page.GetByTestId("script-tag").InnerTextAsync();
+        Assert.Contains($"data-bot=\"{bot}\"", scriptTag);
+        await app.ScreenshotAsync(page, "embed");
+
+        app.Site.Pages["/"] = new($"<!doctype html><html><head><title>Kettle Co shop</title></head><body><h1>Kettle Co</h1><p>Our kettles.</p>{scriptTag}</body></html>");
+        var shop = await app.NewPageAsync(await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } }));
+        await shop.GotoAsync($"http://shop.localhost:{app.Site.Port}/");
+        await shop.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();
+        var widget = shop.FrameLocator("iframe[title=Chat]");
+        await Assertions.Expect(widget.GetByTestId("widget-home")).ToBeVisibleAsync();
+        await app.ScreenshotAsync(shop, "widget-home");
+
+        await widget.GetByLabel("Your message").FillAsync("How do I descale my kettle?");
+        await widget.GetByLabel("Your message").PressAsync("Enter");
+        // The answer grows while it streams: part of it is on screen before the finished message replaces it.
+        var streaming = widget.Locator("[data-state=streaming] [data-testid=streaming]");
+        await Assertions.Expect(streaming).Not.ToBeEmptyAsync(new() { Timeout = 10_000 });
+        var partial = await streaming.InnerTextAsync();
+        await app.ScreenshotAsync(shop, "widget-streaming");
+        var final = widget.Locator("[data-role=assistant][data-message]").Last;
+        await Assertions.Expect(final).ToContainTextAsync("citric acid", new() { Timeout = 15_000 });
+        await Assertions.Expect(final).ToContainTextAsync("rinse twice"); // the steps that follow the matching sentence
+        var finished = await final.Locator(".answer").InnerTextAsync();
+        Assert.True(partial.Trim().Length > 0 && partial.Trim().Length < finished.Trim().Length, $"Partial '{partial}' should be shorter than '{finished}'.");
+        await Assertions.Expect(final.GetByTestId("sources")).ToContainTextAsync("care-guide, page 2");
+        await app.ScreenshotAsync(shop, "widget-answer");
+
+        // After a reload the conversation is still there.
+        await shop.ReloadAsync();
+        await shop.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();
+        await Assertions.Expect(widget.GetByTestId("recent-conversations")).ToContainTextAsync("How do I descale my kettle?");
+        await widget.GetByTestId("recent-conversations").GetByRole(AriaRole.Button).First.ClickAsync();
+        await Assertions.Expect(widget.GetByTestId("messages")).ToContainTextAsync("citric acid");
+
+        // The conversation reached the dashboard's history with its page.
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/conversations");
+        await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("How do I descale my kettle?");
+        await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("shop.localhost");
+        await app.ScreenshotAsync(page, "conversations");
+
+        // The same snippet on a site that is not verified for the bot: the browser refuses to show the widget.
+        var other = await app.NewPageAsync(await app.Browser.NewContextAsync());
+        await other.GotoAsync($"http://other.localhost:{app.Site.Port}/");
+        await other.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();
+        await other.WaitForTimeoutAsync(1500);
+        Assert.Equal(0, await other.FrameLocator("iframe[title=Chat]").GetByTestId("widget-home").CountAsync());
+        Assert.Equal(0, await other.FrameLocator("iframe[title=Chat]").Locator("header").CountAsync());
+    }
+}
