@@ -83,6 +83,16 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("shop.localhost");
         await app.ScreenshotAsync(page, "conversations");
 
+        // The playground: the same pipeline inside the dashboard, with what each answer was made from.
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/playground");
+        await page.GetByLabel("Your message").FillAsync("What should I never use on steel kettles?");
+        await page.GetByLabel("Your message").PressAsync("Enter");
+        var debug = page.GetByTestId("debug").Last;
+        await Assertions.Expect(debug).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await debug.Locator("summary").ClickAsync();
+        await Assertions.Expect(debug).ToContainTextAsync("care-guide, page 2");
+        await app.ScreenshotAsync(page, "playground");
+
         // The same snippet on a site that is not verified for the bot: the browser refuses to show the widget.
         var other = await app.NewPageAsync(await app.Browser.NewContextAsync());
         await other.GotoAsync($"http://other.localhost:{app.Site.Port}/");

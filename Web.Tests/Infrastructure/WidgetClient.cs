@@ -53,11 +53,14 @@ public sealed partial class WidgetClient(ParleyApp app, string botId)
     public sealed record Streamed(List<string> Tokens, string Done);
 
     /// <summary>Reads an answer's event stream to its end.</summary>
-    public async Task<Streamed> StreamAsync(string url)
+    public Task<Streamed> StreamAsync(string url) => StreamFromAsync(Http, url);
+
+    /// <summary>Reads an event stream with the given client (a signed-in dashboard client for the playground).</summary>
+    public async Task<Streamed> StreamFromAsync(HttpClient client, string url)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.AssertStatus(HttpStatusCode.OK);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());

@@ -193,6 +193,31 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
     }
 
     [Fact]
+    public async Task Playground_answers_with_a_debug_drawer_and_is_not_counted_or_listed()
+    {
+        var (ws, bot) = await TrainedBotAsync();
+        var page = $"/bots/{bot}/playground";
+        var sent = await ws.Tenant.PostFormAsync(page, $"{page}?handler=Send", Http.Form(("text", "How long is the warranty?")));
+        sent.AssertStatus(HttpStatusCode.OK);
+        var html = await sent.Content.ReadAsStringAsync();
+        var stream = WidgetClient.StreamOf(html)!;
+        Assert.StartsWith(page, stream);
+        var answer = await new WidgetClient(app, bot) { }.StreamFromAsync(ws.Tenant, stream);
+        Assert.Contains("covered for two years", answer.Done);
+        Assert.Contains("How this answer was made", answer.Done);
+        Assert.Contains("Prompt: ", answer.Done);
+
+        Assert.Empty(await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().ModelUsages.IgnoreQueryFilters().Where(u => u.TenantId == ws.TenantId).ToListAsync()));
+        Assert.Contains("No conversations yet", await (await ws.Tenant.GetAsync($"/bots/{bot}/conversations")).TextAsync());
+        Assert.Contains("How long is the warranty?", await (await ws.Tenant.GetAsync(page)).TextAsync()); // the playground keeps its own thread
+
+        // Another workspace cannot open this playground or its stream.
+        var other = await app.SignUpAsync();
+        (await other.Tenant.GetAsync(page)).AssertStatus(HttpStatusCode.NotFound);
+        (await other.Tenant.GetAsync(stream)).AssertStatus(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Disabled_bot_shows_an_unavailable_widget_and_refuses_messages()
     {
         var (ws, bot) = await TrainedBotAsync("Paused");

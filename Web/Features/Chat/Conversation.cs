@@ -15,6 +15,8 @@ public class Visitor : ITenantOwned
     public string? Name { get; set; }
     public string? Email { get; set; }
     public string? Phone { get; set; }
+    /// <summary>Set for the dashboard playground's stand-in visitor of one member; such visitors never use the widget.</summary>
+    public Guid? PlaygroundUserId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
 

@@ -13,7 +13,7 @@ public sealed record HomeView(WidgetView Widget, List<Conversation> Recent);
 public sealed record ConversationView(WidgetView Widget, Conversation Conversation, List<Message> Messages, TurnView? Pending);
 /// <summary>A visitor message just sent and the answer on its way (streamed with <see cref="Ticket"/>), or a notice in its place.</summary>
 public sealed record TurnView(WidgetView Widget, Message Question, string? Ticket, Message? Notice);
-public sealed record AnswerView(WidgetView Widget, Message Answer, bool Last);
+public sealed record AnswerView(WidgetView Widget, Message Answer, bool Last, AnswerDebug? Debug = null);
 
 /// <summary>
 /// The chat widget, served on the root host inside an iframe on the customer's site. The visitor is known by a token
@@ -143,18 +143,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (!await LoadAsync(botId, ct)) return NotFound();
         var redeemed = ticket is null ? null : await chat.RedeemAsync(ticket, ct);
         if (redeemed is not { } r || r.Conversation.ChatbotId != Bot.Id) return NotFound();
-        Response.Headers.ContentType = "text/event-stream";
-        Response.Headers.CacheControl = "no-cache, no-transform";
-        Response.Headers["X-Accel-Buffering"] = "no";
-        await Response.Body.FlushAsync(ct);
-        var (answer, _) = await chat.AnswerAsync(Bot, r.Conversation, r.Question, async piece =>
-        {
-            await WriteEventAsync("token", WebUtility.HtmlEncode(piece).Replace("\n", "<br>"), ct);
-        }, ct);
-        var html = answer is null
-            ? await RenderAsync("_Failed", new TurnView(View, r.Question, null, null))
-            : await RenderAsync("_Answer", new AnswerView(View, answer, true));
-        await WriteEventAsync("done", html, ct);
+        await AnswerStream.RunAsync(this, chat, Bot, r.Conversation, r.Question, View, withDebug: false, ct);
         return new EmptyResult();
     }
 
@@ -175,26 +164,6 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         message.Reaction = reaction;
         await db.SaveChangesAsync(ct);
         return Partial("_Feedback", new AnswerView(View, message, false));
-    }
-
-    private async Task WriteEventAsync(string name, string data, CancellationToken ct)
-    {
-        var sb = new StringBuilder($"event: {name}\n");
-        foreach (var line in data.Replace("\r", "").Split('\n')) sb.Append("data: ").Append(line).Append('\n');
-        sb.Append('\n');
-        await Response.WriteAsync(sb.ToString(), ct);
-        await Response.Body.FlushAsync(ct);
-    }
-
-    private async Task<string> RenderAsync(string partial, object model)
-    {
-        var engine = HttpContext.RequestServices.GetRequiredService<Microsoft.AspNetCore.Mvc.ViewEngines.ICompositeViewEngine>();
-        var view = engine.FindView(PageContext, partial, isMainPage: false).View ?? throw new InvalidOperationException($"No partial {partial}.");
-        await using var writer = new StringWriter();
-        var data = new Microsoft.AspNetCore.Mvc.ViewFeatures.ViewDataDictionary(new Microsoft.AspNetCore.Mvc.ModelBinding.EmptyModelMetadataProvider(), new Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary()) { Model = model };
-        var context = new Microsoft.AspNetCore.Mvc.Rendering.ViewContext(PageContext, view, data, TempData, writer, new Microsoft.AspNetCore.Mvc.ViewFeatures.HtmlHelperOptions());
-        await view.RenderAsync(context);
-        return writer.ToString();
     }
 
     private IActionResult Notice(int status, string message)
@@ -241,7 +210,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (token.Length == 0) token = CookieToken() ?? "";
         if (token.Length is < 10 or > 100) return null;
         var hash = Visitor.Hash(token);
-        return await db.Visitors.FirstOrDefaultAsync(v => v.TokenHash == hash && v.ChatbotId == Bot.Id, ct);
+        return await db.Visitors.FirstOrDefaultAsync(v => v.TokenHash == hash && v.ChatbotId == Bot.Id && v.PlaygroundUserId == null, ct);
     }
 
     private async Task<bool> LoadAsync(string botId, CancellationToken ct)

@@ -8,6 +8,7 @@ CREATE TABLE "Visitors" (
     "Name" character varying(200),
     "Email" character varying(256),
     "Phone" character varying(50),
+    "PlaygroundUserId" uuid,
     "CreatedAt" timestamp with time zone NOT NULL,
     "LastSeenAt" timestamp with time zone NOT NULL,
     CONSTRAINT "PK_Visitors" PRIMARY KEY ("Id"),

@@ -8,6 +8,7 @@ CREATE TABLE "Visitors" (
     "Name" TEXT NULL,
     "Email" TEXT NULL,
     "Phone" TEXT NULL,
+    "PlaygroundUserId" TEXT NULL,
     "CreatedAt" INTEGER NOT NULL,
     "LastSeenAt" INTEGER NOT NULL,
     CONSTRAINT "FK_Visitors_Chatbots_ChatbotId" FOREIGN KEY ("ChatbotId") REFERENCES "Chatbots" ("Id") ON DELETE CASCADE
