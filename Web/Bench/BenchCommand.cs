@@ -21,6 +21,7 @@ public static class BenchCommand
         await CrawlBench.RunAsync(args.Contains("--quick") ? 200 : 1_000);
         foreach (var size in args.Contains("--quick") ? [2_000] : new[] { 10_000, 100_000 })
             await RetrievalBench.RunAsync(size);
+        await ChatBench.RunAsync(args.Contains("--quick") ? 2_000 : 10_000, args.Contains("--quick"));
         return true;
     }
 

@@ -77,7 +77,7 @@ public static class RetrievalBench
     }
 
     /// <summary>A word a customer would search for: past the function words, before the rarest tail.</summary>
-    private static string ContentWord(Random r)
+    public static string ContentWord(Random r)
     {
         var rank = (int)Math.Floor(Math.Exp(Math.Log(40) + r.NextDouble() * (Math.Log(3000) - Math.Log(40))));
         return rank < Vocabulary.Length ? Vocabulary[rank] : Tail[rank];
@@ -94,11 +94,11 @@ public static class RetrievalBench
         return word + "n";
     }
 
-    private static async Task<(Tenant, Guid)> SeedAsync(IServiceProvider sp, int chunks)
+    public static async Task<(Tenant, Guid)> SeedAsync(IServiceProvider sp, int chunks, string slug = "bench")
     {
         await using var scope = sp.CreateAsyncScope();
         var ctx = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var tenant = new Tenant { Name = "Bench", Slug = "bench" };
+        var tenant = new Tenant { Name = "Bench", Slug = slug };
         ctx.Tenants.Add(tenant);
         await ctx.SaveChangesAsync();
         using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);

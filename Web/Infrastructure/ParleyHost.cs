@@ -1,0 +1,61 @@
+using Parley.Features.Chat;
+using Parley.Features.Accounts;
+using Parley.Features.Demo;
+using Parley.Features.Domains;
+using Parley.Features.Team;
+using Parley.Infrastructure.Outbound;
+using Parley.Features.Health;
+using Parley.Features.Knowledge;
+using Parley.Features.Workspaces;
+using Parley.Infrastructure.Email;
+using Parley.Infrastructure.Jobs;
+using Parley.Infrastructure.Observability;
+using Parley.Infrastructure.Storage;
+using Parley.Infrastructure.Tenancy;
+
+namespace Parley.Infrastructure;
+
+/// <summary>The whole app, built the same way for <c>dotnet run</c> and for the bench command (which passes its own settings).</summary>
+public static class ParleyHost
+{
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.Configuration[key] = value;
+
+        builder.AddParleyOptions();
+        builder.AddParleyTelemetry();
+        builder.AddParleyData();
+        builder.AddParleyAuth();
+        builder.AddParleyEmail();
+        builder.AddParleyJobs();
+        builder.AddParleyStorage();
+        builder.AddParleyWeb();
+        builder.AddAccounts();
+        builder.AddWorkspaces();
+        builder.AddOutbound();
+        builder.AddTeam();
+        builder.AddDomains();
+        builder.AddKnowledge();
+        builder.AddChat();
+        builder.AddDemo();
+        builder.AddHealth();
+
+        var app = builder.Build();
+
+        app.UseParleyErrorPages();
+        app.UseHttpLogging();
+        app.UseStaticFiles();
+        app.UseMiddleware<TenantResolutionMiddleware>();
+        app.UseAuthentication();
+        app.UseMiddleware<RejectedSessionMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<HostGateMiddleware>();
+        app.UseAntiforgery();
+        app.UseAuthorization();
+
+        app.MapHealth();
+        app.MapRazorPages();
+        return app;
+    }
+}
