@@ -37,6 +37,7 @@ public sealed class FakeOpenAI : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         server = builder.Build();
         server.MapPost("/openai/v1/embeddings", async (HttpContext c) => await (await Embeddings(c)).ExecuteAsync(c));
+        server.MapPost("/openai/v1/chat/completions", ChatAsync);
         await server.StartAsync();
         Port = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
     }
@@ -90,6 +91,71 @@ public sealed class FakeOpenAI : IAsyncLifetime
             ["object"] = "list", ["data"] = data, ["model"] = body["model"]!.GetValue<string>(),
             ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
         });
+    }
+
+    /// <summary>The next chat answer fails after its first words (a connection dropped mid-stream).</summary>
+    public bool BreakNextStream;
+    public ConcurrentQueue<JsonObject> ChatRequests { get; } = new();
+
+    /// <summary>
+    /// POST /chat/completions with "stream": true (https://platform.openai.com/docs/api-reference/chat/streaming): answers
+    /// with chat.completion.chunk events, a final usage chunk, and [DONE]. The answer quotes the first passage it was given
+    /// and cites it, as the prompt asks, so the pipeline's source handling is exercised end to end.
+    /// </summary>
+    private async Task ChatAsync(HttpContext c)
+    {
+        if (c.Request.Headers.Authorization.ToString() != $"Bearer {Key}") { await Error(401, "Incorrect API key provided.", "invalid_api_key").ExecuteAsync(c); return; }
+        JsonObject body;
+        try { body = (JsonNode.Parse(await new StreamReader(c.Request.Body).ReadToEndAsync()) as JsonObject) ?? throw new JsonException(); }
+        catch (JsonException) { await Violation("The body is not a JSON object.").ExecuteAsync(c); return; }
+        ChatRequests.Enqueue(body);
+        string? problem = null;
+        foreach (var field in body.Select(p => p.Key))
+            if (field is not ("model" or "messages" or "stream" or "stream_options" or "temperature" or "max_completion_tokens" or "max_tokens" or "user"))
+                problem ??= $"Unrecognized request argument supplied: {field}";
+        if (body["model"]?.GetValueKind() != JsonValueKind.String) problem ??= "'model' is required.";
+        if (body["stream"]?.GetValue<bool>() != true) problem ??= "This stand-in only answers streaming requests; Parley always streams.";
+        if (body["temperature"] is { } t && (t.GetValueKind() != JsonValueKind.Number || t.GetValue<double>() is < 0 or > 2)) problem ??= "'temperature' must be between 0 and 2.";
+        if (body["messages"] is not JsonArray messages || messages.Count == 0) problem ??= "'messages' must be a non-empty array.";
+        else
+            foreach (var m in messages)
+            {
+                if (m?["role"]?.GetValue<string>() is not ("system" or "user" or "assistant" or "developer")) problem ??= "Each message needs a role of system, developer, user or assistant.";
+                var content = m?["content"];
+                if (content is null || (content.GetValueKind() != JsonValueKind.String && content is not JsonArray)) problem ??= "Each message needs content.";
+            }
+        if (problem is not null) { await Violation(problem).ExecuteAsync(c); return; }
+
+        var model = body["model"]!.GetValue<string>();
+        var all = ((JsonArray)body["messages"]!).Select(m => Text(m!["content"]!)).ToList();
+        var passage = System.Text.RegularExpressions.Regex.Match(string.Join("\n", all), "<passage id=\"(\\d+)\"[^>]*>(.*?)</passage>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        var answer = passage.Success ? $"From what I know: {System.Net.WebUtility.HtmlDecode(passage.Groups[2].Value).Trim()} [{passage.Groups[1].Value}]" : "I don't know that one.";
+        c.Response.ContentType = "text/event-stream";
+        var words = answer.Split(' ');
+        var breakNow = BreakNextStream;
+        BreakNextStream = false;
+        for (var i = 0; i < words.Length; i++)
+        {
+            var delta = new JsonObject { ["content"] = (i == 0 ? "" : " ") + words[i] };
+            if (i == 0) delta["role"] = "assistant";
+            await Chunk(c, model, new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = null }), null);
+            if (breakNow && i == 2) { c.Abort(); return; }
+        }
+        await Chunk(c, model, new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject(), ["finish_reason"] = "stop" }), null);
+        var promptTokens = all.Sum(a => a.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        if (body["stream_options"]?["include_usage"]?.GetValue<bool>() == true)
+            await Chunk(c, model, [], new JsonObject { ["prompt_tokens"] = promptTokens, ["completion_tokens"] = words.Length, ["total_tokens"] = promptTokens + words.Length });
+        await c.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    private static string Text(JsonNode content) => content is JsonArray parts ? string.Concat(parts.Select(p => p?["text"]?.GetValue<string>())) : content.GetValue<string>();
+
+    private static async Task Chunk(HttpContext c, string model, JsonArray choices, JsonObject? usage)
+    {
+        var chunk = new JsonObject { ["id"] = "chatcmpl-test", ["object"] = "chat.completion.chunk", ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["model"] = model, ["choices"] = choices };
+        if (usage is not null) chunk["usage"] = usage;
+        await c.Response.WriteAsync($"data: {chunk.ToJsonString()}\n\n");
+        await c.Response.Body.FlushAsync();
     }
 
     /// <summary>Bag-of-words vectors, so texts sharing words are close, as real embeddings of them would be.</summary>

@@ -13,7 +13,12 @@ public static class ChatSetup
         builder.Services.AddScoped<Conversations.ConversationHistory>();
         builder.Services.AddSingleton<WidgetRateLimits>();
         builder.Services.AddSingleton<IChatClient>(sp =>
-            new ExtractiveChatClient(TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ChatPipelineOptions>>().Value.ExtractiveWordDelayMs)));
+        {
+            var ai = sp.GetRequiredService<IOptions<Infrastructure.AI.AiOptions>>().Value;
+            return ai.Provider == Infrastructure.AI.AiProvider.OpenAI
+                ? new Infrastructure.AI.OpenAIChatClient(ai)
+                : new ExtractiveChatClient(TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ChatPipelineOptions>>().Value.ExtractiveWordDelayMs));
+        });
         return builder;
     }
 }

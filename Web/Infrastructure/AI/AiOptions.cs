@@ -11,6 +11,9 @@ public class AiOptions
     public string? Endpoint { get; set; }
     /// <summary>Leave empty on Azure to sign in with the managed identity (Entra ID).</summary>
     public string? ApiKey { get; set; }
+    /// <summary>The chat model, or on Azure its deployment name.</summary>
+    public string ChatModel { get; set; } = "gpt-4.1-mini";
+    public int MaxAnswerTokens { get; set; } = 800;
     /// <summary>The embedding model, or on Azure its deployment name.</summary>
     public string EmbeddingModel { get; set; } = "text-embedding-3-small";
     /// <summary>Vector size asked of the model (text-embedding-3 models shorten on request); 0 keeps the model's own.</summary>

@@ -1,0 +1,75 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Runtime.CompilerServices;
+using Azure.Identity;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using OpenAI.Chat;
+using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
+
+namespace Parley.Infrastructure.AI;
+
+/// <summary>
+/// Answers from Azure OpenAI (v1 endpoint) or OpenAI through the OpenAI 2.15 SDK, streamed: the SDK's retry policy
+/// retries 429 and 5xx before the first byte with backoff, the network timeout caps a silent connection, and the
+/// token usage of the final chunk is passed on.
+/// </summary>
+public sealed class OpenAIChatClient : IChatClient
+{
+    private readonly ChatClient client;
+    private readonly AiOptions options;
+
+    public OpenAIChatClient(AiOptions options)
+    {
+        this.options = options;
+        var clientOptions = new OpenAIClientOptions
+        {
+            Endpoint = new Uri(options.Endpoint ?? throw new InvalidOperationException("Parley:AI:Endpoint is required for the OpenAI provider.")),
+            RetryPolicy = new ClientRetryPolicy(options.MaxRetries),
+            NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
+            UserAgentApplicationId = "parley",
+        };
+#pragma warning disable OPENAI001 // token-credential constructor: the documented way to use Entra ID with the v1 endpoint
+        client = string.IsNullOrEmpty(options.ApiKey)
+            ? new ChatClient(options.ChatModel, new BearerTokenPolicy(new DefaultAzureCredential(), "https://cognitiveservices.azure.com/.default"), clientOptions)
+            : new ChatClient(options.ChatModel, new ApiKeyCredential(options.ApiKey), clientOptions);
+#pragma warning restore OPENAI001
+    }
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<AiChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? chatOptions = null, CancellationToken ct = default)
+    {
+        var text = new System.Text.StringBuilder();
+        UsageDetails? usage = null;
+        string? model = null;
+        await foreach (var update in GetStreamingResponseAsync(messages, chatOptions, ct))
+        {
+            text.Append(update.Text);
+            model ??= update.ModelId;
+            usage = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details ?? usage;
+        }
+        return new ChatResponse(new AiChatMessage(ChatRole.Assistant, text.ToString())) { ModelId = model, Usage = usage };
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<AiChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? chatOptions = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var request = new ChatCompletionOptions { Temperature = chatOptions?.Temperature ?? 0.3f, MaxOutputTokenCount = options.MaxAnswerTokens };
+        var converted = messages.Select<AiChatMessage, OpenAI.Chat.ChatMessage>(m =>
+            m.Role == ChatRole.System ? new SystemChatMessage(m.Text) :
+            m.Role == ChatRole.Assistant ? new AssistantChatMessage(m.Text) :
+            new UserChatMessage(m.Text)).ToList();
+        await foreach (var update in client.CompleteChatStreamingAsync(converted, request, ct))
+        {
+            foreach (var part in update.ContentUpdate)
+                if (!string.IsNullOrEmpty(part.Text))
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, part.Text) { ModelId = update.Model };
+            if (update.Usage is { } u)
+                yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails
+                {
+                    InputTokenCount = u.InputTokenCount, OutputTokenCount = u.OutputTokenCount, TotalTokenCount = u.TotalTokenCount,
+                })]) { ModelId = update.Model };
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    public void Dispose() { }
+}
