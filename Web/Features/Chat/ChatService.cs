@@ -270,7 +270,14 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
             var h = hits[i];
             string? idea = null;
             if (h.Text.StartsWith("Q: ", StringComparison.Ordinal)) idea = h.Text[3..].Split('\n')[0].Trim();
-            else if (h.Headings.Split(" › ").LastOrDefault(x => x.Length > 0) is { } heading) idea = $"Tell me about {heading.Trim().TrimEnd('.', ':')}";
+            else if (h.Headings.Split(" › ").LastOrDefault(x => x.Length > 0) is { } heading)
+            {
+                heading = heading.Trim().TrimEnd('.', ':', '?');
+                var first = heading.Split(' ')[0].ToLowerInvariant();
+                // A heading phrased as a question reads badly after "Tell me about"; ask it as it stands.
+                idea = first is "what" or "how" or "why" or "when" or "where" or "who" or "which" or "can" or "do" or "does" or "is" or "are"
+                    ? $"{heading}?" : $"Tell me about {heading}";
+            }
             if (idea is not null && idea.Length <= 120 && !idea.Equals(question, StringComparison.OrdinalIgnoreCase) && !ideas.Contains(idea)) ideas.Add(idea);
         }
         return ideas.Count == 0 ? null : string.Join("\n", ideas);

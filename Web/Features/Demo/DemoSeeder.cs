@@ -42,15 +42,34 @@ internal sealed class StartupSeeder(IServiceScopeFactory scopes, IOptions<Parley
         var created = await users.CreateAsync(owner, password);
         if (!created.Succeeded) throw new InvalidOperationException("Could not create the demo owner: " + string.Join("; ", created.Errors.Select(e => e.Description)));
         await scope.ServiceProvider.GetRequiredService<WorkspaceService>().CreateAsync(owner.Id, "Demo Company", DemoSlug, ct);
+        var botId = await SeedBotAsync(ct);
+        var widget = new UriBuilder(options.Value.PublicBaseUrl) { Path = $"/widget/{botId}" }.Uri;
 
         Console.WriteLine($"""
 
             ================================================================
              Parley demo workspace: {url}
              Sign in as {DemoEmail} with password {password}
+             Chat with its bot, trained on Parley's guide: {widget}
             ================================================================
 
             """);
+    }
+
+    /// <summary>A bot in the demo workspace that knows Parley's own guide, so the widget answers from the first minute.</summary>
+    private async Task<string> SeedBotAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var tenant = await db.Tenants.FirstAsync(t => t.Slug == DemoSlug, ct);
+        using var _ = scope.ServiceProvider.GetRequiredService<Infrastructure.Tenancy.ITenantContext>().Use(tenant);
+        var bot = new Bots.Chatbot { Name = "Parley helper", Description = "Parley, its features and plans", Type = Bots.BotType.Support, CreatedAt = DateTimeOffset.UtcNow };
+        db.Chatbots.Add(bot);
+        await db.SaveChangesAsync(ct);
+        var guide = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Features", "Demo", "parley-guide.md"), ct);
+        var (_, problem) = await scope.ServiceProvider.GetRequiredService<Knowledge.Sources.SourceService>().AddTextAsync(bot, "Parley guide", guide, ct);
+        if (problem is not null) log.LogWarning("The demo bot's guide was not added: {Problem}", problem);
+        return bot.PublicId;
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
