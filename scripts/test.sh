@@ -79,7 +79,7 @@ passed=0; failed=0; skipped=0; status=0
 for project in Web.Tests Web.E2E; do
   log "Testing $project"
   out="$WORK/$project.log"
-  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" --results-directory "$ROOT/TestResults" 2>&1 | tee "$out" | grep -E '^\s+(Failed|Passed|Skipped) |Error Message|Failed!|Passed!|^\s+at Parley' || true
+  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" --results-directory "$ROOT/TestResults" 2>&1 | tee "$out" | awk '/Error Message/ { print; shown = 4; next } shown > 0 { print; shown--; next } /^[[:space:]]+(Failed|Passed|Skipped) |Failed!|Passed!|^[[:space:]]+at Parley/' || true
   # The console logger's closing block: "Total tests: N", then "Passed: N", "Failed: N", "Skipped: N" lines.
   summary=$(awk '/^Total tests:/{f=1} f' "$out")
   if [ -z "$summary" ]; then echo "$project produced no test summary"; failed=$((failed + 1)); status=1; continue; fi

@@ -93,8 +93,8 @@ public sealed class FakeOpenAI : IAsyncLifetime
         });
     }
 
-    /// <summary>The next chat answer fails after its first words (a connection dropped mid-stream).</summary>
-    public bool BreakNextStream;
+    /// <summary>While set, chat answers fail after their first words (a connection dropped mid-stream), retries included.</summary>
+    public bool BreakStreams;
     public ConcurrentQueue<JsonObject> ChatRequests { get; } = new();
 
     /// <summary>
@@ -132,8 +132,7 @@ public sealed class FakeOpenAI : IAsyncLifetime
         var answer = passage.Success ? $"From what I know: {System.Net.WebUtility.HtmlDecode(passage.Groups[2].Value).Trim()} [{passage.Groups[1].Value}]" : "I don't know that one.";
         c.Response.ContentType = "text/event-stream";
         var words = answer.Split(' ');
-        var breakNow = BreakNextStream;
-        BreakNextStream = false;
+        var breakNow = BreakStreams;
         for (var i = 0; i < words.Length; i++)
         {
             var delta = new JsonObject { ["content"] = (i == 0 ? "" : " ") + words[i] };

@@ -1,4 +1,5 @@
 using Parley.Features.Knowledge.Sources;
+using Streamed = Parley.Tests.Infrastructure.WidgetClient.Streamed;
 
 namespace Parley.Tests.Features.Knowledge;
 
@@ -96,8 +97,10 @@ public sealed class OpenAIEmbeddingTests(FakeOpenAI openai) : IClassFixture<Fake
         Assert.True(reply.TokensIn > 0 && reply.TokensOut > 0, "Usage from the final chunk is stored.");
 
         // The connection drops mid-answer: the visitor gets the friendly retry, a SystemError is written, nothing half-said is stored.
-        openai.BreakNextStream = true;
-        var (_, broken) = await widget.AskAsync("And how long is the warranty again?");
+        openai.BreakStreams = true;
+        Streamed broken;
+        try { (_, broken) = await widget.AskAsync("And how long is the warranty again?"); }
+        finally { openai.BreakStreams = false; }
         Assert.Contains("couldn't answer just now", broken.Done);
         Assert.Equal(1, await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Messages.IgnoreQueryFilters()
             .CountAsync(m => m.TenantId == ws.TenantId && m.Role == Parley.Features.Chat.MessageRole.Assistant)));
