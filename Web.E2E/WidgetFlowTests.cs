@@ -70,6 +70,24 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(final.GetByTestId("sources")).ToContainTextAsync("care-guide, page 2");
         await app.ScreenshotAsync(shop, "widget-answer");
 
+        // A second tab of the same visitor follows the conversation live; with its chat closed, the launcher shows a badge.
+        var secondTab = await app.NewPageAsync(shop.Context);
+        await secondTab.GotoAsync($"http://shop.localhost:{app.Site.Port}/");
+        await secondTab.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();
+        var widget2 = secondTab.FrameLocator("iframe[title=Chat]");
+        await widget2.GetByTestId("recent-conversations").GetByRole(AriaRole.Button).First.ClickAsync();
+        await Assertions.Expect(widget2.GetByTestId("messages")).ToContainTextAsync("citric acid");
+        await widget.GetByLabel("Your message").FillAsync("Can I use vinegar?");
+        await widget.GetByLabel("Your message").PressAsync("Enter");
+        await Assertions.Expect(widget2.GetByTestId("messages")).ToContainTextAsync("Can I use vinegar?", new() { Timeout = 10_000 });
+        await Assertions.Expect(widget2.GetByTestId("messages")).ToContainTextAsync("Never use vinegar", new() { Timeout = 15_000 });
+        await secondTab.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync(); // closes it
+        await widget.GetByLabel("Your message").FillAsync("What about the warranty?");
+        await widget.GetByLabel("Your message").PressAsync("Enter");
+        await Assertions.Expect(secondTab.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" })).ToContainTextAsync(new Regex("[1-9]"), new() { Timeout = 15_000 });
+        await app.ScreenshotAsync(secondTab, "widget-badge");
+        await secondTab.CloseAsync();
+
         // After a reload the conversation is still there.
         await shop.ReloadAsync();
         await shop.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();

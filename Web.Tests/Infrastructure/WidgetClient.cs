@@ -41,9 +41,12 @@ public sealed partial class WidgetClient(ParleyApp app, string botId)
     public static string? StreamOf(string html) => StreamUrl().Match(html) is { Success: true } m ? System.Net.WebUtility.HtmlDecode(m.Groups[1].Value) : null;
 
     /// <summary>Sends a message; returns the response HTML (the turn, or the whole new conversation).</summary>
+    public string? Tab { get; set; }
+
     public async Task<string> SendAsync(string text, Guid? conversationId = null)
     {
         var form = new Dictionary<string, string> { ["text"] = text, ["pageUrl"] = "https://shop.example/help", ["pageTitle"] = "Help" };
+        if (Tab is not null) form["tab"] = Tab;
         if (conversationId is { } id) form["conversationId"] = id.ToString();
         var response = await PostAsync("?handler=Send", form);
         response.AssertStatus(HttpStatusCode.OK);
@@ -80,6 +83,58 @@ public sealed partial class WidgetClient(ParleyApp app, string botId)
             }
         }
         throw new InvalidOperationException("The stream ended without a done event.");
+    }
+
+    /// <summary>Opens this visitor's live stream (as the widget does while open) and collects its events in the background.</summary>
+    public async Task<LiveStream> OpenLiveAsync()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}?handler=Live&tab={Tab}");
+        if (Token is not null) request.Headers.Add("X-Parley-Visitor", Token);
+        var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.AssertStatus(HttpStatusCode.OK);
+        var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.Equal(": connected", await reader.ReadLineAsync());
+        return new LiveStream(response, reader);
+    }
+
+    public sealed class LiveStream : IAsyncDisposable
+    {
+        private readonly HttpResponseMessage response;
+        private readonly Task pump;
+        public System.Collections.Concurrent.ConcurrentQueue<(string Event, string Data)> Events { get; } = new();
+
+        public LiveStream(HttpResponseMessage response, StreamReader reader)
+        {
+            this.response = response;
+            pump = Task.Run(async () =>
+            {
+                string? name = null;
+                var data = new List<string>();
+                try
+                {
+                    while (await reader.ReadLineAsync() is { } line)
+                    {
+                        if (line.StartsWith("event: ")) name = line[7..];
+                        else if (line.StartsWith("data: ")) data.Add(line[6..]);
+                        else if (line.Length == 0 && name is not null) { Events.Enqueue((name, string.Join("\n", data))); (name, data) = (null, []); }
+                    }
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException) { }
+            });
+        }
+
+        public async Task<List<(string Event, string Data)>> WaitForAsync(int count, TimeSpan within)
+        {
+            var until = DateTime.UtcNow + within;
+            while (Events.Count < count && DateTime.UtcNow < until) await Task.Delay(50);
+            return Events.ToList();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            response.Dispose();
+            await Task.WhenAny(pump, Task.Delay(1000));
+        }
     }
 
     public async Task<(string Html, Streamed Answer)> AskAsync(string text, Guid? conversationId = null)

@@ -218,6 +218,30 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
     }
 
     [Fact]
+    public async Task Other_tabs_of_the_visitor_see_new_messages_live_and_nobody_else_does()
+    {
+        var (_, bot) = await TrainedBotAsync();
+        var tabA = new WidgetClient(app, bot) { Tab = "taba" };
+        await tabA.StartAsync();
+        var tabB = new WidgetClient(app, bot) { Token = tabA.Token, Tab = "tabb" };
+        var stranger = new WidgetClient(app, bot) { Tab = "tabs" };
+        await stranger.StartAsync();
+        await using var liveA = await tabA.OpenLiveAsync();
+        await using var liveB = await tabB.OpenLiveAsync();
+        await using var liveStranger = await stranger.OpenLiveAsync();
+
+        var (html, _) = await tabB.AskAsync("How long is the warranty?");
+        var conversation = Regex.Match(html, "data-conversation=\"([0-9a-f-]+)\"").Groups[1].Value;
+        var seen = await liveA.WaitForAsync(2, TimeSpan.FromSeconds(10));
+        Assert.Equal([$"c-{conversation}", $"c-{conversation}"], seen.Select(e => e.Event));
+        Assert.Contains("How long is the warranty?", seen[0].Data);
+        Assert.Contains("covered for two years", seen[1].Data);
+        await Task.Delay(300);
+        Assert.Empty(liveB.Events); // the tab that asked shows it already
+        Assert.Empty(liveStranger.Events); // another visitor hears nothing
+    }
+
+    [Fact]
     public async Task Disabled_bot_shows_an_unavailable_widget_and_refuses_messages()
     {
         var (ws, bot) = await TrainedBotAsync("Paused");

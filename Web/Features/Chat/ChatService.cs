@@ -41,17 +41,17 @@ public sealed record AnswerDebug(IReadOnlyList<PassageDebug> Passages, int Promp
 /// data), stream the model's answer, and store it with its model, tokens, timing, sources and follow-ups.
 /// </summary>
 public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchIndex index, IChatClient model, PlanLimitsReader plans,
-    IEmailSender mail, IDataProtectionProvider dp, IOptions<ChatPipelineOptions> options, TimeProvider clock, ILogger<ChatService> log)
+    IEmailSender mail, LiveHub live, IDataProtectionProvider dp, IOptions<ChatPipelineOptions> options, TimeProvider clock, ILogger<ChatService> log)
 {
     private static readonly TimeSpan TicketLifetime = TimeSpan.FromSeconds(60);
     private readonly ITimeLimitedDataProtector tickets = dp.CreateProtector("Parley.ChatStream.v1").ToTimeLimitedDataProtector();
-    private sealed record TicketPayload(Guid TicketId, Guid TenantId, Guid ConversationId, long QuestionId);
+    private sealed record TicketPayload(Guid TicketId, Guid TenantId, Guid ConversationId, long QuestionId, string? Tab = null);
 
     public static string Period(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM");
 
     /// <summary>Stores the visitor's message and returns the ticket for its answer, or a reason the message is refused.</summary>
     public async Task<(Accepted? Accepted, string? Problem)> AcceptAsync(Chatbot bot, Visitor visitor, Guid? conversationId, string text, ConversationChannel channel,
-        string? pageUrl, string? pageTitle, string? domainHost, CancellationToken ct)
+        string? pageUrl, string? pageTitle, string? domainHost, CancellationToken ct, string? tab = null)
     {
         text = text.Trim();
         if (text.Length == 0) return (null, "Type a message first.");
@@ -83,7 +83,9 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         conversation.LastMessageAt = now;
         visitor.LastSeenAt = now;
         await db.SaveChangesAsync(ct);
-        var ticket = tickets.Protect(JsonSerializer.Serialize(new TicketPayload(Guid.NewGuid(), tenant.TenantId!.Value, conversation.Id, question.Id)), now.Add(TicketLifetime));
+        tab = tab is { Length: > 0 and <= 64 } ? tab : null;
+        live.Publish(new LiveEvent(tenant.TenantId!.Value, visitor.Id, conversation.Id, question.Id, tab));
+        var ticket = tickets.Protect(JsonSerializer.Serialize(new TicketPayload(Guid.NewGuid(), tenant.TenantId!.Value, conversation.Id, question.Id, tab)), now.Add(TicketLifetime));
         return (new Accepted(conversation, question, ticket), null);
     }
 
@@ -96,7 +98,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
     }
 
     /// <summary>The conversation and question a ticket is for, once: genuine, unexpired, this tenant's, not used before.</summary>
-    public async Task<(Conversation Conversation, Message Question)?> RedeemAsync(string ticket, CancellationToken ct)
+    public async Task<(Conversation Conversation, Message Question, string? Tab)?> RedeemAsync(string ticket, CancellationToken ct)
     {
         TicketPayload? payload;
         try { payload = JsonSerializer.Deserialize<TicketPayload>(tickets.Unprotect(ticket, out _)); }
@@ -108,7 +110,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         finally { db.ChangeTracker.Clear(); }
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == payload.ConversationId, ct);
         var question = await db.Messages.FirstOrDefaultAsync(m => m.Id == payload.QuestionId && m.ConversationId == payload.ConversationId, ct);
-        return conversation is null || question is null ? null : (conversation, question);
+        return conversation is null || question is null ? null : (conversation, question, payload.Tab);
     }
 
     /// <summary>Whether the workspace may answer another message this month; the first refusal of a month emails the owner.</summary>
@@ -146,7 +148,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
     /// Answers the question: each piece of text is passed to <paramref name="onText"/> as it arrives; the stored answer
     /// is returned. A model failure stores nothing half-said, writes a SystemError and returns null.
     /// </summary>
-    public async Task<(Message? Answer, AnswerDebug Debug)> AnswerAsync(Chatbot bot, Conversation conversation, Message question, Func<string, Task> onText, CancellationToken ct)
+    public async Task<(Message? Answer, AnswerDebug Debug)> AnswerAsync(Chatbot bot, Conversation conversation, Message question, Func<string, Task> onText, CancellationToken ct, string? tab = null)
     {
         var o = options.Value;
         var started = Stopwatch.StartNew();
@@ -210,6 +212,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         tracked.LastMessageAt = stored.CreatedAt;
         if (conversation.Channel == ConversationChannel.Widget) await CountAsync(modelId, stored, ct);
         await db.SaveChangesAsync(ct);
+        live.Publish(new LiveEvent(tenant.TenantId!.Value, conversation.VisitorId, conversation.Id, stored.Id, tab));
         return (stored, debug);
     }
 

@@ -12,6 +12,7 @@ public static class ChatSetup
         builder.Services.AddScoped<ChatService>();
         builder.Services.AddScoped<Conversations.ConversationHistory>();
         builder.Services.AddSingleton<WidgetRateLimits>();
+        builder.Services.AddSingleton<LiveHub>();
         builder.Services.AddSingleton<IChatClient>(sp =>
         {
             var ai = sp.GetRequiredService<IOptions<Infrastructure.AI.AiOptions>>().Value;

@@ -15,7 +15,7 @@ namespace Parley.Features.Widget;
 /// </summary>
 public static class AnswerStream
 {
-    public static async Task RunAsync(PageModel page, ChatService chat, Chatbot bot, Conversation conversation, Message question, WidgetView view, bool withDebug, CancellationToken ct)
+    public static async Task RunAsync(PageModel page, ChatService chat, Chatbot bot, Conversation conversation, Message question, WidgetView view, bool withDebug, CancellationToken ct, string? tab = null)
     {
         var response = page.Response;
         response.Headers.ContentType = "text/event-stream";
@@ -23,7 +23,7 @@ public static class AnswerStream
         response.Headers["X-Accel-Buffering"] = "no";
         await response.Body.FlushAsync(ct);
         var (answer, debug) = await chat.AnswerAsync(bot, conversation, question,
-            piece => WriteEventAsync(response, "token", WebUtility.HtmlEncode(piece).Replace("\n", "<br>"), ct), ct);
+            piece => WriteEventAsync(response, "token", WebUtility.HtmlEncode(piece).Replace("\n", "<br>"), ct), ct, tab);
         var html = answer is null
             ? await RenderAsync(page, "/Features/Widget/_Failed.cshtml", new TurnView(view, question, null, null))
             : await RenderAsync(page, "/Features/Widget/_Answer.cshtml", new AnswerView(view, answer, true, withDebug ? debug : null));
@@ -39,7 +39,7 @@ public static class AnswerStream
         await response.Body.FlushAsync(ct);
     }
 
-    private static async Task<string> RenderAsync(PageModel page, string path, object model)
+    public static async Task<string> RenderAsync(PageModel page, string path, object model)
     {
         var engine = page.HttpContext.RequestServices.GetRequiredService<ICompositeViewEngine>();
         var found = engine.GetView(executingFilePath: null, viewPath: path, isMainPage: false);

@@ -21,7 +21,7 @@ public sealed record AnswerView(WidgetView Widget, Message Answer, bool Last, An
 /// ticket. Framing is allowed only to the bot's verified domains; posts are accepted only from the widget itself.
 /// </summary>
 [RootHost, IgnoreAntiforgeryToken]
-public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService chat, WidgetRateLimits limits, PlanLimitsReader plans,
+public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService chat, WidgetRateLimits limits, PlanLimitsReader plans, LiveHub live,
     IHostEnvironment env, TimeProvider clock) : PageModel
 {
     public const string VisitorHeader = "X-Parley-Visitor";
@@ -87,7 +87,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         return Partial("_Conversation", new ConversationView(View, conversation, messages, null));
     }
 
-    public async Task<IActionResult> OnPostSendAsync(string botId, string? text, Guid? conversationId, string? pageUrl, string? pageTitle, CancellationToken ct)
+    public async Task<IActionResult> OnPostSendAsync(string botId, string? text, Guid? conversationId, string? pageUrl, string? pageTitle, string? tab, CancellationToken ct)
     {
         if (!await LoadAsync(botId, ct)) return NotFound();
         if (Refused() is { } refused) return refused;
@@ -99,7 +99,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
             Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString("0");
             return Notice(StatusCodes.Status429TooManyRequests, $"You're sending messages very fast. Please wait {Math.Ceiling(wait.TotalSeconds):0} seconds and try again.");
         }
-        var (accepted, problem) = await chat.AcceptAsync(Bot, visitor, conversationId, text ?? "", ConversationChannel.Widget, SafeUrl(pageUrl), pageTitle, DomainOf(pageUrl), ct);
+        var (accepted, problem) = await chat.AcceptAsync(Bot, visitor, conversationId, text ?? "", ConversationChannel.Widget, SafeUrl(pageUrl), pageTitle, DomainOf(pageUrl), ct, tab);
         if (accepted is null) return Notice(StatusCodes.Status422UnprocessableEntity, problem!);
 
         TurnView turn;
@@ -143,7 +143,51 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (!await LoadAsync(botId, ct)) return NotFound();
         var redeemed = ticket is null ? null : await chat.RedeemAsync(ticket, ct);
         if (redeemed is not { } r || r.Conversation.ChatbotId != Bot.Id) return NotFound();
-        await AnswerStream.RunAsync(this, chat, Bot, r.Conversation, r.Question, View, withDebug: false, ct);
+        await AnswerStream.RunAsync(this, chat, Bot, r.Conversation, r.Question, View, withDebug: false, ct, r.Tab);
+        return new EmptyResult();
+    }
+
+    /// <summary>
+    /// The visitor's live stream, open while the widget is: messages added to their conversations elsewhere (another tab
+    /// now, an agent later) arrive as "c-{conversation}" events carrying the rendered message. Idle streams get a
+    /// comment every 25 seconds so proxies keep them open. Authorised by the visitor's partitioned cookie or header.
+    /// </summary>
+    public async Task<IActionResult> OnGetLiveAsync(string botId, string? tab, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        Response.Headers.ContentType = "text/event-stream";
+        Response.Headers.CacheControl = "no-cache, no-transform";
+        Response.Headers["X-Accel-Buffering"] = "no";
+        await Response.WriteAsync(": connected\n\n", ct);
+        await Response.Body.FlushAsync(ct);
+        var (id, events) = live.Subscribe(visitor.Id);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                heartbeat.CancelAfter(TimeSpan.FromSeconds(25));
+                LiveEvent e;
+                try { e = await events.ReadAsync(heartbeat.Token); }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await Response.WriteAsync(": ping\n\n", ct);
+                    await Response.Body.FlushAsync(ct);
+                    continue;
+                }
+                if (e.OriginTab is not null && e.OriginTab == tab) continue; // that tab shows it already
+                var message = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == e.MessageId && m.ConversationId == e.ConversationId, ct);
+                if (message is null) continue;
+                var html = message.Role == MessageRole.User
+                    ? await AnswerStream.RenderAsync(this, "/Features/Widget/_UserMessage.cshtml", message)
+                    : await AnswerStream.RenderAsync(this, "/Features/Widget/_Answer.cshtml", new AnswerView(View, message, true));
+                await AnswerStream.WriteEventAsync(Response, $"c-{e.ConversationId}", html, ct);
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (IOException) { }
+        finally { live.Unsubscribe(visitor.Id, id); }
         return new EmptyResult();
     }
 

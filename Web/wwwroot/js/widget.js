@@ -9,6 +9,7 @@
   let store = null;
   for (const name of ["localStorage", "sessionStorage"]) { try { const s = window[name]; s.getItem(key); store = s; break; } catch { } }
   let token = store ? store.getItem(key) : null, page = {}, parentOrigin = null;
+  const tab = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2)).replace(/-/g, "");
 
   addEventListener("message", e => {
     if (e.source !== parent || !e.data || e.data.type !== "parley:page") return;
@@ -22,7 +23,10 @@
 
   document.addEventListener("htmx:configRequest", e => {
     if (token) e.detail.headers["X-Parley-Visitor"] = token;
-    if (e.detail.verb === "post" && page.url) { e.detail.parameters.pageUrl = page.url; e.detail.parameters.pageTitle = page.title; }
+    if (e.detail.verb === "post") {
+      e.detail.parameters.tab = tab;
+      if (page.url) { e.detail.parameters.pageUrl = page.url; e.detail.parameters.pageTitle = page.title; }
+    }
   });
   document.addEventListener("htmx:beforeRequest", e => { if (e.detail.elt.closest("[data-testid=composer]")) document.getElementById("notice").innerHTML = ""; });
   document.addEventListener("htmx:afterSettle", () => {
@@ -30,7 +34,8 @@
     document.getElementById("home-button").hidden = !inConversation;
     scrollDown();
   });
-  document.addEventListener("htmx:sseMessage", e => { scrollDown(); if (e.detail.type === "done") tell({ type: "parley:message" }); });
+  // Answers this tab asked for ("done"), and messages from elsewhere on the live stream ("c-…"), count as news for the page's badge.
+  document.addEventListener("htmx:sseMessage", e => { scrollDown(); if (e.detail.type === "done" || e.detail.type.startsWith("c-")) tell({ type: "parley:message" }); });
   function scrollDown() { const m = document.getElementById("messages"); if (m) m.scrollTop = m.scrollHeight; }
 
   async function session() {
@@ -43,6 +48,10 @@
   async function start() {
     if (!view.querySelector("[data-testid=widget-loading]")) return; // unavailable
     if (!(await session())) return;
+    // The live stream authenticates with the partitioned cookie the session call set; EventSource cannot send headers.
+    body.setAttribute("hx-ext", "sse");
+    body.setAttribute("sse-connect", base + "?handler=Live&tab=" + tab);
+    htmx.process(body);
     htmx.ajax("GET", base + "?handler=Home", { target: "#view" });
   }
   start();
