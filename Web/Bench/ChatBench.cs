@@ -80,6 +80,9 @@ public static partial class ChatBench
             totals.Sort();
             Console.WriteLine($"Chat at {chunks:N0} passages: first SSE event p50 {firsts[firsts.Count / 2]:F1} ms, p95 {firsts[(int)(firsts.Count * 0.95)]:F1} ms (retrieval + prompt + first words; budget p95 25 ms at 100k); whole answer p50 {totals[totals.Count / 2]:F1} ms");
 
+            // Idle live streams: visitors with the widget open and nothing happening.
+            await IdleStreamsAsync(app, http, widget, tenant, botId, quick ? 500 : 5_000);
+
             // Answers per second with visitors in parallel.
             foreach (var parallel in new[] { 8, 32 })
             {
@@ -107,6 +110,61 @@ public static partial class ChatBench
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try { Directory.Delete(dir, true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>
+    /// Holds N live streams open at once and reports the memory they take. Client and server share this process (and its
+    /// 20,000 file descriptors here, two per stream), so the figure per stream is an upper bound for the server alone.
+    /// </summary>
+    private static async Task IdleStreamsAsync(WebApplication app, HttpClient http, string widget, Parley.Features.Workspaces.Tenant tenant, Guid botId, int count)
+    {
+        var tokens = new List<string>();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
+            for (var i = 0; i < count; i++)
+            {
+                var token = Parley.Features.Chat.Visitor.NewToken();
+                tokens.Add(token);
+                db.Visitors.Add(new Parley.Features.Chat.Visitor { ChatbotId = botId, TokenHash = Parley.Features.Chat.Visitor.Hash(token), CreatedAt = DateTimeOffset.UtcNow, LastSeenAt = DateTimeOffset.UtcNow });
+            }
+            await db.SaveChangesAsync();
+        }
+        var hub = app.Services.GetRequiredService<Parley.Features.Chat.LiveHub>();
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = count + 10 }) { BaseAddress = http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.Host = http.DefaultRequestHeaders.Host;
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        var heapBefore = GC.GetTotalMemory(true);
+        var setBefore = Environment.WorkingSet;
+        var sw = Stopwatch.StartNew();
+        var open = new List<HttpResponseMessage>();
+        using var gate = new SemaphoreSlim(100);
+        var responses = await Task.WhenAll(tokens.Select(async (t, i) =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, $"{widget}?handler=Live&tab=bench{i}");
+                request.Headers.Add("X-Parley-Visitor", t);
+                var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                response.EnsureSuccessStatusCode();
+                return response;
+            }
+            finally { gate.Release(); }
+        }));
+        while (hub.OpenStreams < count && sw.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(50);
+        var connected = hub.OpenStreams;
+        var openedIn = sw.Elapsed;
+        await Task.Delay(2000);
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        var heap = GC.GetTotalMemory(true) - heapBefore;
+        var set = Environment.WorkingSet - setBefore;
+        Console.WriteLine($"Idle live streams: {connected:N0} held open (opened in {openedIn.TotalSeconds:F1} s); about {heap / (double)connected / 1024:F1} KB managed heap and {set / (double)connected / 1024:F1} KB working set per stream, client side included (target 10,000 streams per instance; this machine allows 20,000 descriptors, two per stream when client and server share a process)");
+        foreach (var r in responses) r.Dispose();
+        client.Dispose();
+        var wait = Stopwatch.StartNew();
+        while (hub.OpenStreams > 0 && wait.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
     }
 
     private static async Task<(double FirstEventMs, double TotalMs)> AskAsync(HttpClient http, string widget, string token, string question)
