@@ -6,8 +6,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -55,12 +53,7 @@ public sealed class FakeAzureSearch : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l => l.UseHttps(Certificate)));
-        server = builder.Build();
-        server.MapFallback("{**path}", async (HttpContext c) => await (await HandleAsync(c)).ExecuteAsync(c));
-        await server.StartAsync();
-        Port = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        (server, Port) = await LoopbackServer.StartAsync(app => app.MapFallback("{**path}", async (HttpContext c) => await (await HandleAsync(c)).ExecuteAsync(c)), Certificate);
     }
 
     private async Task<IResult> HandleAsync(HttpContext c)

@@ -5,8 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Parley.Tests.Infrastructure;
@@ -33,13 +31,11 @@ public sealed class FakeOpenAI : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        server = builder.Build();
-        server.MapPost("/openai/v1/embeddings", async (HttpContext c) => await (await Embeddings(c)).ExecuteAsync(c));
-        server.MapPost("/openai/v1/chat/completions", ChatAsync);
-        await server.StartAsync();
-        Port = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        (server, Port) = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/openai/v1/embeddings", async (HttpContext c) => await (await Embeddings(c)).ExecuteAsync(c));
+            app.MapPost("/openai/v1/chat/completions", ChatAsync);
+        });
     }
 
     private async Task<IResult> Embeddings(HttpContext c)

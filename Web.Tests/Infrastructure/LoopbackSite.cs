@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Parley.Tests.Infrastructure;
@@ -22,27 +20,25 @@ public sealed class LoopbackSite : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        site = builder.Build();
-        site.MapGet("/", () => Pages.TryGetValue("/", out var home) ? home.Result() : Results.Content(
-            $"<!doctype html><html><head><title>Shop</title>{(MetaToken is null ? "" : $"<meta name=\"parley-site-verification\" content=\"{MetaToken}\">")}</head><body>Hi</body></html>", "text/html"));
-        site.MapGet("/.well-known/parley-verification.txt", () => FileToken is null ? Results.NotFound() : Results.Text(FileToken));
-        site.MapGet("/to-private", () => Results.Redirect("http://10.0.0.1/"));
-        site.MapGet("/to-link-local", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
-        site.MapGet("/to-self", (HttpContext c) => Results.Redirect($"http://127.0.0.1:{Port}/"));
-        site.MapGet("/loop", () => Results.Redirect("/loop"));
-        site.MapGet("/big", () => Results.Text(new string('x', 6 * 1024 * 1024)));
-        // A page that never ends: a byte a second, forever (until the client gives up).
-        site.MapGet("/never-ends", async (HttpContext c) =>
+        (site, Port) = await LoopbackServer.StartAsync(s =>
         {
-            c.Response.ContentType = "text/html";
-            try { while (!c.RequestAborted.IsCancellationRequested) { await c.Response.WriteAsync("<p>", c.RequestAborted); await c.Response.Body.FlushAsync(c.RequestAborted); await Task.Delay(1000, c.RequestAborted); } }
-            catch (OperationCanceledException) { }
+            s.MapGet("/", () => Pages.TryGetValue("/", out var home) ? home.Result() : Results.Content(
+                $"<!doctype html><html><head><title>Shop</title>{(MetaToken is null ? "" : $"<meta name=\"parley-site-verification\" content=\"{MetaToken}\">")}</head><body>Hi</body></html>", "text/html"));
+            s.MapGet("/.well-known/parley-verification.txt", () => FileToken is null ? Results.NotFound() : Results.Text(FileToken));
+            s.MapGet("/to-private", () => Results.Redirect("http://10.0.0.1/"));
+            s.MapGet("/to-link-local", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
+            s.MapGet("/to-self", (HttpContext c) => Results.Redirect($"http://127.0.0.1:{Port}/"));
+            s.MapGet("/loop", () => Results.Redirect("/loop"));
+            s.MapGet("/big", () => Results.Text(new string('x', 6 * 1024 * 1024)));
+            // A page that never ends: a byte a second, forever (until the client gives up).
+            s.MapGet("/never-ends", async (HttpContext c) =>
+            {
+                c.Response.ContentType = "text/html";
+                try { while (!c.RequestAborted.IsCancellationRequested) { await c.Response.WriteAsync("<p>", c.RequestAborted); await c.Response.Body.FlushAsync(c.RequestAborted); await Task.Delay(1000, c.RequestAborted); } }
+                catch (OperationCanceledException) { }
+            });
+            s.MapFallback("{**path}", (HttpContext c) => Pages.TryGetValue(c.Request.Path + c.Request.QueryString, out var page) ? page.Result() : Results.NotFound());
         });
-        site.MapFallback("{**path}", (HttpContext c) => Pages.TryGetValue(c.Request.Path + c.Request.QueryString, out var page) ? page.Result() : Results.NotFound());
-        await site.StartAsync();
-        Port = new Uri(site.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
     }
 
     public async Task DisposeAsync()

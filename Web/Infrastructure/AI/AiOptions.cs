@@ -24,3 +24,23 @@ public class AiOptions
     public int MaxRetries { get; set; } = 5;
     public int TimeoutSeconds { get; set; } = 60;
 }
+
+/// <summary>The one OpenAI SDK client for chat and embeddings: v1 endpoint, retry with backoff on 429/5xx, network timeout, key or Entra ID.</summary>
+public static class OpenAIClients
+{
+    public static OpenAI.OpenAIClient Create(AiOptions options)
+    {
+        var clientOptions = new OpenAI.OpenAIClientOptions
+        {
+            Endpoint = new Uri(options.Endpoint ?? throw new InvalidOperationException("Parley:AI:Endpoint is required for the OpenAI provider.")),
+            RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(options.MaxRetries),
+            NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
+            UserAgentApplicationId = "parley",
+        };
+#pragma warning disable OPENAI001 // token-credential constructor: the documented way to use Entra ID with the v1 endpoint
+        return string.IsNullOrEmpty(options.ApiKey)
+            ? new OpenAI.OpenAIClient(new System.ClientModel.Primitives.BearerTokenPolicy(new Azure.Identity.DefaultAzureCredential(), "https://cognitiveservices.azure.com/.default"), clientOptions)
+            : new OpenAI.OpenAIClient(new System.ClientModel.ApiKeyCredential(options.ApiKey), clientOptions);
+#pragma warning restore OPENAI001
+    }
+}

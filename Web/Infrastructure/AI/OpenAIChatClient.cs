@@ -22,18 +22,7 @@ public sealed class OpenAIChatClient : IChatClient
     public OpenAIChatClient(AiOptions options)
     {
         this.options = options;
-        var clientOptions = new OpenAIClientOptions
-        {
-            Endpoint = new Uri(options.Endpoint ?? throw new InvalidOperationException("Parley:AI:Endpoint is required for the OpenAI provider.")),
-            RetryPolicy = new ClientRetryPolicy(options.MaxRetries),
-            NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
-            UserAgentApplicationId = "parley",
-        };
-#pragma warning disable OPENAI001 // token-credential constructor: the documented way to use Entra ID with the v1 endpoint
-        client = string.IsNullOrEmpty(options.ApiKey)
-            ? new ChatClient(options.ChatModel, new BearerTokenPolicy(new DefaultAzureCredential(), "https://cognitiveservices.azure.com/.default"), clientOptions)
-            : new ChatClient(options.ChatModel, new ApiKeyCredential(options.ApiKey), clientOptions);
-#pragma warning restore OPENAI001
+        client = OpenAIClients.Create(options).GetChatClient(options.ChatModel);
     }
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<AiChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? chatOptions = null, CancellationToken ct = default)

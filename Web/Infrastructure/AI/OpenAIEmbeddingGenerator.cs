@@ -23,18 +23,7 @@ public sealed class OpenAIEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public OpenAIEmbeddingGenerator(AiOptions options)
     {
         this.options = options;
-        var clientOptions = new OpenAIClientOptions
-        {
-            Endpoint = new Uri(options.Endpoint ?? throw new InvalidOperationException("Parley:AI:Endpoint is required for the OpenAI provider.")),
-            RetryPolicy = new ClientRetryPolicy(options.MaxRetries),
-            NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
-            UserAgentApplicationId = "parley",
-        };
-#pragma warning disable OPENAI001 // token-credential constructor: the documented way to use Entra ID with the v1 endpoint
-        client = string.IsNullOrEmpty(options.ApiKey)
-            ? new EmbeddingClient(options.EmbeddingModel, new BearerTokenPolicy(new DefaultAzureCredential(), "https://cognitiveservices.azure.com/.default"), clientOptions)
-            : new EmbeddingClient(options.EmbeddingModel, new ApiKeyCredential(options.ApiKey), clientOptions);
-#pragma warning restore OPENAI001
+        client = OpenAIClients.Create(options).GetEmbeddingClient(options.EmbeddingModel);
     }
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? generation = null, CancellationToken ct = default)
