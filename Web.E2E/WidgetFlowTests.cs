@@ -47,7 +47,7 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Contains($"data-bot=\"{bot}\"", scriptTag);
         await app.ScreenshotAsync(page, "embed");
 
-        app.Site.Pages["/"] = new($"<!doctype html><html><head><title>Kettle Co shop</title></head><body><h1>Kettle Co</h1><p>Our kettles.</p>{scriptTag}</body></html>");
+        app.Site.Pages["/"] = new($"<!doctype html><html><head><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Kettle Co shop</title></head><body><h1>Kettle Co</h1><p>Our kettles.</p>{scriptTag}</body></html>");
         var shop = await app.NewPageAsync(await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } }));
         await shop.GotoAsync($"http://shop.localhost:{app.Site.Port}/");
         await shop.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();
@@ -110,6 +110,18 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await debug.Locator("summary").ClickAsync();
         await Assertions.Expect(debug).ToContainTextAsync("care-guide, page 2");
         await app.ScreenshotAsync(page, "playground");
+
+        // On a phone the chat takes the whole screen and the conversation is there too.
+        var phone = await app.NewPageAsync(await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true }));
+        await phone.GotoAsync($"http://shop.localhost:{app.Site.Port}/");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();
+        var phoneWidget = phone.FrameLocator("iframe[title=Chat]");
+        await phoneWidget.GetByLabel("Your message").FillAsync("How do I descale it?");
+        await phoneWidget.GetByLabel("Your message").PressAsync("Enter");
+        await Assertions.Expect(phoneWidget.Locator("[data-role=assistant][data-message]").Last).ToContainTextAsync("citric acid", new() { Timeout = 15_000 });
+        var box = await phone.Locator("iframe[title=Chat]").BoundingBoxAsync();
+        Assert.Equal((390f, 844f), (box!.Width, box.Height));
+        await app.ScreenshotAsync(phone, "widget-phone");
 
         // The same snippet on a site that is not verified for the bot: the browser refuses to show the widget.
         var other = await app.NewPageAsync(await app.Browser.NewContextAsync());

@@ -23,7 +23,7 @@
   function toggle() {
     open = !open;
     if (open && !frame) {
-      var small = innerWidth < 480;
+      var small = Math.min(innerWidth, screen.width || innerWidth) < 480; // pages without a viewport tag report a 980 px layout on phones
       frame = el("iframe", "position:fixed;border:0;z-index:2147483000;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.2);" +
         (small ? "inset:0;width:100%;height:100%;border-radius:0" : "width:400px;height:640px;max-width:calc(100% - 40px);max-height:calc(100% - 108px);border-radius:16px"));
       if (!small) place(frame, "88px");
