@@ -14,6 +14,11 @@ public static class BenchCommand
 {
     public static async Task<bool> TryRunAsync(string[] args)
     {
+        if (args is ["bench-streams", var baseUrl, var host, var widget, var tokens])
+        {
+            await ChatBench.HoldStreamsAsync(baseUrl, host, widget, tokens);
+            return true;
+        }
         if (args is not ["bench", ..]) return false;
         Console.WriteLine($"Parley bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, single-threaded figures");
         await PdfAsync();

@@ -81,7 +81,7 @@ public static partial class ChatBench
             Console.WriteLine($"Chat at {chunks:N0} passages: first SSE event p50 {firsts[firsts.Count / 2]:F1} ms, p95 {firsts[(int)(firsts.Count * 0.95)]:F1} ms (retrieval + prompt + first words; budget p95 25 ms at 100k); whole answer p50 {totals[totals.Count / 2]:F1} ms");
 
             // Idle live streams: visitors with the widget open and nothing happening.
-            await IdleStreamsAsync(app, http, widget, tenant, botId, quick ? 500 : 5_000);
+            await IdleStreamsAsync(app, http, widget, tenant, botId, quick ? 500 : 10_000);
 
             // Answers per second with visitors in parallel.
             foreach (var parallel in new[] { 8, 32 })
@@ -113,8 +113,9 @@ public static partial class ChatBench
     }
 
     /// <summary>
-    /// Holds N live streams open at once and reports the memory they take. Client and server share this process (and its
-    /// 20,000 file descriptors here, two per stream), so the figure per stream is an upper bound for the server alone.
+    /// Holds N live streams open at once and reports the server's memory for them. The streams are opened by a second
+    /// process (this program with "bench-streams"), so the figures are the server's alone and each side has its own
+    /// file descriptors.
     /// </summary>
     private static async Task IdleStreamsAsync(WebApplication app, HttpClient http, string widget, Parley.Features.Workspaces.Tenant tenant, Guid botId, int count)
     {
@@ -131,15 +132,42 @@ public static partial class ChatBench
             }
             await db.SaveChangesAsync();
         }
+        var file = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(file, tokens);
         var hub = app.Services.GetRequiredService<Parley.Features.Chat.LiveHub>();
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = count + 10 }) { BaseAddress = http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        client.DefaultRequestHeaders.Host = http.DefaultRequestHeaders.Host;
         GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
         var heapBefore = GC.GetTotalMemory(true);
         var setBefore = Environment.WorkingSet;
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(typeof(ChatBench).Assembly.Location);
+        foreach (var a in new[] { "bench-streams", http.BaseAddress!.ToString(), http.DefaultRequestHeaders.Host!, widget, file }) start.ArgumentList.Add(a);
+        using var client = Process.Start(start)!;
         var sw = Stopwatch.StartNew();
-        var open = new List<HttpResponseMessage>();
+        var ready = await client.StandardOutput.ReadLineAsync();
+        while (hub.OpenStreams < count && sw.Elapsed < TimeSpan.FromSeconds(90)) await Task.Delay(50);
+        var connected = hub.OpenStreams;
+        var openedIn = sw.Elapsed;
+        await Task.Delay(2000);
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        var heap = GC.GetTotalMemory(true) - heapBefore;
+        var set = Environment.WorkingSet - setBefore;
+        Console.WriteLine($"Idle live streams: {connected:N0} of {count:N0} held open by the server (opened in {openedIn.TotalSeconds:F1} s; client says \"{ready}\"); server memory {heap / (double)Math.Max(1, connected) / 1024:F1} KB managed heap and {set / (double)Math.Max(1, connected) / 1024:F1} KB working set per stream (target 10,000 streams per instance)");
+        await client.StandardInput.WriteLineAsync("close");
+        client.StandardInput.Close();
+        await client.WaitForExitAsync();
+        File.Delete(file);
+        var wait = Stopwatch.StartNew();
+        while (hub.OpenStreams > 0 && wait.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+    }
+
+    /// <summary>The client side of the idle-stream figure, in its own process: opens one live stream per token and holds them until told.</summary>
+    public static async Task HoldStreamsAsync(string baseUrl, string host, string widget, string tokensFile)
+    {
+        var tokens = await File.ReadAllLinesAsync(tokensFile);
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = tokens.Length + 10 }) { BaseAddress = new Uri(baseUrl), Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.Host = host;
         using var gate = new SemaphoreSlim(100);
+        var failed = 0;
         var responses = await Task.WhenAll(tokens.Select(async (t, i) =>
         {
             await gate.WaitAsync();
@@ -147,24 +175,14 @@ public static partial class ChatBench
             {
                 var request = new HttpRequestMessage(HttpMethod.Get, $"{widget}?handler=Live&tab=bench{i}");
                 request.Headers.Add("X-Parley-Visitor", t);
-                var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-                response.EnsureSuccessStatusCode();
-                return response;
+                return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             }
+            catch (HttpRequestException) { Interlocked.Increment(ref failed); return null; }
             finally { gate.Release(); }
         }));
-        while (hub.OpenStreams < count && sw.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(50);
-        var connected = hub.OpenStreams;
-        var openedIn = sw.Elapsed;
-        await Task.Delay(2000);
-        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
-        var heap = GC.GetTotalMemory(true) - heapBefore;
-        var set = Environment.WorkingSet - setBefore;
-        Console.WriteLine($"Idle live streams: {connected:N0} held open (opened in {openedIn.TotalSeconds:F1} s); about {heap / (double)connected / 1024:F1} KB managed heap and {set / (double)connected / 1024:F1} KB working set per stream, client side included (target 10,000 streams per instance; this machine allows 20,000 descriptors, two per stream when client and server share a process)");
-        foreach (var r in responses) r.Dispose();
-        client.Dispose();
-        var wait = Stopwatch.StartNew();
-        while (hub.OpenStreams > 0 && wait.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+        Console.WriteLine($"{responses.Count(r => r?.IsSuccessStatusCode == true)} open, {failed} failed");
+        await Console.In.ReadLineAsync();
+        foreach (var r in responses) r?.Dispose();
     }
 
     private static async Task<(double FirstEventMs, double TotalMs)> AskAsync(HttpClient http, string widget, string token, string question)
