@@ -5,13 +5,19 @@
   window.ParleyLoaded = 1;
   var base = new URL(s.src).origin, widget = base + "/widget/" + encodeURIComponent(bot), open = 0, unread = 0, frame, btn, badge, side;
   function el(tag, css) { var e = document.createElement(tag); e.style.cssText = css; return e; }
-  function place(e, bottom) { e.style[side] = "20px"; e.style.bottom = bottom; }
+  var gap = 20, size = 56, height = 80;
+  function hex(v, d) { return /^#[0-9a-f]{6}$/i.test(v) ? v : d; }
+  function place(e, bottom) { e.style[side] = gap + "px"; e.style.bottom = bottom + "px"; }
   function init(c) {
     if (c.available === false) return;
-    var color = /^#[0-9a-f]{6}$/i.test(c.color) ? c.color : "#4f46e5";
     side = c.position === "left" ? "left" : "right";
-    btn = el("button", "position:fixed;width:56px;height:56px;border:0;border-radius:50%;cursor:pointer;z-index:2147483000;color:#fff;box-shadow:0 4px 16px rgba(0,0,0,.25);background:" + color);
-    place(btn, "20px");
+    size = { small: 48, large: 64 }[c.iconSize] || 56;
+    gap = c.side >= 0 ? c.side : 20;
+    height = c.height || 80;
+    btn = el("button", "position:fixed;border:0;border-radius:50%;cursor:pointer;z-index:2147483000;box-shadow:0 4px 16px rgba(0,0,0,.25);width:" + size + "px;height:" + size + "px;color:" + hex(c.textColor, "#fff") + ";background:" + hex(c.color, "#4f46e5"));
+    btn.dataset.bottom = c.bottom >= 0 ? c.bottom : 20;
+    place(btn, btn.dataset.bottom);
+    btn.title = c.tooltip || "";
     btn.setAttribute("aria-label", "Open chat with " + (c.name || "us"));
     btn.setAttribute("aria-expanded", "false");
     btn.innerHTML = '<svg width="26" height="26" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
@@ -25,8 +31,8 @@
     if (open && !frame) {
       var small = Math.min(innerWidth, screen.width || innerWidth) < 480; // pages without a viewport tag report a 980 px layout on phones
       frame = el("iframe", "position:fixed;border:0;z-index:2147483000;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.2);" +
-        (small ? "inset:0;width:100%;height:100%;border-radius:0" : "width:400px;height:640px;max-width:calc(100% - 40px);max-height:calc(100% - 108px);border-radius:16px"));
-      if (!small) place(frame, "88px");
+        (small ? "inset:0;width:100%;height:100%;border-radius:0" : "width:400px;max-width:calc(100% - 40px);border-radius:16px;height:min(720px," + height + "vh);max-height:calc(100% - " + (+btn.dataset.bottom + size + 28) + "px)"));
+      if (!small) place(frame, +btn.dataset.bottom + size + 12);
       frame.title = "Chat";
       frame.src = widget;
       frame.onload = function () { frame.contentWindow.postMessage({ type: "parley:page", url: location.href, title: document.title }, base); };

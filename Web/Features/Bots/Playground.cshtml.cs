@@ -8,10 +8,11 @@ namespace Parley.Features.Bots;
 /// answer (the passages retrieved and the prompt's size). Playground messages are not counted against the plan.
 /// </summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class PlaygroundModel(BotAccess access, AppDbContext db, ChatService chat, CurrentMember me, TimeProvider clock) : PageModel
+public class PlaygroundModel(BotAccess access, AppDbContext db, ChatService chat, CurrentMember me, BotSettings.BotSettingsService settings, TimeProvider clock) : PageModel
 {
     public Chatbot Bot { get; private set; } = null!;
-    public WidgetView View => new(Bot, $"/bots/{Bot.PublicId}/playground");
+    private BotSettings.BotAppearance look = new();
+    public WidgetView View => new(Bot, $"/bots/{Bot.PublicId}/playground", look);
     public ConversationView? Current { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string publicId, bool fresh, CancellationToken ct)
@@ -98,6 +99,7 @@ public class PlaygroundModel(BotAccess access, AppDbContext db, ChatService chat
     {
         if (await access.FindAsync(publicId, ct) is not { } bot) return false;
         Bot = bot;
+        look = await settings.AppearanceAsync(bot.Id, ct);
         return true;
     }
 }

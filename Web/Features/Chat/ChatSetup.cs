@@ -10,6 +10,7 @@ public static class ChatSetup
     {
         builder.Services.AddOptions<ChatPipelineOptions>().BindConfiguration(ChatPipelineOptions.Section);
         builder.Services.AddScoped<ChatService>();
+        builder.Services.AddScoped<BotSettings.BotSettingsService>();
         builder.Services.AddScoped<Conversations.ConversationHistory>();
         builder.Services.AddSingleton<WidgetRateLimits>();
         builder.Services.AddSingleton<LiveHub>();

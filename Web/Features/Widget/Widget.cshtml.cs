@@ -8,7 +8,10 @@ using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Widget;
 
-public sealed record WidgetView(Chatbot Bot, string BasePath);
+public sealed record WidgetView(Chatbot Bot, string BasePath, BotSettings.BotAppearance Look)
+{
+    public string Name => Look.DisplayName ?? Bot.Name;
+}
 public sealed record HomeView(WidgetView Widget, List<Conversation> Recent);
 public sealed record ConversationView(WidgetView Widget, Conversation Conversation, List<Message> Messages, TurnView? Pending);
 /// <summary>A visitor message just sent and the answer on its way (streamed with <see cref="Ticket"/>), or a notice in its place.</summary>
@@ -21,14 +24,17 @@ public sealed record AnswerView(WidgetView Widget, Message Answer, bool Last, An
 /// ticket. Framing is allowed only to the bot's verified domains; posts are accepted only from the widget itself.
 /// </summary>
 [RootHost, IgnoreAntiforgeryToken]
-public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService chat, WidgetRateLimits limits, PlanLimitsReader plans, LiveHub live,
+public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService chat, WidgetRateLimits limits, PlanLimitsReader plans, LiveHub live, BotSettings.BotSettingsService settings,
     IHostEnvironment env, TimeProvider clock) : PageModel
 {
     public const string VisitorHeader = "X-Parley-Visitor";
     public Chatbot Bot { get; private set; } = null!;
     public bool Available { get; private set; }
     public IReadOnlyList<string> AllowedHosts { get; private set; } = [];
-    public WidgetView View => new(Bot, $"/widget/{Bot.PublicId}");
+    public BotSettings.BotAppearance Look { get; private set; } = new();
+    /// <summary>"Powered by Parley" shows unless the bot hides it and its plan allows that.</summary>
+    public bool ShowBranding { get; private set; } = true;
+    public WidgetView View => new(Bot, $"/widget/{Bot.PublicId}", Look);
 
     public async Task<IActionResult> OnGetAsync(string botId, CancellationToken ct)
     {
@@ -44,7 +50,11 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (!await LoadAsync(botId, ct)) return NotFound();
         Response.Headers.CacheControl = "public, max-age=60";
         Response.Headers.AccessControlAllowOrigin = "*";
-        return new JsonResult(new { name = Bot.Name, available = Available, color = "#4f46e5", position = "right" });
+        return new JsonResult(new
+        {
+            name = View.Name, available = Available, color = Look.BrandColor, textColor = Look.BrandTextColor, position = Look.Position.ToString().ToLowerInvariant(),
+            tooltip = Look.Tooltip, iconSize = Look.IconSize.ToString().ToLowerInvariant(), bottom = Look.BottomDistance, side = Look.SideDistance, height = Look.ChatHeight,
+        });
     }
 
     /// <summary>Starts (or confirms) the visitor's session; the token is returned once and kept by the iframe.</summary>
@@ -266,6 +276,8 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         tenants.Use(found.Tenant);
         Bot = found.Bot;
         Available = found.Bot.Status == BotStatus.Enabled && found.Tenant.Status == TenantStatus.Active;
+        Look = await settings.AppearanceAsync(Bot.Id, ct);
+        ShowBranding = !Look.HideBranding || !(await plans.LimitsAsync(ct)).RemoveBranding;
         AllowedHosts = await db.BotDomains.Where(d => d.ChatbotId == Bot.Id)
             .Join(db.Domains.Where(d => d.Status == Domains.DomainStatus.Verified), b => b.DomainId, d => d.Id, (b, d) => d.Host).ToListAsync(ct);
         return true;

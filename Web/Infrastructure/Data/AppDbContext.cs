@@ -55,6 +55,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
     public DbSet<Features.Chat.ModelUsage> ModelUsages => Set<Features.Chat.ModelUsage>();
     public DbSet<Features.Chat.BotDomain> BotDomains => Set<Features.Chat.BotDomain>();
     public DbSet<Features.Chat.SystemError> SystemErrors => Set<Features.Chat.SystemError>();
+    public DbSet<Features.BotSettings.BotAppearance> BotAppearances => Set<Features.BotSettings.BotAppearance>();
 
     /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
@@ -287,6 +288,21 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
             e.HasIndex(x => x.TenantId);
             e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Features.Domains.Domain>().WithMany().HasForeignKey(x => x.DomainId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.BotSettings.BotAppearance>(e =>
+        {
+            e.HasIndex(x => x.ChatbotId).IsUnique();
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.DisplayName).HasMaxLength(100);
+            e.Property(x => x.Tooltip).HasMaxLength(120);
+            e.Property(x => x.WelcomeMessage).HasMaxLength(500);
+            e.Property(x => x.Placeholder).HasMaxLength(120);
+            e.Property(x => x.BrandColor).HasMaxLength(7);
+            e.Property(x => x.BrandTextColor).HasMaxLength(7);
+            e.Property(x => x.LinkColor).HasMaxLength(7);
+            e.Property(x => x.IconSize).HasConversion<string>().HasMaxLength(10);
+            e.Property(x => x.Position).HasConversion<string>().HasMaxLength(10);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Features.Chat.SystemError>(e =>
         {

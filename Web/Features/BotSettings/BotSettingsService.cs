@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Parley.Features.Audit;
+using Parley.Features.Bots;
+
+namespace Parley.Features.BotSettings;
+
+/// <summary>Reads a bot's settings (defaults when never saved) and saves them with an audit row of what changed.</summary>
+public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, TimeProvider clock)
+{
+    public async Task<BotAppearance> AppearanceAsync(Guid chatbotId, CancellationToken ct) =>
+        await db.BotAppearances.AsNoTracking().FirstOrDefaultAsync(a => a.ChatbotId == chatbotId, ct) ?? new BotAppearance { ChatbotId = chatbotId };
+
+    public async Task SaveAppearanceAsync(Chatbot bot, BotAppearance input, CancellationToken ct)
+    {
+        var row = await db.BotAppearances.FirstOrDefaultAsync(a => a.ChatbotId == bot.Id, ct);
+        var before = row?.Copy() ?? new BotAppearance { ChatbotId = bot.Id };
+        if (row is null) db.BotAppearances.Add(row = new BotAppearance { ChatbotId = bot.Id });
+        row.DisplayName = string.IsNullOrWhiteSpace(input.DisplayName) ? null : input.DisplayName.Trim();
+        row.Tooltip = input.Tooltip?.Trim() ?? "";
+        row.WelcomeMessage = input.WelcomeMessage?.Trim() ?? "";
+        row.Placeholder = string.IsNullOrWhiteSpace(input.Placeholder) ? "Ask a question…" : input.Placeholder.Trim();
+        row.BrandColor = input.BrandColor.ToLowerInvariant();
+        row.BrandTextColor = input.BrandTextColor.ToLowerInvariant();
+        row.LinkColor = input.LinkColor.ToLowerInvariant();
+        (row.FontSize, row.ChatHeight, row.IconSize, row.Position) = (input.FontSize, input.ChatHeight, input.IconSize, input.Position);
+        (row.BottomDistance, row.SideDistance, row.DarkMode, row.RightToLeft, row.HideBranding) = (input.BottomDistance, input.SideDistance, input.DarkMode, input.RightToLeft, input.HideBranding);
+        row.UpdatedAt = clock.GetUtcNow();
+        var changes = Diff(before, row);
+        if (changes.Before.Count > 0) audit.Record("bot.appearance_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The settings that differ, before and after, by name.</summary>
+    private static (Dictionary<string, object?> Before, Dictionary<string, object?> After) Diff<T>(T before, T after)
+    {
+        var b = new Dictionary<string, object?>();
+        var a = new Dictionary<string, object?>();
+        foreach (var p in typeof(T).GetProperties().Where(p => p.Name is not ("Id" or "TenantId" or "ChatbotId" or "UpdatedAt")))
+        {
+            var x = p.GetValue(before);
+            var y = p.GetValue(after);
+            if (JsonSerializer.Serialize(x) == JsonSerializer.Serialize(y)) continue;
+            b[p.Name] = x is Enum ? x.ToString() : x;
+            a[p.Name] = y is Enum ? y.ToString() : y;
+        }
+        return (b, a);
+    }
+}
