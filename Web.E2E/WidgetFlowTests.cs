@@ -8,10 +8,10 @@ namespace Parley.E2E;
 /// <summary>The widget on a customer's page on another origin: open, ask, watch the answer stream, see the source, reload, come back.</summary>
 public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
-    [Fact]
-    public async Task Visitor_on_a_verified_site_chats_with_a_streamed_answer_and_finds_it_after_a_reload()
+    /// <summary>Signs up through the pages and creates a bot; returns the dashboard page, the workspace slug and the bot id.</summary>
+    private async Task<(IPage Page, string Slug, string Bot)> WorkspaceWithBotAsync(string prefix)
     {
-        var slug = $"widget-{Guid.NewGuid().ToString("n")[..8]}";
+        var slug = $"{prefix}-{Guid.NewGuid().ToString("n")[..8]}";
         var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await app.NewPageAsync(context);
         await page.GotoAsync($"{app.RootUrl}/signup");
@@ -22,12 +22,55 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByLabel("Subdomain").FillAsync(slug);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create workspace" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/dashboard"));
-
         await page.GetByRole(AriaRole.Link, new() { Name = "Chatbots", Exact = true }).ClickAsync();
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Kettle helper");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create chatbot" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/bots/bot_[0-9a-f]+"));
-        var bot = Regex.Match(page.Url, "bot_[0-9a-f]+").Value;
+        return (page, slug, Regex.Match(page.Url, "bot_[0-9a-f]+").Value);
+    }
+
+    [Fact]
+    public async Task Appearance_changes_show_in_the_preview_while_typing_and_on_the_customer_site_once_saved()
+    {
+        var (page, slug, bot) = await WorkspaceWithBotAsync("look");
+        await app.AddVerifiedDomainAsync(slug, "look.localhost");
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/embed");
+        await page.GetByLabel("look.localhost").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save domains" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#embed-domains")).ToContainTextAsync("now runs on look.localhost");
+        var scriptTag = await page.GetByTestId("script-tag").InnerTextAsync();
+
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/settings/appearance");
+        await page.Locator("#a-BrandColor").FillAsync("#b91c1c");
+        await page.GetByLabel("Name shown in the chat").FillAsync("Kettle Kate");
+        await page.GetByLabel("Position").SelectOptionAsync("Left");
+        // The preview follows before anything is saved.
+        await Assertions.Expect(page.GetByTestId("preview").Locator("[data-p=name]")).ToHaveTextAsync("Kettle Kate");
+        Assert.Equal("#b91c1c", await page.GetByTestId("preview").EvaluateAsync<string>("e => e.style.getPropertyValue('--p-brand')"));
+        Assert.NotEqual("", await page.GetByTestId("preview").Locator("[data-p=launcher]").EvaluateAsync<string>("e => e.style.left"));
+        Assert.NotEqual("", await page.GetByTestId("preview").Locator("[data-p=window]").EvaluateAsync<string>("e => e.style.left"));
+        await app.ScreenshotAsync(page, "settings-appearance");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save appearance" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("appearance")).ToContainTextAsync("Saved.");
+
+        app.Site.Pages["/"] = new($"<!doctype html><html><head><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Shop</title></head><body><h1>Shop</h1>{scriptTag}</body></html>");
+        var shop = await app.NewPageAsync(await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } }));
+        await shop.GotoAsync($"http://look.localhost:{app.Site.Port}/");
+        var launcher = shop.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle Kate" });
+        await Assertions.Expect(launcher).ToBeVisibleAsync();
+        Assert.Equal("rgb(185, 28, 28)", await launcher.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        Assert.True((await launcher.BoundingBoxAsync())!.X < 200, "The launcher should sit on the left.");
+        await launcher.ClickAsync();
+        var header = shop.FrameLocator("iframe[title=Chat]").Locator("header");
+        await Assertions.Expect(header).ToContainTextAsync("Kettle Kate");
+        Assert.Equal("rgb(185, 28, 28)", await header.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        await app.ScreenshotAsync(shop, "widget-custom-look");
+    }
+
+    [Fact]
+    public async Task Visitor_on_a_verified_site_chats_with_a_streamed_answer_and_finds_it_after_a_reload()
+    {
+        var (page, slug, bot) = await WorkspaceWithBotAsync("widget");
         await page.GetByRole(AriaRole.Link, new() { Name = "Open knowledge" }).ClickAsync();
         await page.SetInputFilesAsync("#upload-input", new FilePayload
         {

@@ -1,0 +1,32 @@
+// Live preview beside a settings form: every input updates the mock widget at once, before anything is saved.
+(function () {
+  const preview = document.getElementById("preview");
+  if (!preview) return;
+  const $ = name => preview.querySelector(`[data-p=${name}]`);
+  const hex = v => /^#[0-9a-f]{6}$/i.test(v);
+  const sizes = { Small: 40, Medium: 48, Large: 56 };
+  function update(form) {
+    const v = name => { const el = form.elements[`Input.${name}`]; return !el ? "" : el.type === "checkbox" ? el.checked : el.value; };
+    const name = v("DisplayName").trim() || preview.dataset.botName;
+    $("name").textContent = name;
+    $("initial").textContent = name.slice(0, 1).toUpperCase();
+    $("welcome").textContent = v("WelcomeMessage").trim() || `Hi there! I'm ${name}. Ask me anything.`;
+    $("placeholder").textContent = v("Placeholder") || "Ask a question…";
+    for (const [field, variable] of [["BrandColor", "--p-brand"], ["BrandTextColor", "--p-text"], ["LinkColor", "--p-link"]])
+      if (hex(v(field))) preview.style.setProperty(variable, v(field));
+    const font = +v("FontSize"); if (font >= 12 && font <= 20) preview.style.setProperty("--p-font", font + "px");
+    const height = +v("ChatHeight"); if (height >= 50 && height <= 100) $("window").style.height = `calc(${height}% - 4.5rem)`;
+    const left = v("Position") === "Left", win = $("window"), launcher = $("launcher");
+    win.style.left = win.style.right = ""; win.style[left ? "left" : "right"] = "0.75rem";
+    win.dir = v("RightToLeft") ? "rtl" : "ltr";
+    win.classList.toggle("bg-slate-900", !!v("DarkMode")); win.classList.toggle("text-slate-100", !!v("DarkMode")); win.classList.toggle("bg-white", !v("DarkMode"));
+    $("branding").classList.toggle("hidden", !!v("HideBranding"));
+    launcher.style.left = launcher.style.right = "";
+    launcher.style[left ? "left" : "right"] = Math.min(Math.max(+v("SideDistance") || 0, 0), 60) + "px";
+    launcher.style.bottom = Math.min(Math.max(+v("BottomDistance") || 0, 0), 60) + "px";
+    launcher.style.width = (sizes[v("IconSize")] || 48) + "px";
+    launcher.title = v("Tooltip");
+  }
+  document.addEventListener("input", e => { if (e.target.form?.id?.endsWith("-form")) update(e.target.form); });
+  document.addEventListener("change", e => { if (e.target.form?.id?.endsWith("-form")) update(e.target.form); });
+})();
