@@ -137,6 +137,13 @@ public sealed partial class WidgetClient(ParleyApp app, string botId)
         }
     }
 
+    /// <summary>Starts a session and asks one question; the answer's stream read to its end.</summary>
+    public async Task<Streamed> AskStartedAsync(string text)
+    {
+        await StartAsync();
+        return (await AskAsync(text)).Answer;
+    }
+
     public async Task<(string Html, Streamed Answer)> AskAsync(string text, Guid? conversationId = null)
     {
         var html = await SendAsync(text, conversationId);

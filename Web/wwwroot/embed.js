@@ -23,8 +23,11 @@
     btn.innerHTML = '<svg width="26" height="26" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
     badge = el("span", "position:absolute;top:-2px;right:-2px;min-width:18px;height:18px;border-radius:9px;background:#dc2626;color:#fff;font:600 11px/18px sans-serif;display:none");
     btn.appendChild(badge);
-    btn.onclick = toggle;
+    btn.onclick = function () { try { sessionStorage.setItem("parley:closed", "1"); } catch (e) { } toggle(); };
     document.body.appendChild(btn);
+    var delay = innerWidth < 480 || screen.width < 480 ? c.autoOpenMobile : c.autoOpenDesktop, closed;
+    try { closed = sessionStorage.getItem("parley:closed"); } catch (e) { }
+    if (delay >= 0 && !closed) setTimeout(function () { if (!open) toggle(); }, delay * 1000);
   }
   function toggle() {
     open = !open;
@@ -44,7 +47,7 @@
   }
   addEventListener("message", function (e) {
     if (e.origin !== base || !frame || e.source !== frame.contentWindow || !e.data) return;
-    if (e.data.type === "parley:close" && open) toggle();
+    if (e.data.type === "parley:close" && open) { try { sessionStorage.setItem("parley:closed", "1"); } catch (x) { } toggle(); }
     if (e.data.type === "parley:message" && !open) { badge.textContent = ++unread; badge.style.display = "block"; }
   });
   fetch(widget + "?handler=Config").then(function (r) { return r.json(); }).then(init, function () { init({}); });

@@ -30,6 +30,25 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, TimePr
         await db.SaveChangesAsync(ct);
     }
 
+    public async Task<BotBehavior> BehaviorAsync(Guid chatbotId, CancellationToken ct) =>
+        await db.BotBehaviors.AsNoTracking().FirstOrDefaultAsync(a => a.ChatbotId == chatbotId, ct) ?? new BotBehavior { ChatbotId = chatbotId };
+
+    public async Task SaveBehaviorAsync(Chatbot bot, BotBehavior input, CancellationToken ct)
+    {
+        var row = await db.BotBehaviors.FirstOrDefaultAsync(a => a.ChatbotId == bot.Id, ct);
+        var before = row?.Copy() ?? new BotBehavior { ChatbotId = bot.Id };
+        if (row is null) db.BotBehaviors.Add(row = new BotBehavior { ChatbotId = bot.Id });
+        (row.HideSources, row.HideTooltip, row.HideFeedback, row.RequireTerms) = (input.HideSources, input.HideTooltip, input.HideFeedback, input.RequireTerms);
+        row.TermsText = string.IsNullOrWhiteSpace(input.TermsText) ? new BotBehavior().TermsText : input.TermsText.Trim();
+        row.Disclaimer = input.Disclaimer?.Trim() ?? "";
+        (row.AutoOpenDesktop, row.AutoOpenDesktopDelay, row.AutoOpenMobile, row.AutoOpenMobileDelay) = (input.AutoOpenDesktop, input.AutoOpenDesktopDelay, input.AutoOpenMobile, input.AutoOpenMobileDelay);
+        row.FollowUpCount = input.FollowUpCount;
+        row.UpdatedAt = clock.GetUtcNow();
+        var changes = Diff(before, row);
+        if (changes.Before.Count > 0) audit.Record("bot.behavior_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>The settings that differ, before and after, by name.</summary>
     private static (Dictionary<string, object?> Before, Dictionary<string, object?> After) Diff<T>(T before, T after)
     {

@@ -12,7 +12,8 @@ public class PlaygroundModel(BotAccess access, AppDbContext db, ChatService chat
 {
     public Chatbot Bot { get; private set; } = null!;
     private BotSettings.BotAppearance look = new();
-    public WidgetView View => new(Bot, $"/bots/{Bot.PublicId}/playground", look);
+    private BotSettings.BotBehavior behave = new();
+    public WidgetView View => new(Bot, $"/bots/{Bot.PublicId}/playground", look, behave);
     public ConversationView? Current { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string publicId, bool fresh, CancellationToken ct)
@@ -100,6 +101,8 @@ public class PlaygroundModel(BotAccess access, AppDbContext db, ChatService chat
         if (await access.FindAsync(publicId, ct) is not { } bot) return false;
         Bot = bot;
         look = await settings.AppearanceAsync(bot.Id, ct);
+        behave = await settings.BehaviorAsync(bot.Id, ct) is var b && b.RequireTerms ? b.Copy() : b;
+        behave.RequireTerms = false; // members testing their own bot are not asked to accept its visitor terms
         return true;
     }
 }

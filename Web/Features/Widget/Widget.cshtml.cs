@@ -8,7 +8,7 @@ using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Widget;
 
-public sealed record WidgetView(Chatbot Bot, string BasePath, BotSettings.BotAppearance Look)
+public sealed record WidgetView(Chatbot Bot, string BasePath, BotSettings.BotAppearance Look, BotSettings.BotBehavior Behave)
 {
     public string Name => Look.DisplayName ?? Bot.Name;
 }
@@ -34,7 +34,8 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
     public BotSettings.BotAppearance Look { get; private set; } = new();
     /// <summary>"Powered by Parley" shows unless the bot hides it and its plan allows that.</summary>
     public bool ShowBranding { get; private set; } = true;
-    public WidgetView View => new(Bot, $"/widget/{Bot.PublicId}", Look);
+    public BotSettings.BotBehavior Behave { get; private set; } = new();
+    public WidgetView View => new(Bot, $"/widget/{Bot.PublicId}", Look, Behave);
 
     public async Task<IActionResult> OnGetAsync(string botId, CancellationToken ct)
     {
@@ -53,7 +54,8 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         return new JsonResult(new
         {
             name = View.Name, available = Available, color = Look.BrandColor, textColor = Look.BrandTextColor, position = Look.Position.ToString().ToLowerInvariant(),
-            tooltip = Look.Tooltip, iconSize = Look.IconSize.ToString().ToLowerInvariant(), bottom = Look.BottomDistance, side = Look.SideDistance, height = Look.ChatHeight,
+            tooltip = Behave.HideTooltip ? "" : Look.Tooltip, iconSize = Look.IconSize.ToString().ToLowerInvariant(), bottom = Look.BottomDistance, side = Look.SideDistance, height = Look.ChatHeight,
+            autoOpenDesktop = Behave.AutoOpenDesktop ? Behave.AutoOpenDesktopDelay : -1, autoOpenMobile = Behave.AutoOpenMobile ? Behave.AutoOpenMobileDelay : -1,
         });
     }
 
@@ -97,12 +99,14 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         return Partial("_Conversation", new ConversationView(View, conversation, messages, null));
     }
 
-    public async Task<IActionResult> OnPostSendAsync(string botId, string? text, Guid? conversationId, string? pageUrl, string? pageTitle, string? tab, CancellationToken ct)
+    public async Task<IActionResult> OnPostSendAsync(string botId, string? text, Guid? conversationId, string? pageUrl, string? pageTitle, string? tab, bool terms, CancellationToken ct)
     {
         if (!await LoadAsync(botId, ct)) return NotFound();
         if (Refused() is { } refused) return refused;
         if (!Available) return Unavailable();
         if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        if (Behave.RequireTerms && conversationId is null && !terms)
+            return Notice(StatusCodes.Status422UnprocessableEntity, "Please tick the box to accept the terms before your first message.");
         var plan = await plans.LimitsAsync(ct);
         if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait)
         {
@@ -277,6 +281,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         Bot = found.Bot;
         Available = found.Bot.Status == BotStatus.Enabled && found.Tenant.Status == TenantStatus.Active;
         Look = await settings.AppearanceAsync(Bot.Id, ct);
+        Behave = await settings.BehaviorAsync(Bot.Id, ct);
         ShowBranding = !Look.HideBranding || !(await plans.LimitsAsync(ct)).RemoveBranding;
         AllowedHosts = await db.BotDomains.Where(d => d.ChatbotId == Bot.Id)
             .Join(db.Domains.Where(d => d.Status == Domains.DomainStatus.Verified), b => b.DomainId, d => d.Id, (b, d) => d.Host).ToListAsync(ct);

@@ -56,6 +56,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
     public DbSet<Features.Chat.BotDomain> BotDomains => Set<Features.Chat.BotDomain>();
     public DbSet<Features.Chat.SystemError> SystemErrors => Set<Features.Chat.SystemError>();
     public DbSet<Features.BotSettings.BotAppearance> BotAppearances => Set<Features.BotSettings.BotAppearance>();
+    public DbSet<Features.BotSettings.BotBehavior> BotBehaviors => Set<Features.BotSettings.BotBehavior>();
 
     /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
@@ -302,6 +303,14 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
             e.Property(x => x.LinkColor).HasMaxLength(7);
             e.Property(x => x.IconSize).HasConversion<string>().HasMaxLength(10);
             e.Property(x => x.Position).HasConversion<string>().HasMaxLength(10);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.BotSettings.BotBehavior>(e =>
+        {
+            e.HasIndex(x => x.ChatbotId).IsUnique();
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.TermsText).HasMaxLength(300);
+            e.Property(x => x.Disclaimer).HasMaxLength(300);
             e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Features.Chat.SystemError>(e =>
