@@ -53,6 +53,13 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Button, new() { Name = "Save appearance" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("appearance")).ToContainTextAsync("Saved.");
 
+        await page.GetByRole(AriaRole.Link, new() { Name = "Behavior" }).ClickAsync();
+        await page.GetByLabel("Visitors must accept the terms before their first message").CheckAsync();
+        await page.GetByLabel("Disclaimer under the message box").FillAsync("Answers may be wrong; check your manual.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save behavior" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("behavior")).ToContainTextAsync("Saved.");
+        await app.ScreenshotAsync(page, "settings-behavior");
+
         app.Site.Pages["/"] = new($"<!doctype html><html><head><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Shop</title></head><body><h1>Shop</h1>{scriptTag}</body></html>");
         var shop = await app.NewPageAsync(await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } }));
         await shop.GotoAsync($"http://look.localhost:{app.Site.Port}/");
@@ -64,6 +71,16 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         var header = shop.FrameLocator("iframe[title=Chat]").Locator("header");
         await Assertions.Expect(header).ToContainTextAsync("Kettle Kate");
         Assert.Equal("rgb(185, 28, 28)", await header.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        var frame = shop.FrameLocator("iframe[title=Chat]");
+        await Assertions.Expect(frame.GetByTestId("terms")).ToContainTextAsync("I agree to the terms");
+        await Assertions.Expect(frame.GetByTestId("disclaimer")).ToHaveTextAsync("Answers may be wrong; check your manual.");
+        await frame.GetByLabel("Your message").FillAsync("Hello?");
+        await frame.GetByLabel("Your message").PressAsync("Enter");
+        await shop.WaitForTimeoutAsync(500);
+        Assert.Equal(0, await frame.Locator("[data-role=user]").CountAsync()); // the browser holds the form until the box is ticked
+        await frame.GetByTestId("terms").Locator("input").CheckAsync();
+        await frame.GetByLabel("Your message").PressAsync("Enter");
+        await Assertions.Expect(frame.Locator("[data-role=user]")).ToContainTextAsync("Hello?");
         await app.ScreenshotAsync(shop, "widget-custom-look");
     }
 
