@@ -287,6 +287,9 @@ public sealed class FailingModelTests
         var page = $"/bots/{bot}/knowledge";
         await ws.Tenant.PostFormAsync(page, $"{page}?handler=Text", Http.Form(("title", "Hours"), ("content", "We open at nine.")));
         await app.WaitForSourcesAsync(ws.TenantId);
+        // The bot answers with an AI model (the failing stand-in), not the embedded extractive answerer.
+        var general = $"/bots/{bot}/settings/general";
+        (await ws.Tenant.PostFormAsync(general, general, Http.Form(("Input.Model", "gpt-4.1-mini"), ("Input.HistoryMessages", "6"), ("Input.SmartFollowUps", "true")))).AssertStatus(HttpStatusCode.OK);
         var widget = new WidgetClient(app, bot);
         await widget.StartAsync();
         var (_, answer) = await widget.AskAsync("When do you open?");

@@ -5,7 +5,7 @@ using Parley.Features.Bots;
 namespace Parley.Features.BotSettings;
 
 /// <summary>Reads a bot's settings (defaults when never saved) and saves them with an audit row of what changed.</summary>
-public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, TimeProvider clock)
+public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Microsoft.Extensions.Options.IOptions<Infrastructure.AI.AiOptions> ai, TimeProvider clock)
 {
     public async Task<BotAppearance> AppearanceAsync(Guid chatbotId, CancellationToken ct) =>
         await db.BotAppearances.AsNoTracking().FirstOrDefaultAsync(a => a.ChatbotId == chatbotId, ct) ?? new BotAppearance { ChatbotId = chatbotId };
@@ -46,6 +46,32 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, TimePr
         row.UpdatedAt = clock.GetUtcNow();
         var changes = Diff(before, row);
         if (changes.Before.Count > 0) audit.Record("bot.behavior_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<BotGeneral> GeneralAsync(Guid chatbotId, CancellationToken ct) =>
+        await db.BotGenerals.AsNoTracking().FirstOrDefaultAsync(a => a.ChatbotId == chatbotId, ct) ?? new BotGeneral { ChatbotId = chatbotId, Model = DefaultModel };
+
+    /// <summary>A new bot answers with the configured AI model, or with the extractive answerer when none is configured.</summary>
+    public string DefaultModel => ai.Value.Provider == Infrastructure.AI.AiProvider.OpenAI ? ai.Value.ChatModel : Chat.ExtractiveChatClient.ModelId;
+
+    public async Task SaveGeneralAsync(Chatbot bot, string description, BotGeneral input, CancellationToken ct)
+    {
+        var row = await db.BotGenerals.FirstOrDefaultAsync(a => a.ChatbotId == bot.Id, ct);
+        var before = row?.Copy() ?? new BotGeneral { ChatbotId = bot.Id };
+        if (row is null) db.BotGenerals.Add(row = new BotGeneral { ChatbotId = bot.Id });
+        (row.Model, row.HistoryMessages, row.PageContext, row.SmartFollowUps, row.LimitMessages, row.MaxMessages) =
+            (input.Model, input.HistoryMessages, input.PageContext, input.SmartFollowUps, input.LimitMessages, input.MaxMessages);
+        row.UpdatedAt = clock.GetUtcNow();
+        var changes = Diff(before, row);
+        var tracked = await db.Chatbots.FirstAsync(b => b.Id == bot.Id, ct);
+        if (tracked.Description != description.Trim())
+        {
+            changes.Before["Description"] = tracked.Description;
+            changes.After["Description"] = description.Trim();
+            tracked.Description = description.Trim();
+        }
+        if (changes.Before.Count > 0) audit.Record("bot.general_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);
         await db.SaveChangesAsync(ct);
     }
 

@@ -40,7 +40,7 @@ public sealed record AnswerDebug(IReadOnlyList<PassageDebug> Passages, int Promp
 /// single-use stream ticket; then retrieve passages, build the prompt (instructions, history, page, passages as quoted
 /// data), stream the model's answer, and store it with its model, tokens, timing, sources and follow-ups.
 /// </summary>
-public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchIndex index, IChatClient model, PlanLimitsReader plans,
+public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchIndex index, IChatClient configured, ExtractiveChatClient extractive, BotSettings.BotSettingsService settings, PlanLimitsReader plans,
     IEmailSender mail, LiveHub live, IDataProtectionProvider dp, IOptions<ChatPipelineOptions> options, TimeProvider clock, ILogger<ChatService> log)
 {
     private static readonly TimeSpan TicketLifetime = TimeSpan.FromSeconds(60);
@@ -152,9 +152,12 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
     {
         var o = options.Value;
         var started = Stopwatch.StartNew();
+        var general = await settings.GeneralAsync(bot.Id, ct);
+        // "extractive" is always the embedded answerer; any other model needs the configured AI service.
+        var model = general.Model == ExtractiveChatClient.ModelId ? extractive : configured;
         var history = await db.Messages.AsNoTracking()
             .Where(m => m.ConversationId == conversation.Id && m.Id < question.Id && m.Status == MessageStatus.Complete && (m.Role == MessageRole.User || m.Role == MessageRole.Assistant || m.Role == MessageRole.Agent))
-            .OrderByDescending(m => m.Id).Take(o.HistoryMessages).ToListAsync(ct);
+            .OrderByDescending(m => m.Id).Take(general.HistoryMessages).ToListAsync(ct);
         history.Reverse();
         // A short follow-up ("and in Porto?") is searched together with the question before it.
         var previous = history.LastOrDefault(m => m.Role == MessageRole.User)?.Content;
@@ -163,7 +166,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         var sourceIds = hits.Select(h => h.SourceId).Distinct().ToList();
         var titles = await db.Sources.Where(s => sourceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Title, ct);
         var refs = hits.Select((h, i) => new SourceRef(i + 1, titles.GetValueOrDefault(h.SourceId) ?? "Source", h.Page, h.Url, h.ChunkId)).ToList();
-        var prompt = Prompt(bot, conversation, history, question.Content, hits, refs);
+        var prompt = Prompt(bot, general.PageContext ? conversation : new Conversation { Title = conversation.Title }, history, question.Content, hits, refs);
         var debug = new AnswerDebug(hits.Select((h, i) => new PassageDebug(i + 1, refs[i].Title, h.Page, h.Score, Knowledge.Chunking.Chunker.CountTokens(h.Text))).ToList(),
             prompt.Sum(m => Knowledge.Chunking.Chunker.CountTokens(m.Text ?? "")), history.Count, query);
 
@@ -175,7 +178,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(o.StreamTimeoutSeconds));
-            await foreach (var update in model.GetStreamingResponseAsync(prompt, new Microsoft.Extensions.AI.ChatOptions { Temperature = 0.3f }, timeout.Token))
+            await foreach (var update in model.GetStreamingResponseAsync(prompt, new Microsoft.Extensions.AI.ChatOptions { Temperature = 0.3f, ModelId = general.Model }, timeout.Token))
             {
                 modelId = update.ModelId ?? modelId;
                 usage = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details ?? usage;
@@ -204,7 +207,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         {
             ConversationId = conversation.Id, ChatbotId = bot.Id, Role = MessageRole.Assistant, Content = text, Model = modelId,
             TokensIn = (int)(usage?.InputTokenCount ?? 0), TokensOut = (int)(usage?.OutputTokenCount ?? 0), ResponseMs = (int)started.ElapsedMilliseconds,
-            Sources = sources.Count == 0 ? null : JsonSerializer.Serialize(sources), FollowUps = FollowUps(hits, cited, question.Content), CreatedAt = clock.GetUtcNow(),
+            Sources = sources.Count == 0 ? null : JsonSerializer.Serialize(sources), FollowUps = general.SmartFollowUps ? FollowUps(hits, cited, question.Content) : null, CreatedAt = clock.GetUtcNow(),
         };
         db.Messages.Add(stored);
         var tracked = await db.Conversations.FirstAsync(c => c.Id == conversation.Id, ct);

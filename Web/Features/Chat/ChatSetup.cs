@@ -14,12 +14,11 @@ public static class ChatSetup
         builder.Services.AddScoped<Conversations.ConversationHistory>();
         builder.Services.AddSingleton<WidgetRateLimits>();
         builder.Services.AddSingleton<LiveHub>();
+        builder.Services.AddSingleton(sp => new ExtractiveChatClient(TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ChatPipelineOptions>>().Value.ExtractiveWordDelayMs)));
         builder.Services.AddSingleton<IChatClient>(sp =>
         {
             var ai = sp.GetRequiredService<IOptions<Infrastructure.AI.AiOptions>>().Value;
-            return ai.Provider == Infrastructure.AI.AiProvider.OpenAI
-                ? new Infrastructure.AI.OpenAIChatClient(ai)
-                : new ExtractiveChatClient(TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ChatPipelineOptions>>().Value.ExtractiveWordDelayMs));
+            return ai.Provider == Infrastructure.AI.AiProvider.OpenAI ? new Infrastructure.AI.OpenAIChatClient(ai) : sp.GetRequiredService<ExtractiveChatClient>();
         });
         return builder;
     }

@@ -108,6 +108,9 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (Behave.RequireTerms && conversationId is null && !terms)
             return Notice(StatusCodes.Status422UnprocessableEntity, "Please tick the box to accept the terms before your first message.");
         var plan = await plans.LimitsAsync(ct);
+        if (conversationId is { } existing && await settings.GeneralAsync(Bot.Id, ct) is { LimitMessages: true } general && plan.RemoveBranding
+            && await db.Messages.CountAsync(m => m.ConversationId == existing && m.Role == MessageRole.User, ct) >= general.MaxMessages)
+            return Notice(StatusCodes.Status422UnprocessableEntity, $"This conversation has reached its limit of {general.MaxMessages} messages. Start a new conversation to keep going.");
         if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait)
         {
             Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString("0");

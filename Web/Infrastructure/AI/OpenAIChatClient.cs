@@ -16,13 +16,14 @@ namespace Parley.Infrastructure.AI;
 /// </summary>
 public sealed class OpenAIChatClient : IChatClient
 {
-    private readonly ChatClient client;
+    private readonly OpenAIClient root;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ChatClient> clients = new();
     private readonly AiOptions options;
 
     public OpenAIChatClient(AiOptions options)
     {
         this.options = options;
-        client = OpenAIClients.Create(options).GetChatClient(options.ChatModel);
+        root = OpenAIClients.Create(options);
     }
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<AiChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? chatOptions = null, CancellationToken ct = default)
@@ -46,6 +47,9 @@ public sealed class OpenAIChatClient : IChatClient
             m.Role == ChatRole.System ? new SystemChatMessage(m.Text) :
             m.Role == ChatRole.Assistant ? new AssistantChatMessage(m.Text) :
             new UserChatMessage(m.Text)).ToList();
+        // The bot's chosen model (a deployment name on Azure), else the configured default.
+        var model = string.IsNullOrEmpty(chatOptions?.ModelId) ? options.ChatModel : chatOptions.ModelId;
+        var client = clients.GetOrAdd(model, m => root.GetChatClient(m));
         await foreach (var update in client.CompleteChatStreamingAsync(converted, request, ct))
         {
             foreach (var part in update.ContentUpdate)

@@ -57,6 +57,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
     public DbSet<Features.Chat.SystemError> SystemErrors => Set<Features.Chat.SystemError>();
     public DbSet<Features.BotSettings.BotAppearance> BotAppearances => Set<Features.BotSettings.BotAppearance>();
     public DbSet<Features.BotSettings.BotBehavior> BotBehaviors => Set<Features.BotSettings.BotBehavior>();
+    public DbSet<Features.BotSettings.BotGeneral> BotGenerals => Set<Features.BotSettings.BotGeneral>();
 
     /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
@@ -311,6 +312,13 @@ public class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext
             e.HasIndex(x => x.TenantId);
             e.Property(x => x.TermsText).HasMaxLength(300);
             e.Property(x => x.Disclaimer).HasMaxLength(300);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.BotSettings.BotGeneral>(e =>
+        {
+            e.HasIndex(x => x.ChatbotId).IsUnique();
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.Model).HasMaxLength(100);
             e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Features.Chat.SystemError>(e =>
