@@ -80,6 +80,15 @@ public static class Workspaces
         app.ScopedAsync(async sp => await sp.GetRequiredService<AppDbContext>().Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId)
             .ExecuteUpdateAsync(u => u.SetProperty(limit, value)));
 
+    /// <summary>Adds an Agent to the workspace, assigns them to the bot through the bot page, and signs them in.</summary>
+    public static async Task<HttpClient> AgentOnBotAsync(this ParleyApp app, SignedUp ws, string botPublicId)
+    {
+        var email = await app.AddMemberAsync(ws.TenantId, Role.Agent);
+        var userId = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+        await ws.Tenant.PostFormAsync($"/bots/{botPublicId}", $"/bots/{botPublicId}?handler=Assign", Http.Form(("users", userId.ToString())), htmx: false);
+        return await app.SignInAsync(ws.Slug, email);
+    }
+
     /// <summary>Signs in on a tenant host with the login form; returns the client that now holds that host's session.</summary>
     public static async Task<HttpClient> SignInAsync(this ParleyApp app, string slug, string email, string password = Password)
     {

@@ -89,10 +89,7 @@ public abstract class AppearanceTests<TApp>(TApp app) : IClassFixture<TApp> wher
         (await b.Tenant.GetAsync(page)).AssertStatus(HttpStatusCode.NotFound);
         (await b.Tenant.PostFormAsync("/bots", page, Form())).AssertStatus(HttpStatusCode.NotFound);
 
-        var agentEmail = await app.AddMemberAsync(a.TenantId, Role.Agent);
-        var userId = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Users.Where(u => u.Email == agentEmail).Select(u => u.Id).SingleAsync());
-        await a.Tenant.PostFormAsync($"/bots/{bot}", $"/bots/{bot}?handler=Assign", Http.Form(("users", userId.ToString())), htmx: false);
-        var agent = await app.SignInAsync(a.Slug, agentEmail);
+        var agent = await app.AgentOnBotAsync(a, bot);
         Assert.Contains("/account/access-denied", (await agent.GetAsync(page)).RedirectTarget() ?? "");
         Assert.Contains("/account/access-denied", (await agent.PostFormAsync("/bots", page, Form())).RedirectTarget() ?? "");
         Assert.Empty(await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().BotAppearances.IgnoreQueryFilters().Where(x => x.TenantId == a.TenantId).ToListAsync()));

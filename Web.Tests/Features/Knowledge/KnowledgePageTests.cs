@@ -55,10 +55,7 @@ public abstract class KnowledgePageTests<TApp>(TApp app) : IClassFixture<TApp> w
         (await b.Tenant.PostFormAsync("/bots", $"{page}?handler=Text", Http.Form(("content", "injected")))).AssertStatus(HttpStatusCode.NotFound);
         Assert.Equal(0, await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Sources.IgnoreQueryFilters().CountAsync(s => s.TenantId == a.TenantId)));
 
-        var agentEmail = await app.AddMemberAsync(a.TenantId, Role.Agent);
-        var userId = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Users.Where(u => u.Email == agentEmail).Select(u => u.Id).SingleAsync());
-        await a.Tenant.PostFormAsync($"/bots/{bot}", $"/bots/{bot}?handler=Assign", Http.Form(("users", userId.ToString())), htmx: false);
-        var agent = await app.SignInAsync(a.Slug, agentEmail);
+        var agent = await app.AgentOnBotAsync(a, bot);
         var view = await (await agent.GetAsync(page)).TextAsync();
         Assert.DoesNotContain("handler=Text", view);
         var post = await agent.PostFormAsync(page, $"{page}?handler=Text", Http.Form(("content", "agent text")));

@@ -1,0 +1,184 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Parley.Features.Accounts;
+using Parley.Features.Audit;
+using Parley.Features.Bots;
+using Parley.Features.Knowledge.Search;
+using Parley.Features.Knowledge.Sources;
+using Parley.Features.Domains;
+using Parley.Features.Team;
+using Parley.Features.Plans;
+using Parley.Features.Workspaces;
+using Parley.Infrastructure.Tenancy;
+
+namespace Parley.Infrastructure.Data;
+
+public partial class AppDbContext
+{
+    /// <summary>Bots' knowledge (sources, passages, pages, the ingestion log), conversations and bot settings.</summary>
+    private void ConfigureKnowledgeAndChat(ModelBuilder b)
+    {
+            b.Entity<Chunk>(e =>
+            {
+                e.HasIndex(c => new { c.ChatbotId, c.Id });
+                e.HasIndex(c => new { c.SourceId, c.Index });
+                e.HasIndex(c => c.TenantId);
+                e.Property(c => c.Headings).HasMaxLength(1000);
+                e.Property(c => c.Url).HasMaxLength(2048);
+                e.Property(c => c.ContentHash).HasMaxLength(64);
+                e.HasOne<Chatbot>().WithMany().HasForeignKey(c => c.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+                e.HasOne<Source>().WithMany().HasForeignKey(c => c.SourceId).OnDelete(DeleteBehavior.Cascade);
+                // PostgreSQL keeps a generated tsvector for keyword search; SQLite uses the FTS5 table of the schema script.
+                if (Database.IsNpgsql())
+                {
+                    e.Property<NpgsqlTypes.NpgsqlTsVector>("SearchVector").HasComputedColumnSql("to_tsvector('simple', \"Text\")", stored: true);
+                    e.HasIndex("SearchVector").HasMethod("GIN");
+                }
+            });
+            b.Entity<Source>(e =>
+            {
+                e.HasIndex(x => new { x.ChatbotId, x.CreatedAt });
+                e.HasIndex(x => x.TenantId);
+                e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+                e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+                e.Property(x => x.Title).HasMaxLength(500);
+                e.Property(x => x.Url).HasMaxLength(2048);
+                e.Property(x => x.BlobPath).HasMaxLength(500);
+                e.Property(x => x.Error).HasMaxLength(2000);
+                e.Property(x => x.FileName).HasMaxLength(255);
+                e.Property(x => x.FileType).HasMaxLength(20);
+                e.Property(x => x.IncludePaths).HasMaxLength(2000);
+                e.Property(x => x.ExcludePaths).HasMaxLength(2000);
+                e.Property(x => x.SizeBytes).HasDefaultValue(0L);
+                e.Property(x => x.Excluded).HasDefaultValue(false);
+                e.Property(x => x.MaxDepth).HasDefaultValue(0);
+                e.Property(x => x.MaxPages).HasDefaultValue(0);
+                e.Property(x => x.AutoSync).HasDefaultValue(false);
+                e.Property(x => x.Attempts).HasDefaultValue(0);
+                e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+                e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<IngestionError>(e =>
+            {
+                e.HasIndex(x => new { x.SourceId, x.Id });
+                e.HasIndex(x => x.TenantId);
+                e.Property(x => x.Step).HasConversion<string>().HasMaxLength(20);
+                e.Property(x => x.Message).HasMaxLength(2000);
+                e.HasOne<Source>().WithMany().HasForeignKey(x => x.SourceId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<SourcePage>(e =>
+            {
+                e.HasIndex(x => new { x.SourceId, x.Url }).IsUnique();
+                e.HasIndex(x => x.TenantId);
+                e.Property(x => x.Url).HasMaxLength(2048);
+                e.Property(x => x.Title).HasMaxLength(500);
+                e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+                e.Property(x => x.Reason).HasMaxLength(1000);
+                e.Property(x => x.ContentHash).HasMaxLength(64);
+                e.HasOne<Source>().WithMany().HasForeignKey(x => x.SourceId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<IngestionEvent>(e =>
+            {
+                e.HasIndex(x => new { x.SourceId, x.Id });
+                e.HasIndex(x => x.TenantId);
+                e.Property(x => x.Step).HasConversion<string>().HasMaxLength(20);
+                e.Property(x => x.Message).HasMaxLength(2000);
+                e.HasOne<Source>().WithMany().HasForeignKey(x => x.SourceId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<Features.Chat.Visitor>(e =>
+            {
+                e.HasIndex(x => x.TokenHash).IsUnique();
+                e.HasIndex(x => new { x.TenantId, x.ChatbotId });
+                e.Property(x => x.TokenHash).HasMaxLength(64);
+                e.Property(x => x.Name).HasMaxLength(200);
+                e.Property(x => x.Email).HasMaxLength(256);
+                e.Property(x => x.Phone).HasMaxLength(50);
+                e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<Features.Chat.Conversation>(e =>
+            {
+                e.HasIndex(x => new { x.ChatbotId, x.LastMessageAt });
+                e.HasIndex(x => new { x.VisitorId, x.LastMessageAt });
+                e.HasIndex(x => x.TenantId);
+                e.Property(x => x.Channel).HasConversion<string>().HasMaxLength(20);
+                e.Property(x => x.Mode).HasConversion<string>().HasMaxLength(20);
+                e.Property(x => x.Title).HasMaxLength(200);
+                e.Property(x => x.DomainHost).HasMaxLength(253);
+                e.Property(x => x.PageUrl).HasMaxLength(2048);
+                e.Property(x => x.PageTitle).HasMaxLength(300);
+                e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+                e.HasOne<Features.Chat.Visitor>().WithMany().HasForeignKey(x => x.VisitorId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<Features.Chat.Message>(e =>
+            {
+                e.HasIndex(x => new { x.ConversationId, x.Id });
+                e.HasIndex(x => x.TenantId);
+                e.Property(x => x.Role).HasConversion<string>().HasMaxLength(20);
+                e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+                e.Property(x => x.Reaction).HasConversion<string>().HasMaxLength(20);
+                e.Property(x => x.Model).HasMaxLength(100);
+                e.HasOne<Features.Chat.Conversation>().WithMany().HasForeignKey(x => x.ConversationId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<Features.Chat.UsagePeriod>(e =>
+            {
+                e.HasIndex(x => new { x.TenantId, x.Period }).IsUnique();
+                e.Property(x => x.Period).HasMaxLength(7);
+                e.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<Features.Chat.ModelUsage>(e =>
+            {
+                e.HasIndex(x => new { x.TenantId, x.Period, x.Model }).IsUnique();
+                e.Property(x => x.Period).HasMaxLength(7);
+                e.Property(x => x.Model).HasMaxLength(100);
+                e.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<Features.Chat.BotDomain>(e =>
+            {
+                e.HasIndex(x => new { x.ChatbotId, x.DomainId }).IsUnique();
+                e.HasIndex(x => x.TenantId);
+                e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+                e.HasOne<Features.Domains.Domain>().WithMany().HasForeignKey(x => x.DomainId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<Features.BotSettings.BotAppearance>(e =>
+            {
+                e.HasIndex(x => x.ChatbotId).IsUnique();
+                e.HasIndex(x => x.TenantId);
+                e.Property(x => x.DisplayName).HasMaxLength(100);
+                e.Property(x => x.Tooltip).HasMaxLength(120);
+                e.Property(x => x.WelcomeMessage).HasMaxLength(500);
+                e.Property(x => x.Placeholder).HasMaxLength(120);
+                e.Property(x => x.BrandColor).HasMaxLength(7);
+                e.Property(x => x.BrandTextColor).HasMaxLength(7);
+                e.Property(x => x.LinkColor).HasMaxLength(7);
+                e.Property(x => x.IconSize).HasConversion<string>().HasMaxLength(10);
+                e.Property(x => x.Position).HasConversion<string>().HasMaxLength(10);
+                e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<Features.BotSettings.BotBehavior>(e =>
+            {
+                e.HasIndex(x => x.ChatbotId).IsUnique();
+                e.HasIndex(x => x.TenantId);
+                e.Property(x => x.TermsText).HasMaxLength(300);
+                e.Property(x => x.Disclaimer).HasMaxLength(300);
+                e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<Features.BotSettings.BotGeneral>(e =>
+            {
+                e.HasIndex(x => x.ChatbotId).IsUnique();
+                e.HasIndex(x => x.TenantId);
+                e.Property(x => x.Model).HasMaxLength(100);
+                e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+            });
+            b.Entity<Features.Chat.SystemError>(e =>
+            {
+                e.HasIndex(x => x.CreatedAt);
+                e.Property(x => x.Service).HasMaxLength(50);
+                e.Property(x => x.Stage).HasMaxLength(50);
+                e.Property(x => x.Severity).HasMaxLength(20);
+                e.Property(x => x.Message).HasMaxLength(2000);
+                e.Property(x => x.Reference).HasMaxLength(200);
+            });
+    }
+}
