@@ -12,7 +12,7 @@ public sealed record WidgetView(Chatbot Bot, string BasePath, BotSettings.BotApp
 {
     public string Name => Look.DisplayName ?? Bot.Name;
 }
-public sealed record HomeView(WidgetView Widget, List<Conversation> Recent);
+public sealed record HomeView(WidgetView Widget, List<Conversation> Recent, List<BotSettings.ConversationStarter> Starters);
 public sealed record ConversationView(WidgetView Widget, Conversation Conversation, List<Message> Messages, TurnView? Pending);
 /// <summary>A visitor message just sent and the answer on its way (streamed with <see cref="Ticket"/>), or a notice in its place.</summary>
 public sealed record TurnView(WidgetView Widget, Message Question, string? Ticket, Message? Notice);
@@ -85,7 +85,8 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
         var recent = await db.Conversations.AsNoTracking().Where(c => c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id && !c.Archived)
             .OrderByDescending(c => c.LastMessageAt).Take(5).ToListAsync(ct);
-        return Partial("_Home", new HomeView(View, recent));
+        var starters = await db.ConversationStarters.AsNoTracking().Where(s => s.ChatbotId == Bot.Id).OrderBy(s => s.Position).ToListAsync(ct);
+        return Partial("_Home", new HomeView(View, recent, starters));
     }
 
     public async Task<IActionResult> OnGetConversationAsync(string botId, Guid id, CancellationToken ct)

@@ -171,7 +171,17 @@ public partial class AppDbContext
                 e.Property(x => x.Model).HasMaxLength(100);
                 e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
             });
-            b.Entity<Features.Chat.SystemError>(e =>
+            b.Entity<Features.BotSettings.ConversationStarter>(e =>
+        {
+            e.HasIndex(x => new { x.ChatbotId, x.Position });
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(10);
+            e.Property(x => x.Title).HasMaxLength(60);
+            e.Property(x => x.Message).HasMaxLength(500);
+            e.Property(x => x.Url).HasMaxLength(2048);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.Chat.SystemError>(e =>
             {
                 e.HasIndex(x => x.CreatedAt);
                 e.Property(x => x.Service).HasMaxLength(50);

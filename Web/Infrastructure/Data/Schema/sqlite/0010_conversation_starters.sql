@@ -1,0 +1,17 @@
+-- Bot settings: conversation starters.
+
+CREATE TABLE "ConversationStarters" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_ConversationStarters" PRIMARY KEY,
+    "TenantId" TEXT NOT NULL,
+    "ChatbotId" TEXT NOT NULL,
+    "Position" INTEGER NOT NULL,
+    "Kind" TEXT NOT NULL,
+    "Title" TEXT NOT NULL,
+    "Message" TEXT NULL,
+    "Url" TEXT NULL,
+    "CreatedAt" INTEGER NOT NULL,
+    CONSTRAINT "FK_ConversationStarters_Chatbots_ChatbotId" FOREIGN KEY ("ChatbotId") REFERENCES "Chatbots" ("Id") ON DELETE CASCADE
+);
+
+CREATE INDEX "IX_ConversationStarters_ChatbotId_Position" ON "ConversationStarters" ("ChatbotId", "Position");
+CREATE INDEX "IX_ConversationStarters_TenantId" ON "ConversationStarters" ("TenantId");
