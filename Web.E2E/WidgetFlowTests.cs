@@ -53,6 +53,12 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Button, new() { Name = "Save appearance" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("appearance")).ToContainTextAsync("Saved.");
 
+        await page.GetByRole(AriaRole.Link, new() { Name = "Starters" }).ClickAsync();
+        await page.GetByLabel("Title").FillAsync("Opening hours");
+        await page.GetByLabel("Message it sends (buttons)").FillAsync("When are you open?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add starter" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("starters")).ToContainTextAsync("Added \"Opening hours\"");
+        await app.ScreenshotAsync(page, "settings-starters");
         await page.GetByRole(AriaRole.Link, new() { Name = "Behavior" }).ClickAsync();
         await page.GetByLabel("Visitors must accept the terms before their first message").CheckAsync();
         await page.GetByLabel("Disclaimer under the message box").FillAsync("Answers may be wrong; check your manual.");
@@ -78,6 +84,7 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await frame.GetByLabel("Your message").PressAsync("Enter");
         await shop.WaitForTimeoutAsync(500);
         Assert.Equal(0, await frame.Locator("[data-role=user]").CountAsync()); // the browser holds the form until the box is ticked
+        await Assertions.Expect(frame.GetByTestId("starters")).ToContainTextAsync("Opening hours");
         await frame.GetByTestId("terms").Locator("input").CheckAsync();
         await frame.GetByLabel("Your message").PressAsync("Enter");
         await Assertions.Expect(frame.Locator("[data-role=user]")).ToContainTextAsync("Hello?");
