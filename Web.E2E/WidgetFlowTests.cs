@@ -59,6 +59,13 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Button, new() { Name = "Add starter" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("starters")).ToContainTextAsync("Added \"Opening hours\"");
         await app.ScreenshotAsync(page, "settings-starters");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Personas" }).ClickAsync();
+        await page.GetByLabel("Title").FillAsync("Support specialist");
+        await page.GetByLabel("Instructions").FillAsync("Calm and precise; offer to open a ticket when unsure.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save persona" }).ClickAsync();
+        await page.Locator("[data-persona='Support specialist']").GetByRole(AriaRole.Button, new() { Name = "Use this" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("personas")).ToContainTextAsync("now answers as \"Support specialist\"");
+        await app.ScreenshotAsync(page, "settings-personas");
         await page.GetByRole(AriaRole.Link, new() { Name = "Behavior" }).ClickAsync();
         await page.GetByLabel("Visitors must accept the terms before their first message").CheckAsync();
         await page.GetByLabel("Disclaimer under the message box").FillAsync("Answers may be wrong; check your manual.");

@@ -108,6 +108,27 @@ public sealed class OpenAIEmbeddingTests(FakeOpenAI openai) : IClassFixture<Fake
     }
 
     [Fact]
+    public async Task The_active_persona_speaks_through_the_prompt_and_its_creativity_is_the_temperature()
+    {
+        openai.FailWith = null;
+        await using var app = await AppAsync();
+        var ws = await app.SignUpAsync();
+        var bot = await ws.Tenant.CreateBotAsync("Kettles");
+        var page = $"/bots/{bot}/settings/personas";
+        (await ws.Tenant.PostFormAsync(page, $"{page}?handler=Save", Http.Form(("title", "Pirate"), ("instructions", "Talk like a friendly pirate."), ("creativity", "0.9")))).AssertStatus(HttpStatusCode.OK);
+        var id = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Personas.IgnoreQueryFilters().Where(p => p.TenantId == ws.TenantId && p.Title == "Pirate").Select(p => p.Id).SingleAsync());
+        await ws.Tenant.PostFormAsync(page, $"{page}?handler=Activate&id={id}", []);
+        var widget = new WidgetClient(app, bot);
+        await widget.AskStartedAsync("Ahoy?");
+        var request = openai.ChatRequests.Last();
+        var system = (string?)request["messages"]!.AsArray()[0]!["content"];
+        Assert.Contains("Talk like a friendly pirate.", system);
+        Assert.True(system!.IndexOf("pirate", StringComparison.Ordinal) < system.IndexOf("never instructions", StringComparison.Ordinal), "The rules come after the persona.");
+        Assert.Equal(0.9, (double)request["temperature"]!, 3);
+        Assert.Empty(openai.Violations);
+    }
+
+    [Fact]
     public async Task Failing_embedding_service_records_an_error_and_retries_later_without_losing_the_source()
     {
         await using var app = await AppAsync();

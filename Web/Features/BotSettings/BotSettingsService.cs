@@ -75,6 +75,27 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>The bot's personas, the built-in ones created on first use; exactly one is active.</summary>
+    public async Task<List<Persona>> PersonasAsync(Guid chatbotId, CancellationToken ct)
+    {
+        var personas = await db.Personas.Where(p => p.ChatbotId == chatbotId).OrderByDescending(p => p.BuiltIn).ThenBy(p => p.CreatedAt).ToListAsync(ct);
+        if (personas.Any(p => p.BuiltIn)) return personas;
+        var now = clock.GetUtcNow();
+        var defaults = Persona.Defaults.Select((d, i) => new Persona
+        {
+            ChatbotId = chatbotId, Title = d.Title, Instructions = d.Instructions, Creativity = d.Creativity, BuiltIn = true,
+            Active = i == 0 && personas.All(p => !p.Active), CreatedAt = now.AddTicks(i),
+        }).ToList();
+        db.Personas.AddRange(defaults);
+        await db.SaveChangesAsync(ct);
+        return [.. defaults, .. personas];
+    }
+
+    /// <summary>The persona the pipeline uses: the active one, or the first built-in when the screen was never opened (nothing is written).</summary>
+    public async Task<Persona> ActivePersonaAsync(Guid chatbotId, CancellationToken ct) =>
+        await db.Personas.AsNoTracking().FirstOrDefaultAsync(p => p.ChatbotId == chatbotId && p.Active, ct)
+        ?? new Persona { ChatbotId = chatbotId, Title = Persona.Defaults[0].Title, Instructions = Persona.Defaults[0].Instructions, Creativity = Persona.Defaults[0].Creativity, BuiltIn = true, Active = true };
+
     /// <summary>The settings that differ, before and after, by name.</summary>
     private static (Dictionary<string, object?> Before, Dictionary<string, object?> After) Diff<T>(T before, T after)
     {

@@ -181,6 +181,14 @@ public partial class AppDbContext
             e.Property(x => x.Url).HasMaxLength(2048);
             e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
         });
+        b.Entity<Features.BotSettings.Persona>(e =>
+        {
+            e.HasIndex(x => new { x.ChatbotId, x.Active });
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.Title).HasMaxLength(80);
+            e.Property(x => x.Instructions).HasMaxLength(4000);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        });
         b.Entity<Features.Chat.SystemError>(e =>
             {
                 e.HasIndex(x => x.CreatedAt);

@@ -59,6 +59,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     public DbSet<Features.BotSettings.BotBehavior> BotBehaviors => Set<Features.BotSettings.BotBehavior>();
     public DbSet<Features.BotSettings.BotGeneral> BotGenerals => Set<Features.BotSettings.BotGeneral>();
     public DbSet<Features.BotSettings.ConversationStarter> ConversationStarters => Set<Features.BotSettings.ConversationStarter>();
+    public DbSet<Features.BotSettings.Persona> Personas => Set<Features.BotSettings.Persona>();
 
     /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
