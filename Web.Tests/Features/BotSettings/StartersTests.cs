@@ -34,6 +34,30 @@ public abstract class StartersTests<TApp>(TApp app) : IClassFixture<TApp> where 
     }
 
     [Fact]
+    public async Task Follow_up_prompts_show_under_the_latest_answer_and_not_on_the_home_view()
+    {
+        var ws = await app.SignUpAsync();
+        var bot = await ws.Tenant.CreateBotAsync("Kettles");
+        var knowledge = $"/bots/{bot}/knowledge";
+        await ws.Tenant.PostFormAsync(knowledge, $"{knowledge}?handler=Text", Http.Form(("title", "Warranty"), ("content", "Every kettle is covered for two years.")));
+        await app.WaitForSourcesAsync(ws.TenantId);
+        var page = $"/bots/{bot}/settings/starters/follow-ups";
+        var list = await (await ws.Tenant.GetAsync(page)).TextAsync();
+        Assert.Contains("No follow-up prompts yet", list);
+        (await ws.Tenant.PostFormAsync(page, $"{page}?handler=Add", Http.Form(("kind", "Button"), ("title", "Talk to sales"), ("message", "I'd like to talk to sales.")))).AssertStatus(HttpStatusCode.OK);
+        (await ws.Tenant.GetAsync($"/bots/{bot}/settings/starters/nonsense")).AssertStatus(HttpStatusCode.NotFound);
+        Assert.Contains("No starters yet", await (await ws.Tenant.GetAsync($"/bots/{bot}/settings/starters")).TextAsync()); // a separate list
+
+        var widget = new WidgetClient(app, bot);
+        await widget.StartAsync();
+        Assert.DoesNotContain("Talk to sales", await (await widget.GetAsync("?handler=Home")).Content.ReadAsStringAsync());
+        var (_, answer) = await widget.AskAsync("How long is the warranty?");
+        Assert.Contains("data-testid=\"follow-up-prompts\"", answer.Done);
+        Assert.Contains(">Talk to sales</button>", answer.Done);
+        Assert.Contains("like to talk to sales.", answer.Done); // the message the button sends
+    }
+
+    [Fact]
     public async Task Agents_and_other_workspaces_cannot_change_starters()
     {
         var a = await app.SignUpAsync();

@@ -4,12 +4,16 @@ namespace Parley.Features.BotSettings;
 
 public enum StarterKind { Button, Link }
 
-/// <summary>A button that sends a message, or a link, on the widget's home view (seed 000's chatbot_conversation_starters).</summary>
+/// <summary>Where a prompt button shows: on the home view (conversation starters) or after the latest answer (follow-up prompts).</summary>
+public enum StarterPlacement { Home, AfterAnswer }
+
+/// <summary>A button that sends a message, or a link: a conversation starter on the home view, or a follow-up prompt after answers (seed 000's chatbot_conversation_starters and follow_up_prompts).</summary>
 public class ConversationStarter : ITenantOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TenantId { get; set; }
     public Guid ChatbotId { get; set; }
+    public StarterPlacement Placement { get; set; }
     public int Position { get; set; }
     public StarterKind Kind { get; set; }
     /// <summary>The button's title or the link's text.</summary>

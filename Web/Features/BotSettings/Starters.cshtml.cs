@@ -3,25 +3,28 @@ using Parley.Features.Bots;
 
 namespace Parley.Features.BotSettings;
 
-/// <summary>Conversation starters: an ordered list of buttons (title + message) and links (text + URL) on the widget's home view.</summary>
+/// <summary>Conversation starters (home view) and follow-up prompts (after answers): ordered lists of buttons (title + message) and links (text + URL).</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
 public class StartersModel(BotAccess access, AppDbContext db, AuditTrail audit, TimeProvider clock) : PageModel
 {
     public const int Max = 10;
     public Chatbot Bot { get; private set; } = null!;
     public List<ConversationStarter> Starters { get; private set; } = [];
+    public StarterPlacement Placement { get; private set; }
+    /// <summary>The route segment of this list: "" for starters, "follow-ups" for follow-up prompts.</summary>
+    public string List => Placement == StarterPlacement.AfterAnswer ? "follow-ups" : "";
     public string? Error { get; private set; }
     public string? Message { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string publicId, CancellationToken ct) =>
-        await LoadAsync(publicId, ct) ?? Page();
+    public async Task<IActionResult> OnGetAsync(string publicId, string? list, CancellationToken ct) =>
+        await LoadAsync(publicId, list, ct) ?? Page();
 
-    public async Task<IActionResult> OnPostAddAsync(string publicId, StarterKind kind, string? title, string? message, string? url, CancellationToken ct)
+    public async Task<IActionResult> OnPostAddAsync(string publicId, string? list, StarterKind kind, string? title, string? message, string? url, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
+        if (await LoadAsync(publicId, list, ct) is { } refused) return refused;
         title = title?.Trim() ?? "";
         Uri? link = null;
-        Error = Starters.Count >= Max ? $"A bot has at most {Max} starters; remove one first."
+        Error = Starters.Count >= Max ? $"A list holds at most {Max} prompts; remove one first."
             : title.Length is 0 or > 60 ? "Give the starter a title of up to 60 characters."
             : kind == StarterKind.Button && (string.IsNullOrWhiteSpace(message) || message.Trim().Length > 500) ? "A button needs the message it sends (up to 500 characters)."
             : kind == StarterKind.Link && !(Uri.TryCreate(url?.Trim(), UriKind.Absolute, out link) && link.Scheme is "http" or "https") ? "A link needs a full http(s) address, like https://example.com/pricing."
@@ -30,39 +33,39 @@ public class StartersModel(BotAccess access, AppDbContext db, AuditTrail audit, 
         {
             var starter = new ConversationStarter
             {
-                ChatbotId = Bot.Id, Kind = kind, Title = title, Message = kind == StarterKind.Button ? message!.Trim() : null, Url = link?.AbsoluteUri,
+                ChatbotId = Bot.Id, Placement = Placement, Kind = kind, Title = title, Message = kind == StarterKind.Button ? message!.Trim() : null, Url = link?.AbsoluteUri,
                 Position = Starters.Count == 0 ? 0 : Starters.Max(s => s.Position) + 1, CreatedAt = clock.GetUtcNow(),
             };
             db.ConversationStarters.Add(starter);
-            audit.Record("bot.starter_added", "Chatbot", Bot.PublicId, Bot.Name, null, new { starter.Title, Kind = kind.ToString(), starter.Message, starter.Url });
+            audit.Record(Placement == StarterPlacement.Home ? "bot.starter_added" : "bot.follow_up_added", "Chatbot", Bot.PublicId, Bot.Name, null, new { starter.Title, Kind = kind.ToString(), starter.Message, starter.Url });
             await db.SaveChangesAsync(ct);
             Message = $"Added \"{title}\".";
         }
         return await ResultAsync(ct);
     }
 
-    public async Task<IActionResult> OnPostMoveAsync(string publicId, Guid id, int by, CancellationToken ct)
+    public async Task<IActionResult> OnPostMoveAsync(string publicId, string? list, Guid id, int by, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
+        if (await LoadAsync(publicId, list, ct) is { } refused) return refused;
         var index = Starters.FindIndex(s => s.Id == id);
         var target = index + Math.Sign(by);
         if (index >= 0 && target >= 0 && target < Starters.Count)
         {
             var (a, b) = (Starters[index], Starters[target]);
             (a.Position, b.Position) = (b.Position, a.Position);
-            audit.Record("bot.starter_moved", "Chatbot", Bot.PublicId, Bot.Name, new { a.Title, Position = index + 1 }, new { a.Title, Position = target + 1 });
+            audit.Record(Placement == StarterPlacement.Home ? "bot.starter_moved" : "bot.follow_up_moved", "Chatbot", Bot.PublicId, Bot.Name, new { a.Title, Position = index + 1 }, new { a.Title, Position = target + 1 });
             await db.SaveChangesAsync(ct);
         }
         return await ResultAsync(ct);
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync(string publicId, Guid id, CancellationToken ct)
+    public async Task<IActionResult> OnPostDeleteAsync(string publicId, string? list, Guid id, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
+        if (await LoadAsync(publicId, list, ct) is { } refused) return refused;
         if (Starters.FirstOrDefault(s => s.Id == id) is { } starter)
         {
             db.ConversationStarters.Remove(starter);
-            audit.Record("bot.starter_removed", "Chatbot", Bot.PublicId, Bot.Name, new { starter.Title }, null);
+            audit.Record(Placement == StarterPlacement.Home ? "bot.starter_removed" : "bot.follow_up_removed", "Chatbot", Bot.PublicId, Bot.Name, new { starter.Title }, null);
             await db.SaveChangesAsync(ct);
             Message = $"Removed \"{starter.Title}\".";
         }
@@ -71,16 +74,18 @@ public class StartersModel(BotAccess access, AppDbContext db, AuditTrail audit, 
 
     private async Task<IActionResult> ResultAsync(CancellationToken ct)
     {
-        Starters = await db.ConversationStarters.Where(s => s.ChatbotId == Bot.Id).OrderBy(s => s.Position).ToListAsync(ct);
+        Starters = await db.ConversationStarters.Where(s => s.ChatbotId == Bot.Id && s.Placement == Placement).OrderBy(s => s.Position).ToListAsync(ct);
         return this.PageOrPartial("_Starters", this, "", Error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
 
-    private async Task<IActionResult?> LoadAsync(string publicId, CancellationToken ct)
+    private async Task<IActionResult?> LoadAsync(string publicId, string? list, CancellationToken ct)
     {
+        if (list is not (null or "" or "follow-ups")) return NotFound();
         if (await access.FindAsync(publicId, ct) is not { } bot) return NotFound();
         if (!access.CanEdit) return Forbid();
         Bot = bot;
-        Starters = await db.ConversationStarters.Where(s => s.ChatbotId == bot.Id).OrderBy(s => s.Position).ToListAsync(ct);
+        Placement = list == "follow-ups" ? StarterPlacement.AfterAnswer : StarterPlacement.Home;
+        Starters = await db.ConversationStarters.Where(s => s.ChatbotId == bot.Id && s.Placement == Placement).OrderBy(s => s.Position).ToListAsync(ct);
         return null;
     }
 }

@@ -11,6 +11,8 @@ namespace Parley.Features.Widget;
 public sealed record WidgetView(Chatbot Bot, string BasePath, BotSettings.BotAppearance Look, BotSettings.BotBehavior Behave)
 {
     public string Name => Look.DisplayName ?? Bot.Name;
+    /// <summary>The bot's follow-up prompts, shown under the latest answer.</summary>
+    public IReadOnlyList<BotSettings.ConversationStarter> FollowUpPrompts { get; init; } = [];
 }
 public sealed record HomeView(WidgetView Widget, List<Conversation> Recent, List<BotSettings.ConversationStarter> Starters);
 public sealed record ConversationView(WidgetView Widget, Conversation Conversation, List<Message> Messages, TurnView? Pending);
@@ -35,7 +37,8 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
     /// <summary>"Powered by Parley" shows unless the bot hides it and its plan allows that.</summary>
     public bool ShowBranding { get; private set; } = true;
     public BotSettings.BotBehavior Behave { get; private set; } = new();
-    public WidgetView View => new(Bot, $"/widget/{Bot.PublicId}", Look, Behave);
+    private List<BotSettings.ConversationStarter> followUpPrompts = [];
+    public WidgetView View => new(Bot, $"/widget/{Bot.PublicId}", Look, Behave) { FollowUpPrompts = followUpPrompts };
 
     public async Task<IActionResult> OnGetAsync(string botId, CancellationToken ct)
     {
@@ -85,7 +88,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
         var recent = await db.Conversations.AsNoTracking().Where(c => c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id && !c.Archived)
             .OrderByDescending(c => c.LastMessageAt).Take(5).ToListAsync(ct);
-        var starters = await db.ConversationStarters.AsNoTracking().Where(s => s.ChatbotId == Bot.Id).OrderBy(s => s.Position).ToListAsync(ct);
+        var starters = await db.ConversationStarters.AsNoTracking().Where(s => s.ChatbotId == Bot.Id && s.Placement == BotSettings.StarterPlacement.Home).OrderBy(s => s.Position).ToListAsync(ct);
         return Partial("_Home", new HomeView(View, recent, starters));
     }
 
@@ -286,6 +289,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         Available = found.Bot.Status == BotStatus.Enabled && found.Tenant.Status == TenantStatus.Active;
         Look = await settings.AppearanceAsync(Bot.Id, ct);
         Behave = await settings.BehaviorAsync(Bot.Id, ct);
+        followUpPrompts = await db.ConversationStarters.AsNoTracking().Where(s => s.ChatbotId == Bot.Id && s.Placement == BotSettings.StarterPlacement.AfterAnswer).OrderBy(s => s.Position).ToListAsync(ct);
         ShowBranding = !Look.HideBranding || !(await plans.LimitsAsync(ct)).RemoveBranding;
         AllowedHosts = await db.BotDomains.Where(d => d.ChatbotId == Bot.Id)
             .Join(db.Domains.Where(d => d.Status == Domains.DomainStatus.Verified), b => b.DomainId, d => d.Id, (b, d) => d.Host).ToListAsync(ct);

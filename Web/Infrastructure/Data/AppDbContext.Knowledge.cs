@@ -173,9 +173,10 @@ public partial class AppDbContext
             });
             b.Entity<Features.BotSettings.ConversationStarter>(e =>
         {
-            e.HasIndex(x => new { x.ChatbotId, x.Position });
+            e.HasIndex(x => new { x.ChatbotId, x.Placement, x.Position });
             e.HasIndex(x => x.TenantId);
             e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(10);
+            e.Property(x => x.Placement).HasConversion<string>().HasMaxLength(12);
             e.Property(x => x.Title).HasMaxLength(60);
             e.Property(x => x.Message).HasMaxLength(500);
             e.Property(x => x.Url).HasMaxLength(2048);

@@ -1,9 +1,10 @@
--- Bot settings: conversation starters.
+-- Bot settings: conversation starters and follow-up prompts.
 
 CREATE TABLE "ConversationStarters" (
     "Id" uuid NOT NULL,
     "TenantId" uuid NOT NULL,
     "ChatbotId" uuid NOT NULL,
+    "Placement" character varying(12) NOT NULL,
     "Position" integer NOT NULL,
     "Kind" character varying(10) NOT NULL,
     "Title" character varying(60) NOT NULL,
@@ -14,5 +15,5 @@ CREATE TABLE "ConversationStarters" (
     CONSTRAINT "FK_ConversationStarters_Chatbots_ChatbotId" FOREIGN KEY ("ChatbotId") REFERENCES "Chatbots" ("Id") ON DELETE CASCADE
 );
 
-CREATE INDEX "IX_ConversationStarters_ChatbotId_Position" ON "ConversationStarters" ("ChatbotId", "Position");
+CREATE INDEX "IX_ConversationStarters_ChatbotId_Placement_Position" ON "ConversationStarters" ("ChatbotId", "Placement", "Position");
 CREATE INDEX "IX_ConversationStarters_TenantId" ON "ConversationStarters" ("TenantId");
