@@ -43,6 +43,8 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
     public async Task<IActionResult> OnGetAsync(string botId, CancellationToken ct)
     {
         if (!await LoadAsync(botId, ct)) return NotFound();
+        await LoadHostsAsync(ct);
+        ShowBranding = !Look.HideBranding || !(await plans.LimitsAsync(ct)).RemoveBranding;
         Response.Headers.ContentSecurityPolicy =
             $"frame-ancestors {string.Join(' ', FrameAncestors())}; default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'";
         return Page();
@@ -120,6 +122,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
             Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString("0");
             return Notice(StatusCodes.Status429TooManyRequests, $"You're sending messages very fast. Please wait {Math.Ceiling(wait.TotalSeconds):0} seconds and try again.");
         }
+        await LoadHostsAsync(ct);
         var (accepted, problem) = await chat.AcceptAsync(Bot, visitor, conversationId, text ?? "", ConversationChannel.Widget, SafeUrl(pageUrl), pageTitle, DomainOf(pageUrl), ct, tab);
         if (accepted is null) return Notice(StatusCodes.Status422UnprocessableEntity, problem!);
 
@@ -290,11 +293,13 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         Look = await settings.AppearanceAsync(Bot.Id, ct);
         Behave = await settings.BehaviorAsync(Bot.Id, ct);
         followUpPrompts = await db.ConversationStarters.AsNoTracking().Where(s => s.ChatbotId == Bot.Id && s.Placement == BotSettings.StarterPlacement.AfterAnswer).OrderBy(s => s.Position).ToListAsync(ct);
-        ShowBranding = !Look.HideBranding || !(await plans.LimitsAsync(ct)).RemoveBranding;
-        AllowedHosts = await db.BotDomains.Where(d => d.ChatbotId == Bot.Id)
-            .Join(db.Domains.Where(d => d.Status == Domains.DomainStatus.Verified), b => b.DomainId, d => d.Id, (b, d) => d.Host).ToListAsync(ct);
         return true;
     }
+
+    /// <summary>The bot's verified hosts: needed only where framing is decided (the page) and a conversation's site recorded (send).</summary>
+    private async Task LoadHostsAsync(CancellationToken ct) =>
+        AllowedHosts = await db.BotDomains.Where(d => d.ChatbotId == Bot.Id)
+            .Join(db.Domains.Where(d => d.Status == Domains.DomainStatus.Verified), b => b.DomainId, d => d.Id, (b, d) => d.Host).ToListAsync(ct);
 
     /// <summary>Where the widget may be framed: the bot's verified domains (and www.), plus localhost while developing.</summary>
     public IEnumerable<string> FrameAncestors()

@@ -1,17 +1,7 @@
-using System.Linq.Expressions;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Parley.Features.Accounts;
-using Parley.Features.Audit;
+using Parley.Features.Workspaces;
 using Parley.Features.Bots;
 using Parley.Features.Knowledge.Search;
 using Parley.Features.Knowledge.Sources;
-using Parley.Features.Domains;
-using Parley.Features.Team;
-using Parley.Features.Plans;
-using Parley.Features.Workspaces;
-using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Infrastructure.Data;
 
