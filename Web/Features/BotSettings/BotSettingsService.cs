@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Parley.Features.Audit;
 using Parley.Features.Bots;
 
@@ -25,7 +24,7 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
         (row.FontSize, row.ChatHeight, row.IconSize, row.Position) = (input.FontSize, input.ChatHeight, input.IconSize, input.Position);
         (row.BottomDistance, row.SideDistance, row.DarkMode, row.RightToLeft, row.HideBranding) = (input.BottomDistance, input.SideDistance, input.DarkMode, input.RightToLeft, input.HideBranding);
         row.UpdatedAt = clock.GetUtcNow();
-        var changes = Diff(before, row);
+        var changes = AuditDiff.Of(before, row);
         if (changes.Before.Count > 0) audit.Record("bot.appearance_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);
         await db.SaveChangesAsync(ct);
     }
@@ -44,7 +43,7 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
         (row.AutoOpenDesktop, row.AutoOpenDesktopDelay, row.AutoOpenMobile, row.AutoOpenMobileDelay) = (input.AutoOpenDesktop, input.AutoOpenDesktopDelay, input.AutoOpenMobile, input.AutoOpenMobileDelay);
         row.FollowUpCount = input.FollowUpCount;
         row.UpdatedAt = clock.GetUtcNow();
-        var changes = Diff(before, row);
+        var changes = AuditDiff.Of(before, row);
         if (changes.Before.Count > 0) audit.Record("bot.behavior_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);
         await db.SaveChangesAsync(ct);
     }
@@ -63,7 +62,7 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
         (row.Model, row.HistoryMessages, row.PageContext, row.SmartFollowUps, row.LimitMessages, row.MaxMessages) =
             (input.Model, input.HistoryMessages, input.PageContext, input.SmartFollowUps, input.LimitMessages, input.MaxMessages);
         row.UpdatedAt = clock.GetUtcNow();
-        var changes = Diff(before, row);
+        var changes = AuditDiff.Of(before, row);
         var tracked = await db.Chatbots.FirstAsync(b => b.Id == bot.Id, ct);
         if (tracked.Description != description.Trim())
         {
@@ -95,20 +94,4 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
     public async Task<Persona> ActivePersonaAsync(Guid chatbotId, CancellationToken ct) =>
         await db.Personas.AsNoTracking().FirstOrDefaultAsync(p => p.ChatbotId == chatbotId && p.Active, ct)
         ?? new Persona { ChatbotId = chatbotId, Title = Persona.Defaults[0].Title, Instructions = Persona.Defaults[0].Instructions, Creativity = Persona.Defaults[0].Creativity, BuiltIn = true, Active = true };
-
-    /// <summary>The settings that differ, before and after, by name.</summary>
-    private static (Dictionary<string, object?> Before, Dictionary<string, object?> After) Diff<T>(T before, T after)
-    {
-        var b = new Dictionary<string, object?>();
-        var a = new Dictionary<string, object?>();
-        foreach (var p in typeof(T).GetProperties().Where(p => p.Name is not ("Id" or "TenantId" or "ChatbotId" or "UpdatedAt")))
-        {
-            var x = p.GetValue(before);
-            var y = p.GetValue(after);
-            if (JsonSerializer.Serialize(x) == JsonSerializer.Serialize(y)) continue;
-            b[p.Name] = x is Enum ? x.ToString() : x;
-            a[p.Name] = y is Enum ? y.ToString() : y;
-        }
-        return (b, a);
-    }
 }

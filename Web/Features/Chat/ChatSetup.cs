@@ -11,6 +11,9 @@ public static class ChatSetup
         builder.Services.AddOptions<ChatPipelineOptions>().BindConfiguration(ChatPipelineOptions.Section);
         builder.Services.AddScoped<ChatService>();
         builder.Services.AddScoped<BotSettings.BotSettingsService>();
+        builder.Services.AddScoped<Leads.LeadService>();
+        builder.Services.AddScoped<HumanSupport.HumanSupportService>();
+        builder.Services.AddScoped<Localization.LocalizationService>();
         builder.Services.AddScoped<Conversations.ConversationHistory>();
         builder.Services.AddSingleton<WidgetRateLimits>();
         builder.Services.AddSingleton<LiveHub>();

@@ -17,6 +17,12 @@ public class Visitor : ITenantOwned
     public string? Phone { get; set; }
     /// <summary>Set for the dashboard playground's stand-in visitor of one member; such visitors never use the widget.</summary>
     public Guid? PlaygroundUserId { get; set; }
+    /// <summary>When they first shared their details through the lead form (a lead from then on).</summary>
+    public DateTimeOffset? LeadAt { get; set; }
+    /// <summary>The lead form's extra fields, by field name, as JSON.</summary>
+    public string? LeadFields { get; set; }
+    /// <summary>The conversation they shared their details in.</summary>
+    public Guid? LeadConversationId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
 
@@ -42,6 +48,9 @@ public class Conversation : ITenantOwned
     public string? PageUrl { get; set; }
     public string? PageTitle { get; set; }
     public bool Escalated { get; set; }
+    public DateTimeOffset? EscalatedAt { get; set; }
+    /// <summary>When the lead form was offered in this conversation (it is offered once).</summary>
+    public DateTimeOffset? LeadAskedAt { get; set; }
     public bool Resolved { get; set; }
     public bool Archived { get; set; }
     public int MessageCount { get; set; }

@@ -85,6 +85,8 @@ public partial class AppDbContext
                 e.Property(x => x.Name).HasMaxLength(200);
                 e.Property(x => x.Email).HasMaxLength(256);
                 e.Property(x => x.Phone).HasMaxLength(50);
+                e.Property(x => x.LeadFields).HasMaxLength(20000);
+                e.HasIndex(x => new { x.TenantId, x.LeadAt });
                 e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
             });
             b.Entity<Features.Chat.Conversation>(e =>
@@ -178,6 +180,45 @@ public partial class AppDbContext
             e.HasIndex(x => x.TenantId);
             e.Property(x => x.Title).HasMaxLength(80);
             e.Property(x => x.Instructions).HasMaxLength(4000);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.Leads.LeadSettings>(e =>
+        {
+            e.HasIndex(x => x.ChatbotId).IsUnique();
+            e.HasIndex(x => x.TenantId);
+            e.Ignore(x => x.Fields);
+            e.Property(x => x.Industry).HasMaxLength(30);
+            e.Property(x => x.Trigger).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.TriggerKeywords).HasMaxLength(1000);
+            e.Property(x => x.FieldsJson).HasMaxLength(10000);
+            e.Property(x => x.BookingUrl).HasMaxLength(2048);
+            e.Property(x => x.NotifyEmails).HasMaxLength(1000);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.HumanSupport.HumanSupportSettings>(e =>
+        {
+            e.HasIndex(x => x.ChatbotId).IsUnique();
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.PositivePrompt).HasMaxLength(60);
+            e.Property(x => x.RequestPrompt).HasMaxLength(60);
+            e.Property(x => x.Confirmation).HasMaxLength(500);
+            e.Property(x => x.NotifyEmails).HasMaxLength(1000);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.Localization.BotLocalization>(e =>
+        {
+            e.HasIndex(x => x.ChatbotId).IsUnique();
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.DefaultLocale).HasMaxLength(10);
+            e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Features.Localization.BotLocale>(e =>
+        {
+            e.HasIndex(x => new { x.ChatbotId, x.Locale }).IsUnique();
+            e.HasIndex(x => x.TenantId);
+            e.Ignore(x => x.Texts);
+            e.Property(x => x.Locale).HasMaxLength(10);
+            e.Property(x => x.TextsJson).HasMaxLength(100000);
             e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Features.Chat.SystemError>(e =>

@@ -60,6 +60,10 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     public DbSet<Features.BotSettings.BotGeneral> BotGenerals => Set<Features.BotSettings.BotGeneral>();
     public DbSet<Features.BotSettings.ConversationStarter> ConversationStarters => Set<Features.BotSettings.ConversationStarter>();
     public DbSet<Features.BotSettings.Persona> Personas => Set<Features.BotSettings.Persona>();
+    public DbSet<Features.Leads.LeadSettings> LeadSettings => Set<Features.Leads.LeadSettings>();
+    public DbSet<Features.HumanSupport.HumanSupportSettings> HumanSupportSettings => Set<Features.HumanSupport.HumanSupportSettings>();
+    public DbSet<Features.Localization.BotLocalization> BotLocalizations => Set<Features.Localization.BotLocalization>();
+    public DbSet<Features.Localization.BotLocale> BotLocales => Set<Features.Localization.BotLocale>();
 
     /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+using Parley.Infrastructure.Tenancy;
+
+namespace Parley.Features.HumanSupport;
+
+/// <summary>Whether and how a visitor can ask for a person (seed 000's human_support_settings). One row per bot; none means off.</summary>
+public class HumanSupportSettings : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid ChatbotId { get; set; }
+
+    public bool Enabled { get; set; }
+    /// <summary>The escalation buttons take the place of starters, follow-up prompts and suggestions after an answer.</summary>
+    public bool ReplaceSuggestions { get; set; }
+    [Required(ErrorMessage = "Give the \"that helped\" button a label."), StringLength(60), Display(Name = "\"That helped\" button")]
+    public string PositivePrompt { get; set; } = "That helped, thanks!";
+    [Required(ErrorMessage = "Give the \"talk to a person\" button a label."), StringLength(60), Display(Name = "\"Talk to a person\" button")]
+    public string RequestPrompt { get; set; } = "Talk to a person";
+    /// <summary>Shown in the conversation once it is handed over; empty uses the locale's "switched to a person" text.</summary>
+    [StringLength(500), Display(Name = "Confirmation message")] public string Confirmation { get; set; } = "";
+    public bool Notify { get; set; }
+    [StringLength(1000)] public string NotifyEmails { get; set; } = "";
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public IEnumerable<string> Recipients() => Leads.LeadSettings.Split(NotifyEmails);
+    public HumanSupportSettings Copy() => (HumanSupportSettings)MemberwiseClone();
+}
