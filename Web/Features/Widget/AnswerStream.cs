@@ -15,7 +15,8 @@ namespace Parley.Features.Widget;
 /// </summary>
 public static class AnswerStream
 {
-    public static async Task RunAsync(PageModel page, ChatService chat, Chatbot bot, Conversation conversation, Message question, WidgetView view, bool withDebug, CancellationToken ct, string? tab = null)
+    public static async Task RunAsync(PageModel page, ChatService chat, Chatbot bot, Conversation conversation, Message question, WidgetView view, bool withDebug, CancellationToken ct, string? tab = null,
+        Func<Message, Task<Leads.LeadSettings?>>? offerLead = null)
     {
         var response = page.Response;
         response.Headers.ContentType = "text/event-stream";
@@ -24,9 +25,10 @@ public static class AnswerStream
         await response.Body.FlushAsync(ct);
         var (answer, debug) = await chat.AnswerAsync(bot, conversation, question,
             piece => WriteEventAsync(response, "token", WebUtility.HtmlEncode(piece).Replace("\n", "<br>"), ct), ct, tab);
+        var lead = answer is not null && offerLead is not null ? await offerLead(answer) : null;
         var html = answer is null
             ? await RenderAsync(page, "/Features/Widget/_Failed.cshtml", new TurnView(view, question, null, null))
-            : await RenderAsync(page, "/Features/Widget/_Answer.cshtml", new AnswerView(view, answer, true, withDebug ? debug : null));
+            : await RenderAsync(page, "/Features/Widget/_Answer.cshtml", new AnswerView(view, answer, true, withDebug ? debug : null) { Lead = lead });
         await WriteEventAsync(response, "done", html, ct);
     }
 

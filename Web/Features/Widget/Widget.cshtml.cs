@@ -13,12 +13,25 @@ public sealed record WidgetView(Chatbot Bot, string BasePath, BotSettings.BotApp
     public string Name => Look.DisplayName ?? Bot.Name;
     /// <summary>The bot's follow-up prompts, shown under the latest answer.</summary>
     public IReadOnlyList<BotSettings.ConversationStarter> FollowUpPrompts { get; init; } = [];
+    /// <summary>The widget's texts in the visitor's language.</summary>
+    public Localization.Texts T { get; init; } = Localization.Texts.English;
+    /// <summary>Human support when the bot offers it (never in the dashboard playground).</summary>
+    public HumanSupport.HumanSupportSettings? Support { get; init; }
+    public bool RightToLeft => Look.RightToLeft || T.RightToLeft;
 }
 public sealed record HomeView(WidgetView Widget, List<Conversation> Recent, List<BotSettings.ConversationStarter> Starters);
 public sealed record ConversationView(WidgetView Widget, Conversation Conversation, List<Message> Messages, TurnView? Pending);
 /// <summary>A visitor message just sent and the answer on its way (streamed with <see cref="Ticket"/>), or a notice in its place.</summary>
 public sealed record TurnView(WidgetView Widget, Message Question, string? Ticket, Message? Notice);
-public sealed record AnswerView(WidgetView Widget, Message Answer, bool Last, AnswerDebug? Debug = null);
+public sealed record AnswerView(WidgetView Widget, Message Answer, bool Last, AnswerDebug? Debug = null)
+{
+    /// <summary>The conversation is with a person now: no escalation buttons.</summary>
+    public bool HumanMode { get; init; }
+    /// <summary>The lead form follows this answer when its trigger fired.</summary>
+    public Leads.LeadSettings? Lead { get; init; }
+}
+/// <summary>The lead form, with what the visitor typed and what needs fixing when it came back.</summary>
+public sealed record LeadFormView(WidgetView Widget, Leads.LeadSettings Settings, Guid ConversationId, IFormCollection? Posted = null, IReadOnlyDictionary<string, string>? Problems = null);
 
 /// <summary>
 /// The chat widget, served on the root host inside an iframe on the customer's site. The visitor is known by a token
@@ -27,6 +40,7 @@ public sealed record AnswerView(WidgetView Widget, Message Answer, bool Last, An
 /// </summary>
 [RootHost, IgnoreAntiforgeryToken]
 public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService chat, WidgetRateLimits limits, PlanLimitsReader plans, LiveHub live, BotSettings.BotSettingsService settings,
+    Localization.LocalizationService localization, Leads.LeadService leads, HumanSupport.HumanSupportService support, Microsoft.Extensions.Options.IOptions<Infrastructure.ParleyOptions> options,
     IHostEnvironment env, TimeProvider clock) : PageModel
 {
     public const string VisitorHeader = "X-Parley-Visitor";
@@ -38,7 +52,9 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
     public bool ShowBranding { get; private set; } = true;
     public BotSettings.BotBehavior Behave { get; private set; } = new();
     private List<BotSettings.ConversationStarter> followUpPrompts = [];
-    public WidgetView View => new(Bot, $"/widget/{Bot.PublicId}", Look, Behave) { FollowUpPrompts = followUpPrompts };
+    public Localization.Texts T { get; private set; } = Localization.Texts.English;
+    private HumanSupport.HumanSupportSettings? supportSettings;
+    public WidgetView View => new(Bot, $"/widget/{Bot.PublicId}", Look, Behave) { FollowUpPrompts = followUpPrompts, T = T, Support = supportSettings is { Enabled: true } ? supportSettings : null };
 
     public async Task<IActionResult> OnGetAsync(string botId, CancellationToken ct)
     {
@@ -112,11 +128,11 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (!Available) return Unavailable();
         if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
         if (Behave.RequireTerms && conversationId is null && !terms)
-            return Notice(StatusCodes.Status422UnprocessableEntity, "Please tick the box to accept the terms before your first message.");
+            return Notice(StatusCodes.Status422UnprocessableEntity, T["terms_required"]);
         var plan = await plans.LimitsAsync(ct);
         if (conversationId is { } existing && await settings.GeneralAsync(Bot.Id, ct) is { LimitMessages: true } general && plan.RemoveBranding
             && await db.Messages.CountAsync(m => m.ConversationId == existing && m.Role == MessageRole.User, ct) >= general.MaxMessages)
-            return Notice(StatusCodes.Status422UnprocessableEntity, $"This conversation has reached its limit of {general.MaxMessages} messages. Start a new conversation to keep going.");
+            return Notice(StatusCodes.Status422UnprocessableEntity, T["max_messages_description"]);
         if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait)
         {
             Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString("0");
@@ -127,7 +143,9 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (accepted is null) return Notice(StatusCodes.Status422UnprocessableEntity, problem!);
 
         TurnView turn;
-        if (!await chat.WithinQuotaAsync(Bot, ct))
+        if (accepted.Conversation.Mode == ConversationMode.Human)
+            turn = new TurnView(View, accepted.Question, null, null); // the team answers; the bot stays quiet
+        else if (!await chat.WithinQuotaAsync(Bot, ct))
         {
             var notice = new Message
             {
@@ -167,7 +185,8 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (!await LoadAsync(botId, ct)) return NotFound();
         var redeemed = ticket is null ? null : await chat.RedeemAsync(ticket, ct);
         if (redeemed is not { } r || r.Conversation.ChatbotId != Bot.Id) return NotFound();
-        await AnswerStream.RunAsync(this, chat, Bot, r.Conversation, r.Question, View, withDebug: false, ct, r.Tab);
+        await AnswerStream.RunAsync(this, chat, Bot, r.Conversation, r.Question, View, withDebug: false, ct, r.Tab,
+            answer => leads.OfferAsync(r.Conversation, r.Question, answer, ct));
         return new EmptyResult();
     }
 
@@ -203,9 +222,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
                 if (e.OriginTab is not null && e.OriginTab == tab) continue; // that tab shows it already
                 var message = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == e.MessageId && m.ConversationId == e.ConversationId, ct);
                 if (message is null) continue;
-                var html = message.Role == MessageRole.User
-                    ? await AnswerStream.RenderAsync(this, "/Features/Widget/_UserMessage.cshtml", message)
-                    : await AnswerStream.RenderAsync(this, "/Features/Widget/_Answer.cshtml", new AnswerView(View, message, true));
+                var html = await AnswerStream.RenderAsync(this, "/Features/Widget/_Message.cshtml", new AnswerView(View, message, true));
                 await AnswerStream.WriteEventAsync(Response, $"c-{e.ConversationId}", html, ct);
             }
         }
@@ -214,6 +231,63 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         finally { live.Unsubscribe(visitor.Id, id); }
         return new EmptyResult();
     }
+
+    /// <summary>The lead form sent: the visitor becomes a lead (or their details are updated) and the team is told; or the form comes back with what to fix.</summary>
+    public async Task<IActionResult> OnPostLeadAsync(string botId, Guid conversationId, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        if (Refused() is { } refused) return refused;
+        if (!Available) return Unavailable();
+        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId && c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id, ct);
+        var settings = await leads.SettingsAsync(Bot.Id, ct);
+        if (conversation is null || !settings.Enabled) return NotFound();
+        var form = await Request.ReadFormAsync(ct);
+        var problems = await leads.SubmitAsync(Bot, visitor, conversation, form, ConversationUrl(conversation.Id), ct);
+        if (problems.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Partial("_LeadForm", new LeadFormView(View, settings, conversation.Id, form, problems));
+        }
+        return Partial("_LeadThanks", new LeadFormView(View, settings, conversation.Id));
+    }
+
+    /// <summary>The visitor asked for a person (and confirmed): the conversation is handed to the team and the confirmation shown.</summary>
+    public async Task<IActionResult> OnPostEscalateAsync(string botId, Guid conversationId, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        if (Refused() is { } refused) return refused;
+        if (!Available) return Unavailable();
+        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId && c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id, ct);
+        if (conversation is null) return NotFound();
+        var message = await support.EscalateAsync(Bot, conversation, T["switched_to_human"], ConversationUrl(conversation.Id), ct);
+        if (message is null) return NotFound();
+        return Partial("_Message", new AnswerView(View, message, true) { HumanMode = true });
+    }
+
+    /// <summary>The "that helped" escalation button: a thumbs-up for the answer, and a thank-you in place of the buttons.</summary>
+    public async Task<IActionResult> OnPostHelpfulAsync(string botId, long messageId, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        if (Refused() is { } refused) return refused;
+        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.Role == MessageRole.Assistant, ct);
+        var conversation = message is null ? null : await db.Conversations.FirstOrDefaultAsync(c => c.Id == message.ConversationId && c.VisitorId == visitor.Id, ct);
+        if (message is null || conversation is null) return NotFound();
+        if (message.Reaction != Reaction.Positive)
+        {
+            if (message.Reaction == Reaction.Negative) conversation.NegativeCount--;
+            conversation.PositiveCount++;
+            message.Reaction = Reaction.Positive;
+            await db.SaveChangesAsync(ct);
+        }
+        return Content($"<p class=\"text-xs text-slate-500\" data-testid=\"helpful-thanks\">👍 {WebUtility.HtmlEncode(T["helpful"])}</p>", "text/html");
+    }
+
+    /// <summary>The conversation in the workspace's dashboard, for the team's notification mails.</summary>
+    private string ConversationUrl(Guid conversationId) =>
+        $"{TenantHosts.Url(Request, tenants.Tenant!.Slug, options.Value.AppDomain)}/bots/{Bot.PublicId}/conversations/{conversationId}";
 
     public async Task<IActionResult> OnPostFeedbackAsync(string botId, long messageId, string? value, CancellationToken ct)
     {
@@ -293,6 +367,8 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         Look = await settings.AppearanceAsync(Bot.Id, ct);
         Behave = await settings.BehaviorAsync(Bot.Id, ct);
         followUpPrompts = await db.ConversationStarters.AsNoTracking().Where(s => s.ChatbotId == Bot.Id && s.Placement == BotSettings.StarterPlacement.AfterAnswer).OrderBy(s => s.Position).ToListAsync(ct);
+        T = await localization.ForVisitorAsync(Bot.Id, Request.Headers.AcceptLanguage, ct);
+        supportSettings = await support.SettingsAsync(Bot.Id, ct);
         return true;
     }
 

@@ -2,6 +2,14 @@
 (function () {
   const preview = document.getElementById("preview");
   if (!preview) return;
+  if (preview.dataset.kind === "texts") {
+    // Localization: each text box drives the preview element with the same key; an empty box shows the default wording.
+    document.addEventListener("input", e => {
+      const m = /^T\[(\w+)\]$/.exec(e.target.name || ""); if (!m) return;
+      const el = preview.querySelector(`[data-t=${m[1]}]`); if (el) el.textContent = e.target.value || e.target.placeholder;
+    });
+    return;
+  }
   const $ = name => preview.querySelector(`[data-p=${name}]`);
   const hex = v => /^#[0-9a-f]{6}$/i.test(v);
   const sizes = { Small: 40, Medium: 48, Large: 56 };
