@@ -38,6 +38,9 @@ public sealed partial class WidgetClient(ParleyApp app, string botId)
     [GeneratedRegex("sse-connect=\"([^\"]+)\"")]
     private static partial Regex StreamUrl();
 
+    /// <summary>The conversation a new conversation's HTML is for.</summary>
+    public static Guid ConversationOf(string html) => Guid.Parse(Regex.Match(html, "data-conversation=\"([0-9a-f-]+)\"").Groups[1].Value);
+
     public static string? StreamOf(string html) => StreamUrl().Match(html) is { Success: true } m ? System.Net.WebUtility.HtmlDecode(m.Groups[1].Value) : null;
 
     /// <summary>Sends a message; returns the response HTML (the turn, or the whole new conversation).</summary>

@@ -74,7 +74,7 @@ public abstract class GeneralTests<TApp>(TApp app) : IClassFixture<TApp> where T
         await widget.SendAsync("Two?", id);
         var third = await widget.PostAsync("?handler=Send", new() { ["text"] = "Three?", ["conversationId"] = id.ToString() });
         third.AssertStatus(HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("reached its limit of 2 messages", await third.Content.ReadAsStringAsync());
+        Assert.Contains("This conversation has reached its message limit", await third.Content.ReadAsStringAsync());
         await widget.SendAsync("A new conversation works."); // starting over is allowed
 
         var other = await app.SignUpAsync();

@@ -13,6 +13,8 @@ public static class WebSetup
 
     public static IHostApplicationBuilder AddParleyWeb(this IHostApplicationBuilder builder)
     {
+        // Pages are UTF-8: letters of every script are written as they are, not as numeric entities (HTML-special characters still are).
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
