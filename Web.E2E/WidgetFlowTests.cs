@@ -205,4 +205,145 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Equal(0, await other.FrameLocator("iframe[title=Chat]").GetByTestId("widget-home").CountAsync());
         Assert.Equal(0, await other.FrameLocator("iframe[title=Chat]").Locator("header").CountAsync());
     }
+
+    [Fact]
+    public async Task Lead_form_after_two_messages_escalation_to_a_person_and_the_widget_in_spanish_and_arabic()
+    {
+        var (page, slug, bot) = await WorkspaceWithBotAsync("leads");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open knowledge" }).ClickAsync();
+        await page.SetInputFilesAsync("#upload-input", new FilePayload
+        {
+            Name = "care-guide.pdf", MimeType = "application/pdf",
+            Buffer = TestFiles.Pdf("Kettle care guide.", "Descaling: descale the kettle every month with citric acid.\nNever use vinegar on the steel models.\nThe warranty covers two years."),
+        });
+        await Assertions.Expect(page.Locator("[data-testid=sources] [data-status=Ready]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await app.AddVerifiedDomainAsync(slug, "leads.localhost");
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/embed");
+        await page.GetByLabel("leads.localhost").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save domains" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#embed-domains")).ToContainTextAsync("now runs on leads.localhost");
+        var scriptTag = await page.GetByTestId("script-tag").InnerTextAsync();
+
+        // Leads: a template fills the fields in, then ask after two messages and mail sales.
+        var sales = $"sales-{slug}@example.test";
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/settings/leads");
+        await page.GetByLabel("Collect leads in the chat").CheckAsync();
+        await page.GetByLabel("Start from").SelectOptionAsync("saas");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply template" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("leads")).ToContainTextAsync("Filled in from the SaaS/Software template");
+        await Assertions.Expect(page.GetByLabel("Field 1 label")).ToHaveValueAsync("Company");
+        await page.GetByLabel("After a number of messages").CheckAsync();
+        await page.GetByLabel("Messages before asking").FillAsync("2");
+        await page.GetByLabel("Email each new lead").CheckAsync();
+        await page.GetByLabel("Send to").FillAsync(sales);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save leads" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("leads")).ToContainTextAsync("Saved.");
+        await app.ScreenshotAsync(page, "settings-leads");
+
+        // Human support, with a mail to the support address.
+        var support = $"support-{slug}@example.test";
+        await page.GetByRole(AriaRole.Link, new() { Name = "Human support" }).ClickAsync();
+        await page.GetByLabel("Let visitors ask for a person").CheckAsync();
+        await page.GetByLabel("Email when a visitor asks for a person").CheckAsync();
+        await page.GetByLabel("Send to").FillAsync(support);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save human support" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("human-support")).ToContainTextAsync("Saved.");
+        await app.ScreenshotAsync(page, "settings-human-support");
+
+        // Localization: the preview follows the Spanish texts as they are typed.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Localization" }).ClickAsync();
+        await page.GetByTestId("languages").GetByRole(AriaRole.Link, new() { Name = "Spanish" }).ClickAsync();
+        await page.Locator("#t-home_title").FillAsync("¡Hola desde Kettle Co!");
+        await Assertions.Expect(page.GetByTestId("preview").Locator("[data-t=home_title]")).ToHaveTextAsync("¡Hola desde Kettle Co!");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save Spanish texts" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("texts")).ToContainTextAsync("Saved.");
+        await app.ScreenshotAsync(page, "settings-localization");
+        await page.GetByTestId("languages").GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Arabic") }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("preview")).ToHaveAttributeAsync("dir", "rtl");
+        await app.ScreenshotAsync(page, "settings-localization-arabic");
+
+        // On the customer's site: two questions, then the lead form under the second answer.
+        app.Site.Pages["/"] = new($"<!doctype html><html><head><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Kettle Co</title></head><body><h1>Kettle Co</h1>{scriptTag}</body></html>");
+        var shop = await app.NewPageAsync(await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "en-GB" }));
+        await shop.GotoAsync($"http://leads.localhost:{app.Site.Port}/");
+        await shop.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();
+        var widget = shop.FrameLocator("iframe[title=Chat]");
+        await widget.GetByLabel("Your message").FillAsync("How do I descale my kettle?");
+        await widget.GetByLabel("Your message").PressAsync("Enter");
+        await Assertions.Expect(widget.Locator("[data-role=assistant][data-message]").Last).ToContainTextAsync("citric acid", new() { Timeout = 15_000 });
+        Assert.Equal(0, await widget.GetByTestId("lead-form").CountAsync());
+        await Assertions.Expect(widget.GetByTestId("escalation")).ToContainTextAsync("Talk to a person");
+        await widget.GetByLabel("Your message").FillAsync("Can I use vinegar?");
+        await widget.GetByLabel("Your message").PressAsync("Enter");
+        var form = widget.GetByTestId("lead-form");
+        await Assertions.Expect(form).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(form).ToContainTextAsync("Can we stay in touch?");
+        await form.GetByLabel("Name *").FillAsync("Kim Lee");
+        await form.GetByLabel("Email *").FillAsync("kim-at-example");
+        await form.GetByLabel("Company *").FillAsync("Kettle Works");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        await Assertions.Expect(widget.GetByTestId("lead-form")).ToContainTextAsync("Please enter an email address like name@example.com.");
+        await app.ScreenshotAsync(shop, "widget-lead-form");
+        await widget.GetByTestId("lead-form").GetByLabel("Email *").FillAsync("kim@example.com");
+        await widget.GetByTestId("lead-form").GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        await Assertions.Expect(widget.GetByTestId("lead-thanks")).ToContainTextAsync("We've got your details");
+        var mail = await app.Mail.WaitForAsync(sales, "New lead from Kettle helper: Kim Lee");
+        Assert.Contains("Company: Kettle Works", mail.Text);
+        await page.GotoAsync($"{app.TenantUrl(slug)}/leads");
+        await Assertions.Expect(page.GetByTestId("leads-table")).ToContainTextAsync("Kim Lee");
+        await Assertions.Expect(page.GetByTestId("leads-table")).ToContainTextAsync("Kettle Works");
+        await app.ScreenshotAsync(page, "leads");
+
+        // Asking for a person: a confirmation first, then the hand-over message, and a mail to support.
+        var ask = widget.GetByTestId("escalation").Last;
+        await ask.GetByRole(AriaRole.Button, new() { Name = "Talk to a person" }).ClickAsync();
+        await Assertions.Expect(ask.GetByTestId("escalate-confirm")).ToContainTextAsync("Talk to a person?");
+        await app.ScreenshotAsync(shop, "widget-escalate-confirm");
+        await ask.GetByRole(AriaRole.Button, new() { Name = "Yes, continue" }).ClickAsync();
+        await Assertions.Expect(widget.Locator("[data-role=system]").Last).ToContainTextAsync("You're now chatting with our team");
+        await Assertions.Expect(widget.GetByTestId("escalation")).ToHaveCountAsync(0);
+        await app.ScreenshotAsync(shop, "widget-escalated");
+        var handover = await app.Mail.WaitForAsync(support, "asked for a person on Kettle helper");
+        Assert.Contains($"/bots/{bot}/conversations/", handover.Text);
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/conversations");
+        await Assertions.Expect(page.GetByTestId("escalated").First).ToHaveTextAsync("Waiting for a person");
+
+        // A Spanish browser gets the Spanish widget (with the bot's own title); an Arabic one gets it mirrored.
+        var spanish = await app.NewPageAsync(await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "es-ES" }));
+        await spanish.GotoAsync($"http://leads.localhost:{app.Site.Port}/");
+        await spanish.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();
+        var es = spanish.FrameLocator("iframe[title=Chat]");
+        await Assertions.Expect(es.Locator("header")).ToContainTextAsync("Suele responder al instante");
+        await Assertions.Expect(es.GetByTestId("home-title")).ToHaveTextAsync("¡Hola desde Kettle Co!");
+        await Assertions.Expect(es.GetByLabel("Tu mensaje")).ToBeVisibleAsync();
+        await app.ScreenshotAsync(spanish, "widget-spanish");
+        var arabic = await app.NewPageAsync(await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "ar-EG" }));
+        await arabic.GotoAsync($"http://leads.localhost:{app.Site.Port}/");
+        await arabic.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();
+        var ar = arabic.FrameLocator("iframe[title=Chat]");
+        await Assertions.Expect(ar.Locator("header")).ToContainTextAsync("يردّ عادةً على الفور");
+        Assert.Equal("rtl", await ar.Locator("html").GetAttributeAsync("dir"));
+        await ar.GetByLabel("رسالتك").FillAsync("How do I descale my kettle?");
+        await ar.GetByLabel("رسالتك").PressAsync("Enter");
+        var user = ar.Locator("[data-role=user] p").Last;
+        await Assertions.Expect(user).ToBeVisibleAsync();
+        await Assertions.Expect(ar.Locator("[data-role=assistant][data-message]").Last).ToContainTextAsync("citric acid", new() { Timeout = 15_000 });
+        // Mirrored: the visitor's own message sits on the left in a right-to-left widget.
+        var frameBox = await arabic.Locator("iframe[title=Chat]").BoundingBoxAsync();
+        var userBox = await user.BoundingBoxAsync();
+        Assert.True(userBox!.X - frameBox!.X < frameBox.Width / 3, "In RTL the visitor's message should sit on the left.");
+        await app.ScreenshotAsync(arabic, "widget-rtl");
+
+        // Dark mode.
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/settings/appearance");
+        await page.Locator("input[name='Input.DarkMode']").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save appearance" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("appearance")).ToContainTextAsync("Saved.");
+        await shop.ReloadAsync();
+        await shop.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();
+        await Assertions.Expect(widget.Locator("html")).ToHaveClassAsync(new Regex("dark"));
+        await widget.GetByTestId("recent-conversations").GetByRole(AriaRole.Button).First.ClickAsync();
+        await Assertions.Expect(widget.GetByTestId("human-mode")).ToBeVisibleAsync();
+        await app.ScreenshotAsync(shop, "widget-dark");
+    }
 }

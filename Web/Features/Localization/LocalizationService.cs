@@ -8,6 +8,7 @@ namespace Parley.Features.Localization;
 public sealed record OfferedLocale(string Code, bool Shipped, BotLocale? Custom)
 {
     public string Name => WidgetTexts.DisplayName(Code);
+    public string EnglishName => WidgetTexts.EnglishName(Code);
     public bool RightToLeft => WidgetTexts.IsRightToLeft(Code);
 }
 

@@ -357,6 +357,12 @@ public static class WidgetTexts
         catch (CultureNotFoundException) { return false; }
     }
 
+    public static string EnglishName(string locale)
+    {
+        try { return CultureInfo.GetCultureInfo(locale).EnglishName; }
+        catch (CultureNotFoundException) { return locale; }
+    }
+
     public static string DisplayName(string locale)
     {
         try

@@ -28,6 +28,14 @@
       if (page.url) { e.detail.parameters.pageUrl = page.url; e.detail.parameters.pageTitle = page.title; }
     }
   });
+  // The widget's CSP allows no eval, so no hx-on: the composer empties after a message is sent, and once the
+  // conversation is handed to a person the escalation buttons and suggestions go.
+  document.addEventListener("htmx:afterRequest", e => {
+    const elt = e.detail.elt;
+    if (!e.detail.successful) return;
+    if (elt.matches("form[data-reset-on-success]")) { elt.reset(); elt.querySelector("textarea")?.focus(); }
+    if (elt.matches("[data-escalate]")) document.querySelectorAll("[data-testid=escalation],[data-testid=follow-ups],[data-testid=follow-up-prompts]").forEach(x => x.remove());
+  });
   document.addEventListener("htmx:beforeRequest", e => { if (e.detail.elt.closest("[data-testid=composer]")) document.getElementById("notice").innerHTML = ""; });
   document.addEventListener("htmx:afterSettle", () => {
     const inConversation = !!view.querySelector("[data-view=conversation]");
