@@ -33,7 +33,7 @@ public sealed class HumanSupportService(AppDbContext db, AuditTrail audit, LeadS
     /// stored as a message the visitor sees (and their other tabs), and the notified addresses emailed a link to it.
     /// Asking twice changes nothing more. Returns the confirmation message, or null when human support is off.
     /// </summary>
-    public async Task<Message?> EscalateAsync(Chatbot bot, Conversation conversation, string confirmationText, string conversationUrl, CancellationToken ct)
+    public async Task<Message?> EscalateAsync(Chatbot bot, Conversation conversation, string confirmationText, string conversationUrl, string? tab, CancellationToken ct)
     {
         var s = await SettingsAsync(bot.Id, ct);
         if (!s.Enabled) return null;
@@ -48,7 +48,7 @@ public sealed class HumanSupportService(AppDbContext db, AuditTrail audit, LeadS
         var message = new Message { ConversationId = row.Id, ChatbotId = bot.Id, Role = MessageRole.System, Content = s.Confirmation.Length > 0 ? s.Confirmation : confirmationText, CreatedAt = now };
         db.Messages.Add(message);
         await db.SaveChangesAsync(ct);
-        live.Publish(new LiveEvent(tenant.TenantId!.Value, row.VisitorId, row.Id, message.Id, null));
+        live.Publish(new LiveEvent(tenant.TenantId!.Value, row.VisitorId, row.Id, message.Id, tab is { Length: > 0 and <= 64 } ? tab : null)); // the asking tab shows it already
         if (s.Notify) await NotifyAsync(bot, row, s, conversationUrl, ct);
         return message;
     }

@@ -5,7 +5,8 @@ using Parley.Features.Chat;
 
 namespace Parley.Features.Leads;
 
-public sealed record LeadRow(Visitor Visitor, Chatbot Bot, IReadOnlyDictionary<string, string> Fields);
+/// <summary>A lead with its extra fields by name, and the labels its bot's form gives those names.</summary>
+public sealed record LeadRow(Visitor Visitor, Chatbot Bot, IReadOnlyDictionary<string, string> Fields, IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>The leads the widget collected, across the bots the member may see: searchable, filterable by bot, exportable as CSV.</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
@@ -60,9 +61,16 @@ public class IndexModel(BotAccess access, AppDbContext db) : PageModel
         return query.OrderByDescending(v => v.LeadAt);
     }
 
-    private async Task<List<LeadRow>> ToRowsAsync(IQueryable<Visitor> query, CancellationToken ct) =>
-        (await query.ToListAsync(ct)).Select(v => new LeadRow(v, Bots.First(b => b.Id == v.ChatbotId),
-            v.LeadFields is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : new Dictionary<string, string>())).ToList();
+    private async Task<List<LeadRow>> ToRowsAsync(IQueryable<Visitor> query, CancellationToken ct)
+    {
+        var visitors = await query.ToListAsync(ct);
+        var botIds = visitors.Select(v => v.ChatbotId).Distinct().ToList();
+        var labels = (await db.LeadSettings.AsNoTracking().Where(s => botIds.Contains(s.ChatbotId)).ToListAsync(ct))
+            .ToDictionary(s => s.ChatbotId, s => (IReadOnlyDictionary<string, string>)s.Fields.ToDictionary(f => f.Name, f => f.Label));
+        return visitors.Select(v => new LeadRow(v, Bots.First(b => b.Id == v.ChatbotId),
+            v.LeadFields is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : new Dictionary<string, string>(),
+            labels.GetValueOrDefault(v.ChatbotId) ?? new Dictionary<string, string>())).ToList();
+    }
 
     /// <summary>One CSV line (RFC 4180 quoting); cells a spreadsheet would run as formulas are prefixed with an apostrophe.</summary>
     private static void Line(StringBuilder sb, IEnumerable<string> cells)

@@ -18,6 +18,10 @@ public sealed record WidgetView(Chatbot Bot, string BasePath, BotSettings.BotApp
     /// <summary>Human support when the bot offers it (never in the dashboard playground).</summary>
     public HumanSupport.HumanSupportSettings? Support { get; init; }
     public bool RightToLeft => Look.RightToLeft || T.RightToLeft;
+    /// <summary>The owner's wording where they changed it; Parley's defaults are shown in the visitor's language.</summary>
+    public string Placeholder => Look.Placeholder == new BotSettings.BotAppearance().Placeholder ? T["placeholder"] : Look.Placeholder;
+    public string PositivePrompt => Support is { } s && s.PositivePrompt != new HumanSupport.HumanSupportSettings().PositivePrompt ? s.PositivePrompt : T["positive_prompt"];
+    public string RequestPrompt => Support is { } s && s.RequestPrompt != new HumanSupport.HumanSupportSettings().RequestPrompt ? s.RequestPrompt : T["request_human"];
 }
 public sealed record HomeView(WidgetView Widget, List<Conversation> Recent, List<BotSettings.ConversationStarter> Starters);
 public sealed record ConversationView(WidgetView Widget, Conversation Conversation, List<Message> Messages, TurnView? Pending);
@@ -253,7 +257,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
     }
 
     /// <summary>The visitor asked for a person (and confirmed): the conversation is handed to the team and the confirmation shown.</summary>
-    public async Task<IActionResult> OnPostEscalateAsync(string botId, Guid conversationId, CancellationToken ct)
+    public async Task<IActionResult> OnPostEscalateAsync(string botId, Guid conversationId, string? tab, CancellationToken ct)
     {
         if (!await LoadAsync(botId, ct)) return NotFound();
         if (Refused() is { } refused) return refused;
@@ -261,7 +265,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
         var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId && c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id, ct);
         if (conversation is null) return NotFound();
-        var message = await support.EscalateAsync(Bot, conversation, T["switched_to_human"], ConversationUrl(conversation.Id), ct);
+        var message = await support.EscalateAsync(Bot, conversation, T["switched_to_human"], ConversationUrl(conversation.Id), tab, ct);
         if (message is null) return NotFound();
         return Partial("_Message", new AnswerView(View, message, true) { HumanMode = true });
     }

@@ -22,7 +22,7 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
     [
         new("Overview", "/dashboard", "home", Role.Agent),
         new("Chatbots", "/bots", "bot", Role.Agent),
-        new("Leads", "/leads", "users", Role.Agent),
+        new("Leads", "/leads", "contact", Role.Agent),
         new("Team", "/team", "users", Role.Manager),
         new("Domains", "/domains", "globe", Role.Admin),
         new("Audit log", "/audit", "list", Role.Admin),
