@@ -38,7 +38,7 @@
       if (!small) place(frame, +btn.dataset.bottom + size + 12);
       frame.title = "Chat";
       frame.src = widget;
-      frame.onload = function () { frame.contentWindow.postMessage({ type: "parley:page", url: location.href, title: document.title }, base); };
+      frame.onload = function () { frame.contentWindow.postMessage({ type: "parley:page", url: location.href, title: document.title, small: small }, base); };
       document.body.appendChild(frame);
     }
     frame.style.display = open ? "block" : "none";
@@ -49,6 +49,7 @@
     if (e.origin !== base || !frame || e.source !== frame.contentWindow || !e.data) return;
     if (e.data.type === "parley:close" && open) { try { sessionStorage.setItem("parley:closed", "1"); } catch (x) { } toggle(); }
     if (e.data.type === "parley:message" && !open) { badge.textContent = ++unread; badge.style.display = "block"; }
+    if (e.data.type === "parley:expand" && frame.style.borderRadius !== "0px") { frame.style.width = e.data.on ? "min(760px, calc(100% - 40px))" : "400px"; frame.style.height = e.data.on ? "calc(100% - " + (+btn.dataset.bottom + size + 28) + "px)" : "min(720px," + height + "vh)"; }
   });
   fetch(widget + "?handler=Config").then(function (r) { return r.json(); }).then(init, function () { init({}); });
 })();

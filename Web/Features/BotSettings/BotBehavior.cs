@@ -13,6 +13,14 @@ public class BotBehavior : ITenantOwned
     public bool HideSources { get; set; }
     public bool HideTooltip { get; set; }
     public bool HideFeedback { get; set; }
+    /// <summary>The Home / Conversations tabs at the bottom of the widget's home view.</summary>
+    public bool HideBottomNav { get; set; }
+    public bool HideRefresh { get; set; }
+    public bool HideExpand { get; set; }
+    /// <summary>No home view: the widget opens on the latest conversation, or a new one.</summary>
+    public bool HideHomePage { get; set; }
+    /// <summary>With no conversation yet, open a new one straight away instead of the home view (seed 000's stay_on_home_page, off).</summary>
+    public bool OpenNewConversation { get; set; }
     /// <summary>Visitors tick a box agreeing to the terms before their first message.</summary>
     public bool RequireTerms { get; set; }
     [StringLength(300), Display(Name = "Terms checkbox text")] public string TermsText { get; set; } = "I agree to the terms of use and privacy policy.";

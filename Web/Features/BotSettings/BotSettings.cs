@@ -30,6 +30,16 @@ public class BotAppearance : ITenantOwned
     public bool RightToLeft { get; set; }
     /// <summary>Plan-gated (RemoveBranding).</summary>
     public bool HideBranding { get; set; }
+    /// <summary>Show uploaded icons as they are; off draws the brand colour behind them (seed 000's show_background, for transparent PNGs).</summary>
+    public bool PlainIcons { get; set; }
+    /// <summary>The customer's own mark in the widget's footer (seed 000's watermark_brand_*); plan-gated (CustomWatermark).</summary>
+    [StringLength(60), Display(Name = "Watermark text")] public string WatermarkText { get; set; } = "";
+    [StringLength(2048), Display(Name = "Watermark link")] public string WatermarkUrl { get; set; } = "";
+    /// <summary>Blob paths of uploaded icons (set through <see cref="BotIcons"/>, never from the form).</summary>
+    public string? BotIcon { get; set; }
+    public string? UserIcon { get; set; }
+    public string? AgentIcon { get; set; }
+    public string? BubbleIcon { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
     public BotAppearance Copy() => (BotAppearance)MemberwiseClone();

@@ -23,6 +23,7 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
         row.LinkColor = input.LinkColor.ToLowerInvariant();
         (row.FontSize, row.ChatHeight, row.IconSize, row.Position) = (input.FontSize, input.ChatHeight, input.IconSize, input.Position);
         (row.BottomDistance, row.SideDistance, row.DarkMode, row.RightToLeft, row.HideBranding) = (input.BottomDistance, input.SideDistance, input.DarkMode, input.RightToLeft, input.HideBranding);
+        (row.PlainIcons, row.WatermarkText, row.WatermarkUrl) = (input.PlainIcons, input.WatermarkText?.Trim() ?? "", input.WatermarkUrl?.Trim() ?? "");
         row.UpdatedAt = clock.GetUtcNow();
         var changes = AuditDiff.Of(before, row);
         if (changes.Before.Count > 0) audit.Record("bot.appearance_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);
@@ -38,6 +39,7 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
         var before = row?.Copy() ?? new BotBehavior { ChatbotId = bot.Id };
         if (row is null) db.BotBehaviors.Add(row = new BotBehavior { ChatbotId = bot.Id });
         (row.HideSources, row.HideTooltip, row.HideFeedback, row.RequireTerms) = (input.HideSources, input.HideTooltip, input.HideFeedback, input.RequireTerms);
+        (row.HideBottomNav, row.HideRefresh, row.HideExpand, row.HideHomePage, row.OpenNewConversation) = (input.HideBottomNav, input.HideRefresh, input.HideExpand, input.HideHomePage, input.OpenNewConversation);
         row.TermsText = string.IsNullOrWhiteSpace(input.TermsText) ? new BotBehavior().TermsText : input.TermsText.Trim();
         row.Disclaimer = input.Disclaimer?.Trim() ?? "";
         (row.AutoOpenDesktop, row.AutoOpenDesktopDelay, row.AutoOpenMobile, row.AutoOpenMobileDelay) = (input.AutoOpenDesktop, input.AutoOpenDesktopDelay, input.AutoOpenMobile, input.AutoOpenMobileDelay);

@@ -22,6 +22,8 @@ public class PlanLimits
     public SyncFrequency AutoSync { get; set; }
     public bool Integrations { get; set; }
     public bool RemoveBranding { get; set; }
+    /// <summary>The widget's footer may carry the customer's own mark (text, link, icon) beside or instead of Parley's.</summary>
+    public bool CustomWatermark { get; set; }
     public int VisitorMessagesPerMinute { get; set; }
     public int HistoryRetentionDays { get; set; }
     public string AllowedModels { get; set; } = "";

@@ -146,6 +146,13 @@ public partial class AppDbContext
                 e.Property(x => x.LinkColor).HasMaxLength(7);
                 e.Property(x => x.IconSize).HasConversion<string>().HasMaxLength(10);
                 e.Property(x => x.Position).HasConversion<string>().HasMaxLength(10);
+                e.Property(x => x.WatermarkText).HasMaxLength(60).HasDefaultValue("");
+                e.Property(x => x.WatermarkUrl).HasMaxLength(2048).HasDefaultValue("");
+                e.Property(x => x.PlainIcons).HasDefaultValue(false);
+                e.Property(x => x.BotIcon).HasMaxLength(300);
+                e.Property(x => x.UserIcon).HasMaxLength(300);
+                e.Property(x => x.AgentIcon).HasMaxLength(300);
+                e.Property(x => x.BubbleIcon).HasMaxLength(300);
                 e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
             });
             b.Entity<Features.BotSettings.BotBehavior>(e =>
@@ -154,6 +161,11 @@ public partial class AppDbContext
                 e.HasIndex(x => x.TenantId);
                 e.Property(x => x.TermsText).HasMaxLength(300);
                 e.Property(x => x.Disclaimer).HasMaxLength(300);
+                e.Property(x => x.HideBottomNav).HasDefaultValue(false);
+                e.Property(x => x.HideRefresh).HasDefaultValue(false);
+                e.Property(x => x.HideExpand).HasDefaultValue(false);
+                e.Property(x => x.HideHomePage).HasDefaultValue(false);
+                e.Property(x => x.OpenNewConversation).HasDefaultValue(false);
                 e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
             });
             b.Entity<Features.BotSettings.BotGeneral>(e =>

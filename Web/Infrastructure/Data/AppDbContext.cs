@@ -198,6 +198,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
         l.Property(x => x.AutoSync).HasConversion<string>().HasMaxLength(20);
         l.Property(x => x.AllowedModels).HasMaxLength(500);
         l.Property(x => x.Pages).HasDefaultValue(100);
+        l.Property(x => x.CustomWatermark).HasDefaultValue(false);
     }
 
     private static readonly System.Reflection.MethodInfo ApplyTenantFilterMethod =

@@ -2,6 +2,21 @@
 (function () {
   const preview = document.getElementById("preview");
   if (!preview) return;
+  if (preview.dataset.kind === "behavior") {
+    // Behavior: each switch shows or hides its part of the mock widget at once.
+    const update = form => {
+      const v = name => { const el = form.elements[`Input.${name}`]; return !el ? "" : el.type === "checkbox" ? el.checked : el.value; };
+      const show = (key, on) => preview.querySelectorAll(`[data-b=${key}]`).forEach(e => e.classList.toggle("hidden", !on));
+      show("refresh", !v("HideRefresh")); show("expand", !v("HideExpand")); show("sources", !v("HideSources")); show("feedback", !v("HideFeedback"));
+      show("nav", !v("HideBottomNav") && !v("HideHomePage")); show("terms", !!v("RequireTerms")); show("disclaimer", v("Disclaimer").trim().length > 0);
+      preview.querySelector("[data-b=terms-text]").textContent = v("TermsText");
+      preview.querySelector("[data-b=disclaimer]").textContent = v("Disclaimer");
+      const count = +v("FollowUpCount");
+      preview.querySelectorAll("[data-b=followup]").forEach(e => e.classList.toggle("hidden", +e.dataset.n >= count));
+    };
+    for (const type of ["input", "change"]) document.addEventListener(type, e => { if (e.target.form?.id === "behavior-form") update(e.target.form); });
+    return;
+  }
   if (preview.dataset.kind === "texts") {
     // Localization: each text box drives the preview element with the same key; an empty box shows the default wording.
     document.addEventListener("input", e => {

@@ -17,9 +17,17 @@
     if (!hosts.includes(host)) return;
     parentOrigin = e.origin;
     page = { url: String(e.data.url || "").slice(0, 2048), title: String(e.data.title || "").slice(0, 300) };
+    if (e.data.small) document.getElementById("expand-button")?.remove(); // full screen on phones already
   });
   const tell = msg => { if (parentOrigin) parent.postMessage(msg, parentOrigin); };
   document.getElementById("close-button").addEventListener("click", () => tell({ type: "parley:close" }));
+  // Refresh reloads the view on screen (its data-url); expand asks the page for a bigger window.
+  document.getElementById("refresh-button")?.addEventListener("click", () => {
+    const current = view.querySelector("[data-url]");
+    htmx.ajax("GET", current ? current.dataset.url : base + "?handler=Home", { target: "#view" });
+  });
+  const expand = document.getElementById("expand-button");
+  expand?.addEventListener("click", () => { const on = expand.getAttribute("aria-pressed") !== "true"; expand.setAttribute("aria-pressed", String(on)); tell({ type: "parley:expand", on }); });
 
   document.addEventListener("htmx:configRequest", e => {
     if (token) e.detail.headers["X-Parley-Visitor"] = token;
@@ -39,7 +47,7 @@
   document.addEventListener("htmx:beforeRequest", e => { if (e.detail.elt.closest("[data-testid=composer]")) document.getElementById("notice").innerHTML = ""; });
   document.addEventListener("htmx:afterSettle", () => {
     const inConversation = !!view.querySelector("[data-view=conversation]");
-    document.getElementById("home-button").hidden = !inConversation;
+    document.getElementById("home-button").hidden = !inConversation || !!body.dataset.noHome;
     scrollDown();
   });
   // Answers this tab asked for ("done"), and messages from elsewhere on the live stream ("c-…"), count as news for the page's badge.
