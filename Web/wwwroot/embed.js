@@ -21,6 +21,12 @@
     btn.setAttribute("aria-label", "Open chat with " + (c.name || "us"));
     btn.setAttribute("aria-expanded", "false");
     btn.innerHTML = '<svg width="26" height="26" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
+    if (c.icon && /^https?:/.test(c.icon)) {
+      var img = el("img", "width:100%;height:100%;border-radius:50%;object-fit:cover;display:block");
+      img.src = c.icon; img.alt = ""; btn.innerHTML = ""; btn.style.padding = "0";
+      if (c.plainIcon) btn.style.background = "transparent";
+      btn.appendChild(img);
+    }
     badge = el("span", "position:absolute;top:-2px;right:-2px;min-width:18px;height:18px;border-radius:9px;background:#dc2626;color:#fff;font:600 11px/18px sans-serif;display:none");
     btn.appendChild(badge);
     btn.onclick = function () { try { sessionStorage.setItem("parley:closed", "1"); } catch (e) { } toggle(); };

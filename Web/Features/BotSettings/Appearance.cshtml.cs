@@ -5,11 +5,19 @@ namespace Parley.Features.BotSettings;
 
 /// <summary>The Appearance screen: how the bot's launcher and chat look on the customer's site.</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class AppearanceModel(BotAccess access, BotSettingsService settings, PlanLimitsReader plans) : PageModel
+public class AppearanceModel(BotAccess access, BotSettingsService settings, BotIcons icons, PlanLimitsReader plans, Microsoft.Extensions.Options.IOptions<Infrastructure.ParleyOptions> options) : PageModel
 {
     [BindProperty] public BotAppearance Input { get; set; } = new();
     public Chatbot Bot { get; private set; } = null!;
     public bool CanRemoveBranding { get; private set; }
+    public bool CanWatermark { get; private set; }
+    /// <summary>The saved appearance (icons are shown from it, whatever the form holds).</summary>
+    public BotAppearance Stored { get; private set; } = new();
+    public string? IconMessage { get; private set; }
+    /// <summary>The icon as the widget serves it (on the root host).</summary>
+    public string? IconUrl(IconKind kind) => BotIcons.PathOf(Stored, kind) is { } path
+        ? $"{Infrastructure.Tenancy.TenantHosts.RootUrl(Request, options.Value.AppDomain)}/widget/{Bot.PublicId}?handler=Icon&kind={kind}&v={Path.GetFileNameWithoutExtension(path)}" : null;
+    public string? IconError { get; private set; }
     public bool Saved { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string publicId, CancellationToken ct)
@@ -24,6 +32,10 @@ public class AppearanceModel(BotAccess access, BotSettingsService settings, Plan
         if (await LoadAsync(publicId, ct) is { } refused) return refused;
         if (Input.HideBranding && !CanRemoveBranding)
             ModelState.AddModelError("Input.HideBranding", "Hiding Parley's branding comes with the Premium plan.");
+        if ((Input.WatermarkText?.Trim().Length > 0 || Input.WatermarkUrl?.Trim().Length > 0) && !CanWatermark)
+            ModelState.AddModelError("Input.WatermarkText", "Your own watermark comes with the Silver plan and above.");
+        if (Input.WatermarkUrl?.Trim() is { Length: > 0 } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
+            ModelState.AddModelError("Input.WatermarkUrl", "Enter a full http(s) address, like https://example.com.");
         if (!ModelState.IsValid) return this.Invalid("_AppearanceForm", this, "Input");
         await settings.SaveAppearanceAsync(Bot, Input, ct);
         Saved = true;
@@ -35,7 +47,28 @@ public class AppearanceModel(BotAccess access, BotSettingsService settings, Plan
         if (await access.FindAsync(publicId, ct) is not { } bot) return NotFound();
         if (!access.CanEdit) return Forbid();
         Bot = bot;
-        CanRemoveBranding = (await plans.LimitsAsync(ct)).RemoveBranding;
+        var limits = await plans.LimitsAsync(ct);
+        (CanRemoveBranding, CanWatermark) = (limits.RemoveBranding, limits.CustomWatermark);
+        Stored = await settings.AppearanceAsync(bot.Id, ct);
         return null;
+    }
+
+    /// <summary>Uploads one icon (multipart, one request per picture); the icons card comes back with the result.</summary>
+    public async Task<IActionResult> OnPostIconAsync(string publicId, IconKind kind, IFormFile? file, CancellationToken ct)
+    {
+        if (await LoadAsync(publicId, ct) is { } refused) return refused;
+        IconError = await icons.UploadAsync(Bot, kind, file, ct);
+        Stored = await settings.AppearanceAsync(Bot.Id, ct);
+        IconMessage = IconError is null ? $"{kind} icon saved." : null;
+        return IconError is null ? this.PageOrPartial("_Icons", this, "") : this.Invalid("_Icons", this, "");
+    }
+
+    public async Task<IActionResult> OnPostRemoveIconAsync(string publicId, IconKind kind, CancellationToken ct)
+    {
+        if (await LoadAsync(publicId, ct) is { } refused) return refused;
+        await icons.RemoveAsync(Bot, kind, ct);
+        Stored = await settings.AppearanceAsync(Bot.Id, ct);
+        IconMessage = $"{kind} icon removed.";
+        return this.PageOrPartial("_Icons", this, "");
     }
 }

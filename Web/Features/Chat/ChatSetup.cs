@@ -11,6 +11,7 @@ public static class ChatSetup
         builder.Services.AddOptions<ChatPipelineOptions>().BindConfiguration(ChatPipelineOptions.Section);
         builder.Services.AddScoped<ChatService>();
         builder.Services.AddScoped<BotSettings.BotSettingsService>();
+        builder.Services.AddScoped<BotSettings.BotIcons>();
         builder.Services.AddScoped<Leads.LeadService>();
         builder.Services.AddScoped<HumanSupport.HumanSupportService>();
         builder.Services.AddScoped<Localization.LocalizationService>();

@@ -18,6 +18,9 @@ public sealed record WidgetView(Chatbot Bot, string BasePath, BotSettings.BotApp
     /// <summary>Human support when the bot offers it (never in the dashboard playground).</summary>
     public HumanSupport.HumanSupportSettings? Support { get; init; }
     public bool RightToLeft => Look.RightToLeft || T.RightToLeft;
+    /// <summary>Where the widget loads an uploaded icon from (versioned by its blob name, so it is cached for good), or null.</summary>
+    public string? IconUrl(BotSettings.IconKind kind) =>
+        BotSettings.BotIcons.PathOf(Look, kind) is { } path ? $"{BasePath}?handler=Icon&kind={kind}&v={System.IO.Path.GetFileNameWithoutExtension(path)}" : null;
     /// <summary>The owner's wording where they changed it; Parley's defaults are shown in the visitor's language.</summary>
     public string Placeholder => Look.Placeholder == new BotSettings.BotAppearance().Placeholder ? T["placeholder"] : Look.Placeholder;
     public string PositivePrompt => Support is { } s && s.PositivePrompt != new HumanSupport.HumanSupportSettings().PositivePrompt ? s.PositivePrompt : T["positive_prompt"];
@@ -54,6 +57,8 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
     public BotSettings.BotAppearance Look { get; private set; } = new();
     /// <summary>"Powered by Parley" shows unless the bot hides it and its plan allows that.</summary>
     public bool ShowBranding { get; private set; } = true;
+    /// <summary>The customer's own footer mark, when their plan includes it.</summary>
+    public bool ShowWatermark { get; private set; }
     public BotSettings.BotBehavior Behave { get; private set; } = new();
     private List<BotSettings.ConversationStarter> followUpPrompts = [];
     public Localization.Texts T { get; private set; } = Localization.Texts.English;
@@ -64,7 +69,9 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
     {
         if (!await LoadAsync(botId, ct)) return NotFound();
         await LoadHostsAsync(ct);
-        ShowBranding = !Look.HideBranding || !(await plans.LimitsAsync(ct)).RemoveBranding;
+        var plan = await plans.LimitsAsync(ct);
+        ShowBranding = !Look.HideBranding || !plan.RemoveBranding;
+        ShowWatermark = plan.CustomWatermark && Look.WatermarkText.Length > 0;
         Response.Headers.ContentSecurityPolicy =
             $"frame-ancestors {string.Join(' ', FrameAncestors())}; default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'";
         return Page();
@@ -81,7 +88,21 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
             name = View.Name, available = Available, color = Look.BrandColor, textColor = Look.BrandTextColor, position = Look.Position.ToString().ToLowerInvariant(),
             tooltip = Behave.HideTooltip ? "" : Look.Tooltip, iconSize = Look.IconSize.ToString().ToLowerInvariant(), bottom = Look.BottomDistance, side = Look.SideDistance, height = Look.ChatHeight,
             autoOpenDesktop = Behave.AutoOpenDesktop ? Behave.AutoOpenDesktopDelay : -1, autoOpenMobile = Behave.AutoOpenMobile ? Behave.AutoOpenMobileDelay : -1,
+            icon = View.IconUrl(BotSettings.IconKind.Bubble) is { } icon ? $"{Request.Scheme}://{Request.Host}{icon}" : null, plainIcon = Look.PlainIcons,
         });
+    }
+
+    /// <summary>An uploaded icon, cacheable for good (its URL changes with each upload); served as an image only.</summary>
+    public async Task<IActionResult> OnGetIconAsync(string botId, BotSettings.IconKind kind, [FromServices] Infrastructure.Storage.IBlobStore blobs, CancellationToken ct)
+    {
+        if (!await LoadAsync(botId, ct)) return NotFound();
+        if (BotSettings.BotIcons.PathOf(Look, kind) is not { } path || await blobs.OpenReadAsync(path, ct) is not { } stream) return NotFound();
+        var type = System.IO.Path.GetExtension(path) switch { ".png" => "image/png", ".gif" => "image/gif", ".webp" => "image/webp", _ => "image/jpeg" };
+        Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        Response.Headers["X-Content-Type-Options"] = "nosniff";
+        Response.Headers.ContentSecurityPolicy = "default-src 'none'";
+        Response.Headers.AccessControlAllowOrigin = "*"; // the launcher on the customer's page shows the bubble icon
+        return File(stream, type);
     }
 
     /// <summary>Starts (or confirms) the visitor's session; the token is returned once and kept by the iframe.</summary>
