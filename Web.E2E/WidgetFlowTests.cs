@@ -346,4 +346,63 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(widget.GetByTestId("human-mode")).ToBeVisibleAsync();
         await app.ScreenshotAsync(shop, "widget-dark");
     }
+
+    [Fact]
+    public async Task Icons_reach_the_customer_site_and_the_behavior_preview_follows_each_switch()
+    {
+        var (page, slug, bot) = await WorkspaceWithBotAsync("icons");
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/settings/general");
+        await Assertions.Expect(page.GetByTestId("general")).ToBeVisibleAsync();
+        await app.ScreenshotAsync(page, "settings-general");
+        await app.AddVerifiedDomainAsync(slug, "icons.localhost");
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/embed");
+        await page.GetByLabel("icons.localhost").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save domains" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#embed-domains")).ToContainTextAsync("now runs on icons.localhost");
+        var scriptTag = await page.GetByTestId("script-tag").InnerTextAsync();
+
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/settings/appearance");
+        await page.SetInputFilesAsync("#icon-Bot", new FilePayload { Name = "bot.png", MimeType = "image/png", Buffer = TestFiles.Png(64, (245, 158, 11), (255, 255, 255)) });
+        await page.Locator("[data-icon=Bot]").GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("icons")).ToContainTextAsync("Bot icon saved.");
+        await page.SetInputFilesAsync("#icon-Bubble", new FilePayload { Name = "bubble.png", MimeType = "image/png", Buffer = TestFiles.Png(96, (255, 255, 255), (22, 163, 74)) });
+        await page.Locator("[data-icon=Bubble]").GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("icons")).ToContainTextAsync("Bubble icon saved.");
+        await Assertions.Expect(page.Locator("[data-icon=Bubble] img")).ToHaveJSPropertyAsync("naturalWidth", 96);
+        await app.ScreenshotAsync(page, "settings-appearance-icons");
+
+        // Behavior: the preview follows each switch before saving.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Behavior" }).ClickAsync();
+        var preview = page.GetByTestId("preview");
+        await Assertions.Expect(preview.Locator("[data-b=refresh]")).ToBeVisibleAsync();
+        await page.GetByLabel("Hide the refresh button").CheckAsync();
+        await Assertions.Expect(preview.Locator("[data-b=refresh]")).ToBeHiddenAsync();
+        await page.GetByLabel("Follow-up suggestions after an answer").FillAsync("1");
+        await Assertions.Expect(preview.Locator("[data-b=followup]:visible")).ToHaveCountAsync(1);
+        await page.GetByLabel("Disclaimer under the message box").FillAsync("Answers may be wrong.");
+        await Assertions.Expect(preview.Locator("[data-b=disclaimer]")).ToHaveTextAsync("Answers may be wrong.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save behavior" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("behavior")).ToContainTextAsync("Saved.");
+        await app.ScreenshotAsync(page, "settings-behavior-preview");
+
+        app.Site.Pages["/"] = new($"<!doctype html><html><head><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Kettle Co</title></head><body><h1>Kettle Co</h1>{scriptTag}</body></html>");
+        var shop = await app.NewPageAsync(await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } }));
+        await shop.GotoAsync($"http://icons.localhost:{app.Site.Port}/");
+        var launcher = shop.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" });
+        await Assertions.Expect(launcher.Locator("img")).ToHaveJSPropertyAsync("naturalWidth", 96);
+        await launcher.ClickAsync();
+        var widget = shop.FrameLocator("iframe[title=Chat]");
+        await Assertions.Expect(widget.GetByTestId("bot-icon")).ToHaveJSPropertyAsync("naturalWidth", 64);
+        await Assertions.Expect(widget.GetByTestId("bottom-nav")).ToBeVisibleAsync();
+        Assert.Equal(0, await widget.Locator("#refresh-button").CountAsync());
+        await widget.GetByTestId("bottom-nav").GetByRole(AriaRole.Button, new() { Name = "Conversations" }).ClickAsync();
+        await Assertions.Expect(widget.GetByTestId("no-messages")).ToBeVisibleAsync();
+        await app.ScreenshotAsync(shop, "widget-icons");
+        // Expand asks the page for a wider window.
+        var frame = shop.Locator("iframe[title=Chat]");
+        var before = (await frame.BoundingBoxAsync())!.Width;
+        await widget.Locator("#expand-button").ClickAsync();
+        await shop.WaitForFunctionAsync("() => document.querySelector('iframe[title=Chat]').getBoundingClientRect().width > 500");
+        Assert.True((await frame.BoundingBoxAsync())!.Width > before);
+    }
 }

@@ -124,6 +124,57 @@ public static class TestFiles
     }
 
     /// <summary>A zip that claims to be a Word document and unpacks to <paramref name="megabytes"/> MB of zeros.</summary>
+    /// <summary>A real PNG (8-bit RGB, zlib-compressed rows, CRCs): a disc of one colour on another, so browsers draw it.</summary>
+    public static byte[] Png(int size, (byte R, byte G, byte B) disc, (byte R, byte G, byte B) background)
+    {
+        var raw = new MemoryStream();
+        for (var y = 0; y < size; y++)
+        {
+            raw.WriteByte(0); // no filter
+            for (var x = 0; x < size; x++)
+            {
+                var dx = x - size / 2.0 + 0.5; var dy = y - size / 2.0 + 0.5;
+                var c = dx * dx + dy * dy <= size * size / 9.0 ? disc : background;
+                raw.Write([c.R, c.G, c.B]);
+            }
+        }
+        var packed = new MemoryStream();
+        using (var z = new System.IO.Compression.ZLibStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true)) raw.WriteTo(z);
+        var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, size);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), size);
+        header[8] = 8; header[9] = 2; // 8 bits, RGB
+        Chunk(png, "IHDR", header);
+        Chunk(png, "IDAT", packed.ToArray());
+        Chunk(png, "IEND", []);
+        return png.ToArray();
+
+        static void Chunk(Stream s, string type, byte[] data)
+        {
+            var len = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(len, data.Length);
+            s.Write(len);
+            var body = System.Text.Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+            s.Write(body);
+            var crc = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(body));
+            s.Write(crc);
+        }
+
+        static uint Crc32(byte[] bytes) // the PNG specification's CRC (ISO 3309), bit by bit
+        {
+            var c = 0xFFFFFFFFu;
+            foreach (var b in bytes)
+            {
+                c ^= b;
+                for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            }
+            return c ^ 0xFFFFFFFFu;
+        }
+    }
+
     public static byte[] ZipBomb(int megabytes)
     {
         var ms = new MemoryStream();
