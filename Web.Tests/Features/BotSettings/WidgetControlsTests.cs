@@ -129,7 +129,7 @@ public abstract class WidgetControlsTests<TApp>(TApp app) : IClassFixture<TApp> 
         {
             ["Input.BrandColor"] = "#4f46e5", ["Input.BrandTextColor"] = "#ffffff", ["Input.LinkColor"] = "#4f46e5", ["Input.FontSize"] = "14", ["Input.ChatHeight"] = "80",
             ["Input.IconSize"] = "Medium", ["Input.Position"] = "Right", ["Input.BottomDistance"] = "20", ["Input.SideDistance"] = "20",
-            ["Input.WatermarkText"] = "Support by Kettle Co", ["Input.WatermarkUrl"] = "https://kettle.example/help",
+            ["Input.WatermarkText"] = "Support by Kettle Co", ["Input.WatermarkUrl"] = "https://kettle.example/help", ["Input.IconColor"] = "#16A34A",
         };
         var locked = await ws.Tenant.PostFormAsync(page, page, form);
         locked.AssertStatus(HttpStatusCode.UnprocessableEntity);
@@ -141,6 +141,11 @@ public abstract class WidgetControlsTests<TApp>(TApp app) : IClassFixture<TApp> 
         Assert.Contains("data-testid=\"watermark\"", shell);
         Assert.Contains("href=\"https://kettle.example/help\"", shell);
         Assert.Contains("data-testid=\"branding\"", shell); // beside Parley's, which only Premium may hide
+        Assert.Contains("\"color\":\"#16a34a\"", await (await widget.Http.GetAsync($"{widget.Base}?handler=Config")).Content.ReadAsStringAsync()); // the launcher's own colour
+        form["Input.IconColor"] = "green";
+        var badColour = await ws.Tenant.PostFormAsync(page, page, form);
+        badColour.AssertStatus(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("Use a colour like #4f46e5.", await badColour.TextAsync());
     }
 }
 

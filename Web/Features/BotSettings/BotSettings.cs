@@ -20,6 +20,9 @@ public class BotAppearance : ITenantOwned
     [RegularExpression(HexColor.Pattern, ErrorMessage = HexColor.Message), Display(Name = "Brand colour")] public string BrandColor { get; set; } = "#4f46e5";
     [RegularExpression(HexColor.Pattern, ErrorMessage = HexColor.Message), Display(Name = "Text colour on the brand colour")] public string BrandTextColor { get; set; } = "#ffffff";
     [RegularExpression(HexColor.Pattern, ErrorMessage = HexColor.Message), Display(Name = "Link colour")] public string LinkColor { get; set; } = "#4f46e5";
+    /// <summary>The launcher's colour (seed 000's brand_icon_bg_color); empty uses the brand colour.</summary>
+    [RegularExpression(HexColor.OptionalPattern, ErrorMessage = HexColor.Message), Display(Name = "Launcher colour")] public string IconColor { get; set; } = "";
+    public string LauncherColor => IconColor.Length > 0 ? IconColor : BrandColor;
     [Range(12, 20, ErrorMessage = "Font size is between 12 and 20 px."), Display(Name = "Font size (px)")] public int FontSize { get; set; } = 14;
     [Range(50, 100, ErrorMessage = "Chat height is between 50 and 100 % of the window."), Display(Name = "Chat height (% of the window)")] public int ChatHeight { get; set; } = 80;
     public IconSize IconSize { get; set; } = IconSize.Medium;
@@ -48,5 +51,6 @@ public class BotAppearance : ITenantOwned
 public static class HexColor
 {
     public const string Pattern = "^#[0-9a-fA-F]{6}$";
+    public const string OptionalPattern = "^(#[0-9a-fA-F]{6})?$";
     public const string Message = "Use a colour like #4f46e5.";
 }

@@ -21,6 +21,7 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
         row.BrandColor = input.BrandColor.ToLowerInvariant();
         row.BrandTextColor = input.BrandTextColor.ToLowerInvariant();
         row.LinkColor = input.LinkColor.ToLowerInvariant();
+        row.IconColor = input.IconColor?.Trim().ToLowerInvariant() ?? "";
         (row.FontSize, row.ChatHeight, row.IconSize, row.Position) = (input.FontSize, input.ChatHeight, input.IconSize, input.Position);
         (row.BottomDistance, row.SideDistance, row.DarkMode, row.RightToLeft, row.HideBranding) = (input.BottomDistance, input.SideDistance, input.DarkMode, input.RightToLeft, input.HideBranding);
         (row.PlainIcons, row.WatermarkText, row.WatermarkUrl) = (input.PlainIcons, input.WatermarkText?.Trim() ?? "", input.WatermarkUrl?.Trim() ?? "");

@@ -144,6 +144,8 @@ public partial class AppDbContext
                 e.Property(x => x.BrandColor).HasMaxLength(7);
                 e.Property(x => x.BrandTextColor).HasMaxLength(7);
                 e.Property(x => x.LinkColor).HasMaxLength(7);
+                e.Property(x => x.IconColor).HasMaxLength(7).HasDefaultValue("");
+                e.Ignore(x => x.LauncherColor);
                 e.Property(x => x.IconSize).HasConversion<string>().HasMaxLength(10);
                 e.Property(x => x.Position).HasConversion<string>().HasMaxLength(10);
                 e.Property(x => x.WatermarkText).HasMaxLength(60).HasDefaultValue("");

@@ -37,6 +37,7 @@
     $("placeholder").textContent = v("Placeholder") || "Ask a question…";
     for (const [field, variable] of [["BrandColor", "--p-brand"], ["BrandTextColor", "--p-text"], ["LinkColor", "--p-link"]])
       if (hex(v(field))) preview.style.setProperty(variable, v(field));
+    preview.style.setProperty("--p-icon", hex(v("IconColor")) ? v("IconColor") : "var(--p-brand)");
     const font = +v("FontSize"); if (font >= 12 && font <= 20) preview.style.setProperty("--p-font", font + "px");
     const height = +v("ChatHeight"); if (height >= 50 && height <= 100) $("window").style.height = `calc(${height}% - 4.5rem)`;
     const left = v("Position") === "Left", win = $("window"), launcher = $("launcher");

@@ -5,6 +5,7 @@ ALTER TABLE "BotBehaviors" ADD COLUMN "HideRefresh" boolean NOT NULL DEFAULT FAL
 ALTER TABLE "BotBehaviors" ADD COLUMN "HideExpand" boolean NOT NULL DEFAULT FALSE;
 ALTER TABLE "BotBehaviors" ADD COLUMN "HideHomePage" boolean NOT NULL DEFAULT FALSE;
 ALTER TABLE "BotBehaviors" ADD COLUMN "OpenNewConversation" boolean NOT NULL DEFAULT FALSE;
+ALTER TABLE "BotAppearances" ADD COLUMN "IconColor" character varying(7) NOT NULL DEFAULT '';
 ALTER TABLE "BotAppearances" ADD COLUMN "PlainIcons" boolean NOT NULL DEFAULT FALSE;
 ALTER TABLE "BotAppearances" ADD COLUMN "WatermarkText" character varying(60) NOT NULL DEFAULT '';
 ALTER TABLE "BotAppearances" ADD COLUMN "WatermarkUrl" character varying(2048) NOT NULL DEFAULT '';
