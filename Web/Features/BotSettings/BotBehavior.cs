@@ -4,7 +4,7 @@ using Parley.Infrastructure.Tenancy;
 namespace Parley.Features.BotSettings;
 
 /// <summary>How a bot's widget behaves (seed 000's user_chatbot_behavior). One row per bot; a bot without one uses the defaults.</summary>
-public class BotBehavior : ITenantOwned
+public class BotBehavior : ITenantOwned, IBotSetting
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TenantId { get; set; }

@@ -4,7 +4,7 @@ using Parley.Infrastructure.Tenancy;
 namespace Parley.Features.BotSettings;
 
 /// <summary>How a bot answers (seed 000's chatbot_settings_general). One row per bot; a bot without one uses the defaults.</summary>
-public class BotGeneral : ITenantOwned
+public class BotGeneral : ITenantOwned, IBotSetting
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TenantId { get; set; }

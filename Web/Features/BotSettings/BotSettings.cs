@@ -7,7 +7,7 @@ public enum IconSize { Small, Medium, Large }
 public enum IconPosition { Right, Left }
 
 /// <summary>How a bot's widget looks (seed 000's user_chatbot_appearance_ui). One row per bot; a bot without one uses the defaults.</summary>
-public class BotAppearance : ITenantOwned
+public class BotAppearance : ITenantOwned, IBotSetting
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TenantId { get; set; }

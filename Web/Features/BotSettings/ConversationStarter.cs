@@ -8,7 +8,7 @@ public enum StarterKind { Button, Link }
 public enum StarterPlacement { Home, AfterAnswer }
 
 /// <summary>A button that sends a message, or a link: a conversation starter on the home view, or a follow-up prompt after answers (seed 000's chatbot_conversation_starters and follow_up_prompts).</summary>
-public class ConversationStarter : ITenantOwned
+public class ConversationStarter : ITenantOwned, IBotSetting
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TenantId { get; set; }

@@ -7,7 +7,7 @@ namespace Parley.Features.BotSettings;
 /// creativity (temperature). Every bot has the built-in ones, which can be chosen but not changed or deleted; exactly
 /// one persona is active.
 /// </summary>
-public class Persona : ITenantOwned
+public class Persona : ITenantOwned, IBotSetting
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TenantId { get; set; }

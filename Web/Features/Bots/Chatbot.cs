@@ -28,6 +28,8 @@ public class Chatbot : ITenantOwned
     public DateTimeOffset? LastTrainedAt { get; set; }
     /// <summary>Moves whenever the bot's indexed chunks change; search caches compare it.</summary>
     public long KnowledgeVersion { get; set; }
+    /// <summary>Moves whenever one of the bot's settings rows is written, so caches of them (the widget's) know to reload.</summary>
+    public long SettingsVersion { get; set; }
 
     public static string NewPublicId() => "bot_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
 

@@ -18,6 +18,7 @@ public static class ChatSetup
         builder.Services.AddScoped<Conversations.ConversationHistory>();
         builder.Services.AddSingleton<WidgetRateLimits>();
         builder.Services.AddSingleton<LiveHub>();
+        builder.Services.AddSingleton<Widget.WidgetSettingsCache>();
         builder.Services.AddSingleton(sp => new ExtractiveChatClient(TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ChatPipelineOptions>>().Value.ExtractiveWordDelayMs)));
         builder.Services.AddSingleton<IChatClient>(sp =>
         {

@@ -4,7 +4,7 @@ using Parley.Infrastructure.Tenancy;
 namespace Parley.Features.HumanSupport;
 
 /// <summary>Whether and how a visitor can ask for a person (seed 000's human_support_settings). One row per bot; none means off.</summary>
-public class HumanSupportSettings : ITenantOwned
+public class HumanSupportSettings : ITenantOwned, Features.BotSettings.IBotSetting
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TenantId { get; set; }

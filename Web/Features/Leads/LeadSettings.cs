@@ -22,7 +22,7 @@ public sealed class LeadField
 }
 
 /// <summary>How a bot collects leads (seed 000's leads_settings). One row per bot; a bot without one collects none.</summary>
-public class LeadSettings : ITenantOwned
+public class LeadSettings : ITenantOwned, Features.BotSettings.IBotSetting
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TenantId { get; set; }

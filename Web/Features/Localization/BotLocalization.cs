@@ -4,7 +4,7 @@ using Parley.Infrastructure.Tenancy;
 namespace Parley.Features.Localization;
 
 /// <summary>A bot's language options: the locale visitors get when theirs is not offered, and whether the browser's language is followed.</summary>
-public class BotLocalization : ITenantOwned
+public class BotLocalization : ITenantOwned, Features.BotSettings.IBotSetting
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TenantId { get; set; }
@@ -15,7 +15,7 @@ public class BotLocalization : ITenantOwned
 }
 
 /// <summary>A bot's own wording in one locale (seed 000's chatbot_settings_localization_texts): a locale it added, or its changes to a shipped one.</summary>
-public class BotLocale : ITenantOwned
+public class BotLocale : ITenantOwned, Features.BotSettings.IBotSetting
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TenantId { get; set; }

@@ -30,8 +30,11 @@ public sealed class LocalizationService(AppDbContext db, AuditTrail audit, TimeP
     /// <summary>The texts for a visitor: the first of their browser's languages the bot offers (exact, then by language), else the bot's default.</summary>
     public async Task<Texts> ForVisitorAsync(Guid chatbotId, string? acceptLanguage, CancellationToken ct)
     {
-        var options = await OptionsAsync(chatbotId, ct);
-        var offered = await LocalesAsync(chatbotId, ct);
+        return Choose(await OptionsAsync(chatbotId, ct), await LocalesAsync(chatbotId, ct), acceptLanguage);
+    }
+
+    public static Texts Choose(BotLocalization options, IReadOnlyList<OfferedLocale> offered, string? acceptLanguage)
+    {
         var pick = options.MatchBrowser ? Pick(offered.Select(o => o.Code).ToList(), acceptLanguage) : null;
         var chosen = offered.FirstOrDefault(o => o.Code == (pick ?? options.DefaultLocale)) ?? offered[0];
         return new Texts(chosen.Code, chosen.Custom?.Texts);

@@ -47,7 +47,7 @@ public sealed record LeadFormView(WidgetView Widget, Leads.LeadSettings Settings
 /// </summary>
 [RootHost, IgnoreAntiforgeryToken]
 public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService chat, WidgetRateLimits limits, PlanLimitsReader plans, LiveHub live, BotSettings.BotSettingsService settings,
-    Localization.LocalizationService localization, Leads.LeadService leads, HumanSupport.HumanSupportService support, Microsoft.Extensions.Options.IOptions<Infrastructure.ParleyOptions> options,
+    Localization.LocalizationService localization, Leads.LeadService leads, HumanSupport.HumanSupportService support, WidgetSettingsCache widgetSettings, Microsoft.Extensions.Options.IOptions<Infrastructure.ParleyOptions> options,
     IHostEnvironment env, TimeProvider clock) : PageModel
 {
     public const string VisitorHeader = "X-Parley-Visitor";
@@ -60,7 +60,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
     /// <summary>The customer's own footer mark, when their plan includes it.</summary>
     public bool ShowWatermark { get; private set; }
     public BotSettings.BotBehavior Behave { get; private set; } = new();
-    private List<BotSettings.ConversationStarter> followUpPrompts = [];
+    private IReadOnlyList<BotSettings.ConversationStarter> followUpPrompts = [];
     public Localization.Texts T { get; private set; } = Localization.Texts.English;
     private HumanSupport.HumanSupportSettings? supportSettings;
     public WidgetView View => new(Bot, $"/widget/{Bot.PublicId}", Look, Behave) { FollowUpPrompts = followUpPrompts, T = T, Support = supportSettings is { Enabled: true } ? supportSettings : null };
@@ -422,11 +422,12 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         tenants.Use(found.Tenant);
         Bot = found.Bot;
         Available = found.Bot.Status == BotStatus.Enabled && found.Tenant.Status == TenantStatus.Active;
-        Look = await settings.AppearanceAsync(Bot.Id, ct);
-        Behave = await settings.BehaviorAsync(Bot.Id, ct);
-        followUpPrompts = await db.ConversationStarters.AsNoTracking().Where(s => s.ChatbotId == Bot.Id && s.Placement == BotSettings.StarterPlacement.AfterAnswer).OrderBy(s => s.Position).ToListAsync(ct);
-        T = await localization.ForVisitorAsync(Bot.Id, Request.Headers.AcceptLanguage, ct);
-        supportSettings = await support.SettingsAsync(Bot.Id, ct);
+        var s = await widgetSettings.GetAsync(Bot, async () => new WidgetSettings(
+            await settings.AppearanceAsync(Bot.Id, ct), await settings.BehaviorAsync(Bot.Id, ct),
+            await db.ConversationStarters.AsNoTracking().Where(s => s.ChatbotId == Bot.Id && s.Placement == BotSettings.StarterPlacement.AfterAnswer).OrderBy(s => s.Position).ToListAsync(ct),
+            await support.SettingsAsync(Bot.Id, ct), await localization.OptionsAsync(Bot.Id, ct), await localization.LocalesAsync(Bot.Id, ct)));
+        (Look, Behave, followUpPrompts, supportSettings) = (s.Look, s.Behave, s.FollowUpPrompts, s.Support);
+        T = Localization.LocalizationService.Choose(s.Languages, s.Locales, Request.Headers.AcceptLanguage);
         return true;
     }
 

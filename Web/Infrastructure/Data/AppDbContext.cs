@@ -164,6 +164,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
             e.Property(c => c.PublicId).HasMaxLength(40);
             e.Property(c => c.Name).HasMaxLength(100);
             e.Property(c => c.Description).HasMaxLength(500);
+            e.Property(c => c.SettingsVersion).HasDefaultValue(0L);
             e.Property(c => c.Type).HasConversion<string>().HasMaxLength(30);
             e.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(c => c.TrainingStatus).HasConversion<string>().HasMaxLength(20);
@@ -221,9 +222,12 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     {
         GuardTenant();
         var changedBots = ChangedKnowledge();
+        var changedSettings = ChangedSettings();
         var saved = base.SaveChanges(acceptAllChangesOnSuccess);
         if (changedBots.Count > 0)
             Chatbots.Where(b => changedBots.Contains(b.Id)).ExecuteUpdate(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1));
+        if (changedSettings.Count > 0)
+            Chatbots.Where(b => changedSettings.Contains(b.Id)).ExecuteUpdate(u => u.SetProperty(b => b.SettingsVersion, b => b.SettingsVersion + 1));
         return saved;
     }
 
@@ -231,15 +235,23 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     {
         GuardTenant();
         var changedBots = ChangedKnowledge();
+        var changedSettings = ChangedSettings();
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
         if (changedBots.Count > 0)
             await Chatbots.Where(b => changedBots.Contains(b.Id)).ExecuteUpdateAsync(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1), ct);
+        if (changedSettings.Count > 0)
+            await Chatbots.Where(b => changedSettings.Contains(b.Id)).ExecuteUpdateAsync(u => u.SetProperty(b => b.SettingsVersion, b => b.SettingsVersion + 1), ct);
         return saved;
     }
 
     /// <summary>For bulk chunk deletes (ExecuteDelete skips the change tracker): move the bot's KnowledgeVersion by hand.</summary>
     public Task TouchKnowledgeAsync(Guid chatbotId, CancellationToken ct) =>
         Chatbots.Where(b => b.Id == chatbotId).ExecuteUpdateAsync(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1), ct);
+
+    /// <summary>The bots whose settings this save changes, so their SettingsVersion moves and the widget's cache reloads.</summary>
+    private List<Guid> ChangedSettings() => ChangeTracker.Entries<Features.BotSettings.IBotSetting>()
+        .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+        .Select(e => e.Entity.ChatbotId).Distinct().ToList();
 
     /// <summary>The bots whose chunks this save changes, so their KnowledgeVersion moves and search caches reload.</summary>
     private List<Guid> ChangedKnowledge() => ChangeTracker.Entries<Chunk>()

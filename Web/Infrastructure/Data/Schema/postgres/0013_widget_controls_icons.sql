@@ -1,5 +1,7 @@
--- Widget controls (bottom navigation, refresh, expand, home page), icons and watermark; the CustomWatermark plan limit.
+-- Widget controls (bottom navigation, refresh, expand, home page), icons, launcher colour and watermark; the CustomWatermark plan limit;
+-- the bots' SettingsVersion, which the widget's settings cache follows.
 
+ALTER TABLE "Chatbots" ADD COLUMN "SettingsVersion" bigint NOT NULL DEFAULT 0;
 ALTER TABLE "BotBehaviors" ADD COLUMN "HideBottomNav" boolean NOT NULL DEFAULT FALSE;
 ALTER TABLE "BotBehaviors" ADD COLUMN "HideRefresh" boolean NOT NULL DEFAULT FALSE;
 ALTER TABLE "BotBehaviors" ADD COLUMN "HideExpand" boolean NOT NULL DEFAULT FALSE;
