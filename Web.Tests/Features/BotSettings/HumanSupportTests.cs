@@ -72,6 +72,7 @@ public abstract class HumanSupportTests<TApp>(TApp app) : IClassFixture<TApp> wh
         Assert.Contains("data-testid=\"human-mode\"", view);
         Assert.DoesNotContain("data-testid=\"escalation\"", view);
         Assert.Contains("Waiting for a person", await (await ws.Tenant.GetAsync($"/bots/{bot}/conversations")).TextAsync());
+        Assert.Contains("Waiting for a person since", await (await ws.Tenant.GetAsync($"/bots/{bot}/conversations/{conversation}")).TextAsync());
 
         // Replacing suggestions hides follow-ups; switching it off removes the buttons and refuses escalation.
         await ws.Tenant.PostFormAsync(page, page, Form(("Input.ReplaceSuggestions", "true"), ("Input.NotifyEmails", notify)));

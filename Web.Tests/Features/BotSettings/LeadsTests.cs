@@ -82,6 +82,11 @@ public abstract class LeadsTests<TApp>(TApp app) : IClassFixture<TApp> where TAp
         Assert.Contains($"/bots/{bot}/conversations/{conversation}", mail.Text);
         Assert.Contains($"{ws.Slug}.", mail.Text);
 
+        var transcript = await (await ws.Tenant.GetAsync($"/bots/{bot}/conversations/{conversation}")).TextAsync();
+        Assert.Contains("data-testid=\"lead-details\"", transcript);
+        Assert.Contains("Company", transcript); // the field's label, not its name
+        Assert.Contains("=Kettle Works", transcript);
+
         // A visitor who is a lead is not asked again, in a new conversation either.
         var (_, later) = await widget.AskAsync("Do you sell wholesale?");
         Assert.DoesNotContain("data-testid=\"lead-form\"", later.Done);

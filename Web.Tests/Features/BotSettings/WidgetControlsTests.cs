@@ -142,6 +142,9 @@ public abstract class WidgetControlsTests<TApp>(TApp app) : IClassFixture<TApp> 
         Assert.Contains("href=\"https://kettle.example/help\"", shell);
         Assert.Contains("data-testid=\"branding\"", shell); // beside Parley's, which only Premium may hide
         Assert.Contains("\"color\":\"#16a34a\"", await (await widget.Http.GetAsync($"{widget.Base}?handler=Config")).Content.ReadAsStringAsync()); // the launcher's own colour
+        form["Input.IconColor"] = ""; // empty: the launcher follows the brand colour
+        (await ws.Tenant.PostFormAsync(page, page, form)).AssertStatus(HttpStatusCode.OK);
+        Assert.Contains("\"color\":\"#4f46e5\"", await (await widget.Http.GetAsync($"{widget.Base}?handler=Config")).Content.ReadAsStringAsync());
         form["Input.IconColor"] = "green";
         var badColour = await ws.Tenant.PostFormAsync(page, page, form);
         badColour.AssertStatus(HttpStatusCode.UnprocessableEntity);

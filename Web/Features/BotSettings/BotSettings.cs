@@ -21,8 +21,8 @@ public class BotAppearance : ITenantOwned, IBotSetting
     [RegularExpression(HexColor.Pattern, ErrorMessage = HexColor.Message), Display(Name = "Text colour on the brand colour")] public string BrandTextColor { get; set; } = "#ffffff";
     [RegularExpression(HexColor.Pattern, ErrorMessage = HexColor.Message), Display(Name = "Link colour")] public string LinkColor { get; set; } = "#4f46e5";
     /// <summary>The launcher's colour (seed 000's brand_icon_bg_color); empty uses the brand colour.</summary>
-    [RegularExpression(HexColor.OptionalPattern, ErrorMessage = HexColor.Message), Display(Name = "Launcher colour")] public string IconColor { get; set; } = "";
-    public string LauncherColor => IconColor.Length > 0 ? IconColor : BrandColor;
+    [DisplayFormat(ConvertEmptyStringToNull = false), RegularExpression(HexColor.OptionalPattern, ErrorMessage = HexColor.Message), Display(Name = "Launcher colour")] public string IconColor { get; set; } = "";
+    public string LauncherColor => IconColor is { Length: > 0 } ? IconColor : BrandColor;
     [Range(12, 20, ErrorMessage = "Font size is between 12 and 20 px."), Display(Name = "Font size (px)")] public int FontSize { get; set; } = 14;
     [Range(50, 100, ErrorMessage = "Chat height is between 50 and 100 % of the window."), Display(Name = "Chat height (% of the window)")] public int ChatHeight { get; set; } = 80;
     public IconSize IconSize { get; set; } = IconSize.Medium;
@@ -36,8 +36,8 @@ public class BotAppearance : ITenantOwned, IBotSetting
     /// <summary>Show uploaded icons as they are; off draws the brand colour behind them (seed 000's show_background, for transparent PNGs).</summary>
     public bool PlainIcons { get; set; }
     /// <summary>The customer's own mark in the widget's footer (seed 000's watermark_brand_*); plan-gated (CustomWatermark).</summary>
-    [StringLength(60), Display(Name = "Watermark text")] public string WatermarkText { get; set; } = "";
-    [StringLength(2048), Display(Name = "Watermark link")] public string WatermarkUrl { get; set; } = "";
+    [StringLength(60), DisplayFormat(ConvertEmptyStringToNull = false), Display(Name = "Watermark text")] public string WatermarkText { get; set; } = "";
+    [StringLength(2048), DisplayFormat(ConvertEmptyStringToNull = false), Display(Name = "Watermark link")] public string WatermarkUrl { get; set; } = "";
     /// <summary>Blob paths of uploaded icons (set through <see cref="BotIcons"/>, never from the form).</summary>
     public string? BotIcon { get; set; }
     public string? UserIcon { get; set; }
