@@ -22,6 +22,7 @@ public abstract class LocalizationTests<TApp>(TApp app) : IClassFixture<TApp> wh
             var missing = WidgetTexts.Keys.Select(k => k.Key).Where(k => !texts.ContainsKey(k) || texts[k].Length == 0).ToList();
             Assert.True(missing.Count == 0, $"{locale} lacks {string.Join(", ", missing)}");
             Assert.Empty(texts.Keys.Except(WidgetTexts.KeySet));
+            Assert.Contains("{seconds}", texts["too_fast"]); // the widget puts the wait in
         }
         Assert.Equal(("es", "ar"), (LocalizationService.Pick(["en", "es", "ar"], "es-MX,es;q=0.9,en;q=0.5"), LocalizationService.Pick(["en", "es", "ar"], "fr-FR, ar-EG;q=0.8")));
         Assert.Null(LocalizationService.Pick(["en", "es", "ar"], "de-DE,fr;q=0.5"));

@@ -94,6 +94,8 @@ public static class WidgetTexts
         new("answer_failed", "Widget", "Answer failed"),
         new("try_again", "Widget", "Try again"),
         new("terms_required", "Widget", "Terms not ticked"),
+        new("too_fast", "Widget", "Sending too fast ({seconds} is the wait)"),
+        new("quota_reached", "Widget", "Monthly limit reached"),
         new("powered_by", "Widget", "Powered by"),
     ];
 
@@ -180,6 +182,8 @@ public static class WidgetTexts
         ["answer_failed"] = "Sorry, I couldn't answer just now. Your message is saved.",
         ["try_again"] = "Try again",
         ["terms_required"] = "Please tick the box to accept the terms before your first message.",
+        ["too_fast"] = "You're sending messages very fast. Please wait {seconds} seconds and try again.",
+        ["quota_reached"] = "Thanks for your message! This assistant has reached its limit for the month, so it can't answer right now. Your message has been saved for the team.",
         ["powered_by"] = "Powered by",
     };
 
@@ -264,6 +268,8 @@ public static class WidgetTexts
         ["answer_failed"] = "Lo siento, no he podido responder ahora. Tu mensaje está guardado.",
         ["try_again"] = "Reintentar",
         ["terms_required"] = "Marca la casilla para aceptar las condiciones antes de tu primer mensaje.",
+        ["too_fast"] = "Estás enviando mensajes muy rápido. Espera {seconds} segundos y vuelve a intentarlo.",
+        ["quota_reached"] = "¡Gracias por tu mensaje! Este asistente ha alcanzado su límite del mes y no puede responder ahora. Tu mensaje se ha guardado para el equipo.",
         ["powered_by"] = "Con la tecnología de",
     };
 
@@ -348,6 +354,8 @@ public static class WidgetTexts
         ["answer_failed"] = "عذرًا، لم أتمكن من الإجابة الآن. رسالتك محفوظة.",
         ["try_again"] = "حاول مجددًا",
         ["terms_required"] = "يُرجى تحديد المربع للموافقة على الشروط قبل رسالتك الأولى.",
+        ["too_fast"] = "أنت ترسل الرسائل بسرعة كبيرة. يُرجى الانتظار {seconds} ثانية ثم المحاولة مجددًا.",
+        ["quota_reached"] = "شكرًا على رسالتك! بلغ هذا المساعد حدّه لهذا الشهر، لذا لا يمكنه الإجابة الآن. حُفظت رسالتك للفريق.",
         ["powered_by"] = "مدعوم من",
     };
 

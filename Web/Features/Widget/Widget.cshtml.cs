@@ -194,7 +194,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
         if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait)
         {
             Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString("0");
-            return Notice(StatusCodes.Status429TooManyRequests, $"You're sending messages very fast. Please wait {Math.Ceiling(wait.TotalSeconds):0} seconds and try again.");
+            return Notice(StatusCodes.Status429TooManyRequests, T["too_fast"].Replace("{seconds}", Math.Ceiling(wait.TotalSeconds).ToString("0")));
         }
         await LoadHostsAsync(ct);
         var (accepted, problem) = await chat.AcceptAsync(Bot, visitor, conversationId, text ?? "", ConversationChannel.Widget, SafeUrl(pageUrl), pageTitle, DomainOf(pageUrl), ct, tab);
@@ -208,7 +208,7 @@ public class WidgetModel(AppDbContext db, ITenantContext tenants, ChatService ch
             var notice = new Message
             {
                 ConversationId = accepted.Conversation.Id, ChatbotId = Bot.Id, Role = MessageRole.System, CreatedAt = clock.GetUtcNow(),
-                Content = "Thanks for your message! This assistant has reached its limit for the month, so it can't answer right now. Your message has been saved for the team.",
+                Content = T["quota_reached"],
             };
             db.Messages.Add(notice);
             await db.SaveChangesAsync(ct);

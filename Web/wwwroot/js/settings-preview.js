@@ -33,7 +33,7 @@
     const name = v("DisplayName").trim() || preview.dataset.botName;
     $("name").textContent = name;
     $("initial").textContent = name.slice(0, 1).toUpperCase();
-    $("welcome").textContent = v("WelcomeMessage").trim() || `Hi there! I'm ${name}. Ask me anything.`;
+    $("welcome").textContent = v("WelcomeMessage").trim() || preview.dataset.welcome;
     $("placeholder").textContent = v("Placeholder") || "Ask a question…";
     for (const [field, variable] of [["BrandColor", "--p-brand"], ["BrandTextColor", "--p-text"], ["LinkColor", "--p-link"]])
       if (hex(v(field))) preview.style.setProperty(variable, v(field));

@@ -52,6 +52,10 @@
   });
   // Answers this tab asked for ("done"), and messages from elsewhere on the live stream ("c-…"), count as news for the page's badge.
   document.addEventListener("htmx:sseMessage", e => { scrollDown(); if (e.detail.type === "done" || e.detail.type.startsWith("c-")) tell({ type: "parley:message" }); });
+  // The live stream's state in the header: "connecting…" while the browser reconnects, back to the status line once open.
+  const status = document.getElementById("status-line");
+  document.addEventListener("htmx:sseError", () => { if (status) status.textContent = navigator.onLine === false ? status.dataset.disconnected : status.dataset.connecting; });
+  document.addEventListener("htmx:sseOpen", e => { if (status && e.detail.elt === body) status.textContent = status.dataset.online; });
   function scrollDown() { const m = document.getElementById("messages"); if (m) m.scrollTop = m.scrollHeight; }
 
   async function session() {
