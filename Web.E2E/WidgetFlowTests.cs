@@ -8,31 +8,10 @@ namespace Parley.E2E;
 /// <summary>The widget on a customer's page on another origin: open, ask, watch the answer stream, see the source, reload, come back.</summary>
 public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
-    /// <summary>Signs up through the pages and creates a bot; returns the dashboard page, the workspace slug and the bot id.</summary>
-    private async Task<(IPage Page, string Slug, string Bot)> WorkspaceWithBotAsync(string prefix)
-    {
-        var slug = $"{prefix}-{Guid.NewGuid().ToString("n")[..8]}";
-        var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
-        var page = await app.NewPageAsync(context);
-        await page.GotoAsync($"{app.RootUrl}/signup");
-        await page.GetByLabel("Your name").FillAsync("Wanda Widget");
-        await page.GetByLabel("Work email").FillAsync($"{slug}@example.test");
-        await page.GetByLabel("Password").FillAsync("correct horse battery");
-        await page.GetByLabel("Workspace name").FillAsync("Kettle Co");
-        await page.GetByLabel("Subdomain").FillAsync(slug);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create workspace" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/dashboard"));
-        await page.GetByRole(AriaRole.Link, new() { Name = "Chatbots", Exact = true }).ClickAsync();
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Kettle helper");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create chatbot" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/bots/bot_[0-9a-f]+"));
-        return (page, slug, Regex.Match(page.Url, "bot_[0-9a-f]+").Value);
-    }
-
     [Fact]
     public async Task Appearance_changes_show_in_the_preview_while_typing_and_on_the_customer_site_once_saved()
     {
-        var (page, slug, bot) = await WorkspaceWithBotAsync("look");
+        var (page, slug, bot) = await app.WorkspaceWithBotAsync("look");
         await app.AddVerifiedDomainAsync(slug, "look.localhost");
         await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/embed");
         await page.GetByLabel("look.localhost").CheckAsync();
@@ -101,7 +80,7 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
     [Fact]
     public async Task Visitor_on_a_verified_site_chats_with_a_streamed_answer_and_finds_it_after_a_reload()
     {
-        var (page, slug, bot) = await WorkspaceWithBotAsync("widget");
+        var (page, slug, bot) = await app.WorkspaceWithBotAsync("widget");
         await page.GetByRole(AriaRole.Link, new() { Name = "Open knowledge" }).ClickAsync();
         await page.SetInputFilesAsync("#upload-input", new FilePayload
         {
@@ -209,7 +188,7 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
     [Fact]
     public async Task Lead_form_after_two_messages_escalation_to_a_person_and_the_widget_in_spanish_and_arabic()
     {
-        var (page, slug, bot) = await WorkspaceWithBotAsync("leads");
+        var (page, slug, bot) = await app.WorkspaceWithBotAsync("leads");
         await page.GetByRole(AriaRole.Link, new() { Name = "Open knowledge" }).ClickAsync();
         await page.SetInputFilesAsync("#upload-input", new FilePayload
         {
@@ -350,7 +329,7 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
     [Fact]
     public async Task Icons_reach_the_customer_site_and_the_behavior_preview_follows_each_switch()
     {
-        var (page, slug, bot) = await WorkspaceWithBotAsync("icons");
+        var (page, slug, bot) = await app.WorkspaceWithBotAsync("icons");
         await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/settings/general");
         await Assertions.Expect(page.GetByTestId("general")).ToBeVisibleAsync();
         await app.ScreenshotAsync(page, "settings-general");

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
@@ -87,6 +88,27 @@ public sealed class BrowserApp : IAsyncLifetime
         using var _ = scope.ServiceProvider.GetRequiredService<Parley.Infrastructure.Tenancy.ITenantContext>().Use(tenant);
         db.Domains.Add(new Parley.Features.Domains.Domain { Host = host, VerificationToken = Parley.Features.Domains.Domain.NewToken(), Status = Parley.Features.Domains.DomainStatus.Verified, CreatedAt = DateTimeOffset.UtcNow, VerifiedAt = DateTimeOffset.UtcNow });
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>Signs up through the pages and creates a bot; returns the dashboard page, the workspace slug and the bot id.</summary>
+    public async Task<(IPage Page, string Slug, string Bot)> WorkspaceWithBotAsync(string prefix)
+    {
+        var slug = $"{prefix}-{Guid.NewGuid().ToString("n")[..8]}";
+        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await NewPageAsync(context);
+        await page.GotoAsync($"{RootUrl}/signup");
+        await page.GetByLabel("Your name").FillAsync("Wanda Widget");
+        await page.GetByLabel("Work email").FillAsync($"{slug}@example.test");
+        await page.GetByLabel("Password").FillAsync("correct horse battery");
+        await page.GetByLabel("Workspace name").FillAsync("Kettle Co");
+        await page.GetByLabel("Subdomain").FillAsync(slug);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create workspace" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/dashboard"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Chatbots", Exact = true }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Kettle helper");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create chatbot" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/bots/bot_[0-9a-f]+"));
+        return (page, slug, Regex.Match(page.Url, "bot_[0-9a-f]+").Value);
     }
 
     public async Task ScreenshotAsync(IPage page, string name) =>
