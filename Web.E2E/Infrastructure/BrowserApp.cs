@@ -43,6 +43,7 @@ public sealed class BrowserApp : IAsyncLifetime
         {
             Settings = new()
             {
+                ["Parley:PublicBaseUrl"] = RootUrl,
                 ["Parley:Outbound:AllowLoopback"] = "true",
                 ["Parley:Outbound:ExtraPorts:0"] = Site.Port.ToString(),
                 ["Parley:Crawl:DelayMilliseconds"] = "0",

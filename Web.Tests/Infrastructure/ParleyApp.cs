@@ -47,6 +47,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Parley:AppDomain", "localhost");
+        builder.UseSetting("Parley:PublicBaseUrl", "http://localhost");
         builder.UseSetting("Parley:SeedDemo", "false");
         builder.UseSetting("Parley:Database:Provider", Provider);
         builder.UseSetting("Parley:Database:ConnectionString", ConnectionString);

@@ -12,11 +12,18 @@ public class ParleyOptions
     [Required, RegularExpression(@"^[a-z0-9.-]+$", ErrorMessage = "AppDomain is a bare host name such as parley.example.")]
     public string AppDomain { get; set; } = "localhost";
 
-    /// <summary>Used for links in mail sent outside a request; requests use their own scheme and port.</summary>
+    /// <summary>
+    /// Parley's public address: every link in mail and every cross-host redirect takes its scheme and port from here and
+    /// its host from <see cref="AppDomain"/>, never from the request's Host header.
+    /// </summary>
     [Required, Url]
     public string PublicBaseUrl { get; set; } = "http://localhost:5000";
 
-    public bool SeedDemo { get; set; } = true;
+    /// <summary>Other host names this app answers to besides AppDomain and its workspace subdomains (served as the root host).</summary>
+    public string[] ExtraHosts { get; set; } = [];
+
+    /// <summary>Creates the demo workspace at first start; on by default in Development only.</summary>
+    public bool? SeedDemo { get; set; }
 }
 
 public class DatabaseOptions

@@ -54,13 +54,21 @@ public abstract class CredentialsTests<TApp>(TApp app) : IClassFixture<TApp> whe
     {
         var ws = await app.SignUpAsync();
         var newEmail = $"new-{ws.Email}";
-        var sent = await ws.Tenant.PostFormAsync("/account/security", "/account/security?handler=Email", Http.Form(("Email.NewEmail", newEmail)));
+        // Without the current password (a borrowed session) nothing is sent.
+        var unproven = await ws.Tenant.PostFormAsync("/account/security", "/account/security?handler=Email", Http.Form(("Email.NewEmail", newEmail), ("Email.Password", "a wrong guess")));
+        unproven.AssertStatus(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("not your current password", await unproven.TextAsync());
+        Assert.Equal(0, await app.Mail.CountAsync(newEmail));
+
+        var sent = await ws.Tenant.PostFormAsync("/account/security", "/account/security?handler=Email", Http.Form(("Email.NewEmail", newEmail), ("Email.Password", ws.Password)));
         Assert.Contains("We sent a confirmation link", await sent.BodyAsync());
+        var notice = await app.Mail.WaitForAsync(ws.Email, "Your Parley email is being changed");
+        Assert.Contains(newEmail, notice.Text);
         var link = (await app.Mail.WaitForAsync(newEmail, "Confirm your new email")).Link("/account/confirm-email/change");
         Assert.Contains("Your email is changed", await (await ws.Tenant.GetAsync(link.PathAndQuery)).BodyAsync());
         await app.SignInAsync(ws.Slug, newEmail);
 
-        var taken = await ws.Tenant.PostFormAsync("/account/security", "/account/security?handler=Email", Http.Form(("Email.NewEmail", newEmail)));
+        var taken = await ws.Tenant.PostFormAsync("/account/security", "/account/security?handler=Email", Http.Form(("Email.NewEmail", newEmail), ("Email.Password", ws.Password)));
         taken.AssertStatus(HttpStatusCode.UnprocessableEntity);
     }
 
@@ -97,6 +105,14 @@ public abstract class CredentialsTests<TApp>(TApp app) : IClassFixture<TApp> whe
             Http.Form(("Input.Code", codes[0]), ("Input.Recovery", "true"), ("Input.ReturnUrl", "/dashboard")));
         reused.AssertStatus(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("used already", await reused.BodyAsync());
+
+        // Turning it off needs the password again.
+        var refused = await ws.Tenant.PostFormAsync("/account/security", "/account/security?handler=DisableTwoFactor", Http.Form(("password", "a wrong guess")), htmx: false);
+        refused.AssertStatus(HttpStatusCode.UnprocessableEntity);
+        Assert.True(await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Users.Where(u => u.Id == ws.UserId).Select(u => u.TwoFactorEnabled).SingleAsync()));
+        var off = await ws.Tenant.PostFormAsync("/account/security", "/account/security?handler=DisableTwoFactor", Http.Form(("password", ws.Password)), htmx: false);
+        Assert.Equal("/account/security", off.RedirectTarget());
+        Assert.False(await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Users.Where(u => u.Id == ws.UserId).Select(u => u.TwoFactorEnabled).SingleAsync()));
     }
 
     [Fact]

@@ -45,6 +45,13 @@ public sealed class AccountMail(UserManager<AppUser> users, IEmailSender email)
             $"Confirm that you want to sign in to Parley with {newEmail} from now on.", "Confirm new email", url), ct);
     }
 
+    /// <summary>Tells the old address that a change was asked for, so its owner can act if it wasn't them.</summary>
+    public Task SendEmailChangeNoticeAsync(AppUser user, string newEmail, string baseUrl, CancellationToken ct = default) =>
+        email.SendAsync(EmailTemplates.Action(user.Email!, "Your Parley email is being changed", $"Hi {user.FullName},",
+            $"Someone signed in to your Parley account asked to change its email from {user.Email} to {newEmail}. The change happens only when the new address confirms it.",
+            "Review your security settings", $"{baseUrl}/account/security",
+            "If this wasn't you, change your password now and use \"Sign out everywhere\" on that page."), ct);
+
     public Task SendWorkspaceListAsync(string to, IReadOnlyList<(string Name, string Url)> workspaces, string signupUrl, CancellationToken ct = default)
     {
         if (workspaces.Count == 0)

@@ -21,8 +21,8 @@ public class FindWorkspaceModel(UserManager<AppUser> users, UserWorkspaces direc
         var user = await users.FindByEmailAsync(email);
         var list = user is null ? [] : await directory.ForUserAsync(user.Id, ct);
         // Always the same answer on screen; the list goes only to the mailbox.
-        await mail.SendWorkspaceListAsync(email, list.Select(w => (w.Name, TenantHosts.Url(Request, w.Slug, options.Value.AppDomain))).ToList(),
-            TenantHosts.RootUrl(Request, options.Value.AppDomain) + "/signup", ct);
+        await mail.SendWorkspaceListAsync(email, list.Select(w => (w.Name, TenantHosts.Url(options.Value, w.Slug))).ToList(),
+            TenantHosts.RootUrl(options.Value) + "/signup", ct);
         Input.Sent = true;
         return this.PageOrPartial("_FindWorkspaceForm", Input);
     }

@@ -1,3 +1,4 @@
+using Parley.Infrastructure.Tenancy;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 
@@ -22,7 +23,7 @@ public class ForgotPasswordModel(UserManager<AppUser> users, AccountMail mail) :
         if (!ModelState.IsValid) return this.Invalid("_ForgotPasswordForm", Input);
         // The answer is the same whether or not the account exists, so the form can't be used to probe for emails.
         if (await users.FindByEmailAsync(Input.Email.Trim()) is { } user)
-            await mail.SendPasswordResetAsync(user, $"{Request.Scheme}://{Request.Host}", ct);
+            await mail.SendPasswordResetAsync(user, HttpContext.PublicBase(), ct);
         Input.Sent = true;
         return this.PageOrPartial("_ForgotPasswordForm", Input);
     }

@@ -33,31 +33,47 @@ public class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> user
         return Page();
     }
 
+    /// <summary>
+    /// Says the same for a wrong password, an unknown email, a locked account and an account that is not a member here,
+    /// so the form reveals nothing about an account to someone who does not know its password.
+    /// </summary>
+    public const string Generic = "Wrong email or password. After 5 failed tries, sign-in pauses for 15 minutes; you can reset your password meanwhile.";
+
     public async Task<IActionResult> OnPostAsync()
     {
         Input.WorkspaceName = tenant.Tenant?.Name;
         if (!ModelState.IsValid) return this.Invalid("_LoginForm", Input);
         var user = await users.FindByEmailAsync(Input.Email.Trim());
-        if (user is null) return Fail("Wrong email or password.");
-        if (user.Status != UserStatus.Active)
+        if (user is null)
         {
-            await history.RecordAsync(user, false, "suspended");
-            return Fail("This account is suspended. Contact support.");
+            // Hash anyway, so an unknown email takes as long as a known one.
+            users.PasswordHasher.VerifyHashedPassword(Decoy.User, Decoy.Hash(users.PasswordHasher), Input.Password);
+            return Fail(Generic);
         }
-        if (tenant.TenantId is not null && !await db.Memberships.AnyAsync(m => m.UserId == user.Id && m.LeftAt == null))
+        var member = tenant.TenantId is null || await db.Memberships.AnyAsync(m => m.UserId == user.Id && m.LeftAt == null);
+        if (!member || user.Status != UserStatus.Active)
         {
-            var passwordOk = await users.CheckPasswordAsync(user, Input.Password);
-            await history.RecordAsync(user, false, "not a member");
-            return Fail(passwordOk ? $"This account isn't a member of {tenant.Tenant!.Name}. Ask an admin for an invitation." : "Wrong email or password.");
+            // Checked like any sign-in: failures count towards the lockout, and a locked account is not checked at all.
+            var check = await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
+            var suspended = check.Succeeded && user.Status != UserStatus.Active;
+            await history.RecordAsync(user, false, check.IsLockedOut ? "locked out" : !check.Succeeded ? "wrong password" : suspended ? "suspended" : "not a member");
+            return Fail(suspended ? "This account is suspended. Contact support." : Generic);
         }
 
         var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
         if (result.RequiresTwoFactor)
             return this.RedirectAfterPost($"/account/login-2fa?rememberMe={Input.RememberMe}&returnUrl={Uri.EscapeDataString(Home(Input.ReturnUrl))}");
         await history.RecordAsync(user, result.Succeeded, result.IsLockedOut ? "locked out" : result.Succeeded ? null : "wrong password");
-        if (result.IsLockedOut) return Fail("Too many failed attempts. This account is locked for 15 minutes; you can reset your password meanwhile.");
-        if (!result.Succeeded) return Fail("Wrong email or password.");
+        if (!result.Succeeded) return Fail(Generic);
         return this.RedirectAfterPost(Home(Input.ReturnUrl));
+    }
+
+    /// <summary>A hash to check unknown emails against, made once with the app's own hasher.</summary>
+    private static class Decoy
+    {
+        public static readonly AppUser User = new();
+        private static string? hash;
+        public static string Hash(IPasswordHasher<AppUser> hasher) => hash ??= hasher.HashPassword(User, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
     }
 
     private IActionResult Fail(string message)

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Parley.Infrastructure.Tenancy;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 
@@ -5,7 +7,7 @@ namespace Parley.Features.Accounts;
 
 /// <summary>Password, email, two-factor status and recent sign-ins of the signed-in user.</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, AccountMail mail, AppDbContext db) : PageModel
+public class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, AccountMail mail, AppDbContext db, UserSessions sessions) : PageModel
 {
     public class PasswordInput
     {
@@ -22,6 +24,8 @@ public class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> si
         public bool Confirmed { get; set; }
         [Required(ErrorMessage = "Enter the new email."), EmailAddress(ErrorMessage = "That doesn't look like an email address."), Display(Name = "New email")]
         public string NewEmail { get; set; } = "";
+        [Required(ErrorMessage = "Enter your current password."), DataType(DataType.Password), Display(Name = "Current password")]
+        public string Password { get; set; } = "";
         public bool Sent { get; set; }
     }
 
@@ -30,15 +34,21 @@ public class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> si
     public bool TwoFactorEnabled { get; private set; }
     public int RecoveryCodesLeft { get; private set; }
     public List<LoginHistory> History { get; private set; } = [];
+    public List<UserSession> Sessions { get; private set; } = [];
+    public Guid? CurrentSession => Guid.TryParse(User.FindFirstValue(AuthSetup.SessionClaim), out var id) ? id : null;
+    /// <summary>Why turning two-factor off was refused, shown beside its form.</summary>
+    public string? TwoFactorProblem { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync((await users.GetUserAsync(User))!, ct);
+
+    private async Task LoadAsync(AppUser me, CancellationToken ct)
     {
-        var me = (await users.GetUserAsync(User))!;
         Email = new EmailInput { CurrentEmail = me.Email!, Confirmed = me.EmailConfirmed };
         TwoFactorEnabled = await users.GetTwoFactorEnabledAsync(me);
         RecoveryCodesLeft = TwoFactorEnabled ? await users.CountRecoveryCodesAsync(me) : 0;
         History = await db.LoginHistory.AsNoTracking().Where(h => h.UserId == me.Id)
             .OrderByDescending(h => h.At).Take(20).ToListAsync(ct);
+        Sessions = await sessions.OpenAsync(me.Id, ct);
     }
 
     public async Task<IActionResult> OnPostPasswordAsync()
@@ -66,18 +76,41 @@ public class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> si
             ModelState.AddModelError("Email.NewEmail", "That's already your email.");
         else if (ModelState.IsValidFor("Email") && await users.FindByEmailAsync(Email.NewEmail.Trim()) is not null)
             ModelState.AddModelError("Email.NewEmail", "Another account uses that email.");
+        if (ModelState.IsValidFor("Email") && !await users.CheckPasswordAsync(me, Email.Password))
+            ModelState.AddModelError("Email.Password", "That's not your current password.");
         if (!ModelState.IsValidFor("Email")) return this.Invalid("_EmailForm", Email, "Email");
-        await mail.SendEmailChangeAsync(me, Email.NewEmail.Trim(), $"{Request.Scheme}://{Request.Host}", ct);
+        await mail.SendEmailChangeAsync(me, Email.NewEmail.Trim(), HttpContext.PublicBase(), ct);
+        await mail.SendEmailChangeNoticeAsync(me, Email.NewEmail.Trim(), HttpContext.PublicBase(), ct);
+        Email.Password = "";
         Email.Sent = true;
         return this.PageOrPartial("_EmailForm", Email, "Email");
     }
 
-    public async Task<IActionResult> OnPostDisableTwoFactorAsync()
+    /// <summary>Turning the second step off needs the password again, so a borrowed session cannot weaken the account.</summary>
+    public async Task<IActionResult> OnPostDisableTwoFactorAsync(string? password, CancellationToken ct)
     {
         var me = (await users.GetUserAsync(User))!;
+        if (!await users.GetTwoFactorEnabledAsync(me)) return this.RedirectAfterPost("/account/security");
+        if (string.IsNullOrEmpty(password) || !await users.CheckPasswordAsync(me, password))
+        {
+            await LoadAsync(me, ct);
+            TwoFactorProblem = "Enter your current password to turn two-factor authentication off.";
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
         await users.SetTwoFactorEnabledAsync(me, false);
         await users.ResetAuthenticatorKeyAsync(me);
         await signIn.RefreshSignInAsync(me);
         return this.RedirectAfterPost("/account/security");
+    }
+
+    /// <summary>Ends every session of this account on every device and workspace, this one included.</summary>
+    public async Task<IActionResult> OnPostSignOutEverywhereAsync(CancellationToken ct)
+    {
+        var me = (await users.GetUserAsync(User))!;
+        await sessions.RevokeAllAsync(me.Id, ct);
+        await users.UpdateSecurityStampAsync(me); // also voids "remember this browser" for two-factor
+        await signIn.SignOutAsync();
+        return this.RedirectAfterPost("/account/login?signedOut=true");
     }
 }

@@ -70,7 +70,7 @@ public class SignUpModel(UserManager<AppUser> users, SignInManager<AppUser> sign
             }
         }
         var tenant = await workspaces.CreateAsync(user.Id, Input.WorkspaceName, Input.Slug, ct);
-        var tenantUrl = TenantHosts.Url(Request, tenant.Slug, options.Value.AppDomain);
+        var tenantUrl = TenantHosts.Url(options.Value, tenant.Slug);
         if (existing is null)
         {
             await mail.SendConfirmationAsync(user, tenantUrl, ct);

@@ -66,6 +66,7 @@ public class TwoFactorModel(UserManager<AppUser> users, SignInManager<AppUser> s
         if (string.IsNullOrEmpty(key))
         {
             await users.ResetAuthenticatorKeyAsync(me);
+            await signIn.RefreshSignInAsync(me); // a new key moves the security stamp; keep this browser's session valid
             key = await users.GetAuthenticatorKeyAsync(me);
         }
         Input.SharedKey = FormatKey(key!);

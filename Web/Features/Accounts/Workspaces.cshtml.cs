@@ -27,5 +27,5 @@ public class WorkspacesModel(UserWorkspaces directory, HandOverTickets tickets, 
     }
 
     private RedirectResult Open(WorkspaceSummary w) =>
-        Redirect($"{TenantHosts.Url(Request, w.Slug, AppDomain)}/account/handover?ticket={Uri.EscapeDataString(tickets.Issue(UserId, w.TenantId, false))}");
+        Redirect($"{TenantHosts.Url(options.Value, w.Slug)}/account/handover?ticket={Uri.EscapeDataString(tickets.Issue(UserId, w.TenantId, false))}");
 }

@@ -16,7 +16,7 @@ public class AppearanceModel(BotAccess access, BotSettingsService settings, BotI
     public string? IconMessage { get; private set; }
     /// <summary>The icon as the widget serves it (on the root host).</summary>
     public string? IconUrl(IconKind kind) => BotIcons.PathOf(Stored, kind) is { } path
-        ? $"{Infrastructure.Tenancy.TenantHosts.RootUrl(Request, options.Value.AppDomain)}/widget/{Bot.PublicId}?handler=Icon&kind={kind}&v={Path.GetFileNameWithoutExtension(path)}" : null;
+        ? $"{Infrastructure.Tenancy.TenantHosts.RootUrl(options.Value)}/widget/{Bot.PublicId}?handler=Icon&kind={kind}&v={Path.GetFileNameWithoutExtension(path)}" : null;
     public string? IconError { get; private set; }
     public bool Saved { get; private set; }
 

@@ -15,7 +15,7 @@ public class EmbedModel(BotAccess access, AppDbContext db, AuditTrail audit, IOp
     public List<EmbedDomain> Domains { get; private set; } = [];
     public bool CanEdit => access.CanEdit;
     public string? Message { get; private set; }
-    public string RootOrigin => $"{Request.Scheme}://{parley.Value.AppDomain}{(Request.Host.Port is { } p && p is not (80 or 443) ? $":{p}" : "")}";
+    public string RootOrigin => Infrastructure.Tenancy.TenantHosts.RootUrl(parley.Value);
     public string ScriptTag => $"<script src=\"{RootOrigin}/embed.js\" data-bot=\"{Bot.PublicId}\" async></script>";
     public string IframeTag => $"<iframe src=\"{RootOrigin}/widget/{Bot.PublicId}\" title=\"Chat with {System.Net.WebUtility.HtmlEncode(Bot.Name)}\" style=\"width:400px;height:640px;border:0;border-radius:16px\"></iframe>";
 

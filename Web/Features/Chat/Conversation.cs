@@ -68,6 +68,8 @@ public enum Reaction { None, Positive, Negative }
 public class Message : ITenantOwned
 {
     public long Id { get; set; }
+    /// <summary>The id a message goes by in URLs (feedback, retry): random, so nobody can count or guess messages.</summary>
+    public Guid PublicId { get; set; } = Guid.NewGuid();
     public Guid TenantId { get; set; }
     public Guid ConversationId { get; set; }
     public Guid ChatbotId { get; set; }

@@ -1,3 +1,4 @@
+using Parley.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Identity;
 using Parley.Features.Accounts;
 using Parley.Features.Plans;
@@ -27,7 +28,7 @@ public class IndexModel(UserManager<AppUser> users, PlanLimitsReader plans, Acco
     public async Task<IActionResult> OnPostResendConfirmationAsync(CancellationToken ct)
     {
         var me = (await users.GetUserAsync(User))!;
-        if (!me.EmailConfirmed) await mail.SendConfirmationAsync(me, $"{Request.Scheme}://{Request.Host}", ct);
+        if (!me.EmailConfirmed) await mail.SendConfirmationAsync(me, HttpContext.PublicBase(), ct);
         return Request.IsHtmx()
             ? Content($"<p id=\"confirm-banner\" class=\"alert-success\" role=\"status\">We sent a new confirmation link to {System.Net.WebUtility.HtmlEncode(me.Email)}.</p>", "text/html")
             : RedirectToPage();

@@ -18,7 +18,7 @@ public static class DemoSetup
 }
 
 /// <summary>Seeds the plans on every start, and on first start the demo workspace whose owner's sign-in it prints.</summary>
-internal sealed class StartupSeeder(IServiceScopeFactory scopes, IOptions<ParleyOptions> options, ILogger<StartupSeeder> log) : IHostedService
+internal sealed class StartupSeeder(IServiceScopeFactory scopes, IOptions<ParleyOptions> options, IHostEnvironment env, ILogger<StartupSeeder> log) : IHostedService
 {
     public const string DemoSlug = "demo";
     public const string DemoEmail = "owner@demo.parley.example";
@@ -28,7 +28,8 @@ internal sealed class StartupSeeder(IServiceScopeFactory scopes, IOptions<Parley
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await PlanCatalog.SeedAsync(db, ct);
-        if (!options.Value.SeedDemo) return;
+        // A demo account with a printed password has no place on a public server unless asked for.
+        if (!(options.Value.SeedDemo ?? env.IsDevelopment())) return;
 
         var url = new UriBuilder(options.Value.PublicBaseUrl) { Host = $"{DemoSlug}.{options.Value.AppDomain}" }.Uri.ToString().TrimEnd('/');
         if (await db.Tenants.AnyAsync(t => t.Slug == DemoSlug, ct))

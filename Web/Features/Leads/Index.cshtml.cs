@@ -1,3 +1,4 @@
+using Parley.Infrastructure.Tenancy;
 using System.Text;
 using System.Text.Json;
 using Parley.Features.Bots;
@@ -39,7 +40,7 @@ public class IndexModel(BotAccess access, AppDbContext db) : PageModel
         var extra = rows.SelectMany(r => r.Fields.Keys).Distinct().Order().ToList();
         var csv = new StringBuilder();
         Line(csv, ["Name", "Email", "Phone", .. extra, "Bot", "Captured (UTC)", "Conversation"]);
-        var host = $"{Request.Scheme}://{Request.Host}";
+        var host = HttpContext.PublicBase();
         foreach (var r in rows)
             Line(csv, [r.Visitor.Name ?? "", r.Visitor.Email ?? "", r.Visitor.Phone ?? "", .. extra.Select(k => r.Fields.GetValueOrDefault(k, "")), r.Bot.Name,
                 r.Visitor.LeadAt!.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm"), r.Visitor.LeadConversationId is { } c ? $"{host}/bots/{r.Bot.PublicId}/conversations/{c}" : ""]);

@@ -50,7 +50,7 @@ public class WorkspaceModel(ITenantContext tenant, WorkspaceService workspaces, 
         var moved = Input.Slug != tenant.Tenant.Slug;
         await workspaces.UpdateAsync(Input.Name, Input.Slug, ct);
         // A new subdomain is a new host: the session there starts from a fresh sign-in.
-        if (moved) return this.RedirectAfterPost($"{TenantHosts.Url(Request, Input.Slug, Input.AppDomain)}/account/login?returnUrl=%2Fsettings%2Fworkspace");
+        if (moved) return this.RedirectAfterPost($"{TenantHosts.Url(options.Value, Input.Slug)}/account/login?returnUrl=%2Fsettings%2Fworkspace");
         Input.Saved = true;
         return this.PageOrPartial("_WorkspaceForm", Input);
     }
@@ -66,6 +66,6 @@ public class WorkspaceModel(ITenantContext tenant, WorkspaceService workspaces, 
         }
         await workspaces.DeleteAsync(ct);
         await signIn.SignOutAsync();
-        return this.RedirectAfterPost(TenantHosts.RootUrl(Request, options.Value.AppDomain) + "/?deleted=true");
+        return this.RedirectAfterPost(TenantHosts.RootUrl(options.Value) + "/?deleted=true");
     }
 }

@@ -54,5 +54,5 @@ public class IndexModel(TeamService team, CurrentMember me, ITenantContext tenan
         me.Membership!.Id, tenant.Tenant!.Slug, clock.GetUtcNow(), message, error, inviteEmail,
         await team.GrantableBotsAsync(ct), await team.BotsByUserAsync(ct));
 
-    private string BaseUrl => $"{Request.Scheme}://{Request.Host}";
+    private string BaseUrl => HttpContext.PublicBase();
 }

@@ -19,6 +19,6 @@ public class LeaveModel(TeamService team, SignInManager<AppUser> signIn, IOption
         Problem = await team.LeaveAsync(ct);
         if (Problem is not null) return Page();
         await signIn.SignOutAsync();
-        return this.RedirectAfterPost(TenantHosts.RootUrl(Request, options.Value.AppDomain) + "/account/workspaces");
+        return this.RedirectAfterPost(TenantHosts.RootUrl(options.Value) + "/account/workspaces");
     }
 }

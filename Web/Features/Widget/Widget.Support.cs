@@ -62,5 +62,5 @@ public partial class WidgetModel
 
     /// <summary>The conversation in the workspace's dashboard, for the team's notification mails.</summary>
     private string ConversationUrl(Guid conversationId) =>
-        $"{TenantHosts.Url(Request, tenants.Tenant!.Slug, options.Value.AppDomain)}/bots/{Bot.PublicId}/conversations/{conversationId}";
+        $"{TenantHosts.Url(options.Value, tenants.Tenant!.Slug)}/bots/{Bot.PublicId}/conversations/{conversationId}";
 }

@@ -88,7 +88,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
             name = View.Name, available = Available, color = Look.LauncherColor, textColor = Look.BrandTextColor, position = Look.Position.ToString().ToLowerInvariant(),
             tooltip = Behave.HideTooltip ? "" : Look.Tooltip, iconSize = Look.IconSize.ToString().ToLowerInvariant(), bottom = Look.BottomDistance, side = Look.SideDistance, height = Look.ChatHeight,
             autoOpenDesktop = Behave.AutoOpenDesktop ? Behave.AutoOpenDesktopDelay : -1, autoOpenMobile = Behave.AutoOpenMobile ? Behave.AutoOpenMobileDelay : -1,
-            icon = View.IconUrl(BotSettings.IconKind.Bubble) is { } icon ? $"{Request.Scheme}://{Request.Host}{icon}" : null, plainIcon = Look.PlainIcons,
+            icon = View.IconUrl(BotSettings.IconKind.Bubble) is { } icon ? TenantHosts.RootUrl(options.Value) + icon : null, plainIcon = Look.PlainIcons,
         });
     }
 

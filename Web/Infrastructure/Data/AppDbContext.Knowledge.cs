@@ -106,6 +106,9 @@ public partial class AppDbContext
             b.Entity<Features.Chat.Message>(e =>
             {
                 e.HasIndex(x => new { x.ConversationId, x.Id });
+                e.HasIndex(x => x.PublicId).IsUnique();
+                // New rows always carry a random id; the default only lets the schema script add the column to existing rows.
+                e.Property(x => x.PublicId).HasDefaultValue(Guid.Empty);
                 e.HasIndex(x => x.TenantId);
                 e.Property(x => x.Role).HasConversion<string>().HasMaxLength(20);
                 e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);

@@ -27,7 +27,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
         typeof(AppUser), typeof(Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>),
         typeof(Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>), typeof(Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>),
         typeof(Tenant), typeof(SlugRedirect), typeof(Plan), typeof(LoginHistory),
-        typeof(DataProtectionKey), typeof(UsedTicket), typeof(Features.Chat.SystemError),
+        typeof(DataProtectionKey), typeof(UsedTicket), typeof(UserSession), typeof(MailThrottle), typeof(Features.Chat.SystemError),
     };
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
@@ -36,6 +36,8 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<LoginHistory> LoginHistory => Set<LoginHistory>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<MailThrottle> MailThrottles => Set<MailThrottle>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<UsedTicket> UsedTickets => Set<UsedTicket>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
@@ -134,6 +136,18 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
             e.Property(h => h.UserAgent).HasMaxLength(500);
             e.Property(h => h.FailureReason).HasMaxLength(100);
             e.HasOne<AppUser>().WithMany().HasForeignKey(h => h.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<UserSession>(e =>
+        {
+            e.HasIndex(x => x.UserId);
+            e.Property(x => x.IpAddress).HasMaxLength(64);
+            e.Property(x => x.UserAgent).HasMaxLength(500);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<MailThrottle>(e =>
+        {
+            e.HasKey(x => x.Key);
+            e.Property(x => x.Key).HasMaxLength(300);
         });
         b.Entity<DataProtectionKey>(e => e.Property(k => k.FriendlyName).HasMaxLength(200));
         b.Entity<UsedTicket>(e => e.HasIndex(t => t.ExpiresAt));
@@ -281,6 +295,14 @@ public class DataProtectionKey
     public int Id { get; set; }
     public string? FriendlyName { get; set; }
     public string Xml { get; set; } = "";
+}
+
+/// <summary>When mail of one kind last went to one address, so a form cannot be used to flood an inbox (shared by every instance).</summary>
+public class MailThrottle
+{
+    /// <summary>"purpose:address", lower case.</summary>
+    public string Key { get; set; } = "";
+    public DateTimeOffset LastSentAt { get; set; }
 }
 
 /// <summary>The id of a single-use ticket that has been redeemed; the primary key makes a second use fail.</summary>

@@ -22,6 +22,8 @@ public static class AuthSetup
     public const string HostClaim = "parley:host";
     public const string RootHost = "root";
     public const string CookieName = "parley.session";
+    /// <summary>The server-side session (<see cref="UserSession"/>) a cookie belongs to.</summary>
+    public const string SessionClaim = "parley:sid";
 
     public static IHostApplicationBuilder AddParleyAuth(this IHostApplicationBuilder builder)
     {
@@ -56,14 +58,15 @@ public static class AuthSetup
             o.ExpireTimeSpan = TimeSpan.FromDays(14);
             o.SlidingExpiration = true;
             o.Events.OnValidatePrincipal = WorkspaceSession.ValidateAsync;
+            o.Events.OnSigningIn = WorkspaceSession.SigningInAsync;
             o.Events.OnRedirectToLogin = ctx => HtmxAwareRedirect(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => HtmxAwareRedirect(ctx, StatusCodes.Status403Forbidden);
         });
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o => o.Cookie.Name = "parley.2fa");
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorRememberMeScheme, o => o.Cookie.Name = "parley.2fa-remember");
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.AddScoped<CurrentMember>();
+        services.AddScoped<UserSessions>();
         services.AddScoped<IAuthorizationHandler, RoleRequirementHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Member, p => p.AddRequirements(new RoleRequirement(Role.Agent)))
@@ -101,7 +104,7 @@ public sealed class ParleyClaimsFactory(UserManager<AppUser> users, IOptions<Ide
     }
 }
 
-/// <summary>The signed-in user's membership of the current workspace, loaded once per request.</summary>
+/// <summary>The signed-in user's membership of the current workspace, loaded once per request for a validated session only.</summary>
 public sealed class CurrentMember
 {
     public Membership? Membership { get; set; }
@@ -110,8 +113,11 @@ public sealed class CurrentMember
 }
 
 /// <summary>
-/// Runs on every authenticated request: a session is honoured only on the host it was issued for,
-/// and on a tenant host only while the user is an active member, so a removed member is out at once.
+/// Runs on every authenticated request, before anything trusts the cookie: a session is honoured only on the host it
+/// was issued for, while its server-side record is not revoked, while the user is active and their security stamp is the
+/// one the cookie carries (a password change or "sign out everywhere" ends every older cookie at once), and on a tenant
+/// host only while the user is an active member, so a removed member is out at once. Membership is read last, only for
+/// a principal that passed every check.
 /// </summary>
 public static class WorkspaceSession
 {
@@ -121,39 +127,99 @@ public static class WorkspaceSession
     {
         var http = ctx.HttpContext;
         var tenant = http.RequestServices.GetRequiredService<ITenantContext>();
+        var principal = ctx.Principal;
         var expectedHost = tenant.TenantId?.ToString() ?? AuthSetup.RootHost;
-        if (ctx.Principal?.FindFirstValue(AuthSetup.HostClaim) != expectedHost)
+        if (principal?.FindFirstValue(AuthSetup.HostClaim) != expectedHost
+            || !Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
+            || !Guid.TryParse(principal.FindFirstValue(AuthSetup.SessionClaim), out var sessionId))
         {
-            Reject(ctx);
+            Reject(ctx, foreign: true);
             return;
         }
-        var userId = Guid.Parse(ctx.Principal!.FindFirstValue(ClaimTypes.NameIdentifier)!);
+        var stampType = http.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
         var db = http.RequestServices.GetRequiredService<AppDbContext>();
-        var status = await db.Users.Where(u => u.Id == userId).Select(u => (UserStatus?)u.Status).FirstOrDefaultAsync();
-        if (status != UserStatus.Active)
+        var user = await db.UserSessions.AsNoTracking()
+            .Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null && s.TenantId == tenant.TenantId)
+            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { u.Status, u.SecurityStamp })
+            .FirstOrDefaultAsync(http.RequestAborted);
+        if (user is null || user.Status != UserStatus.Active || user.SecurityStamp != principal.FindFirstValue(stampType))
         {
             Reject(ctx);
             return;
         }
         if (tenant.TenantId is not null)
         {
-            var membership = await db.Memberships.AsNoTracking().FirstOrDefaultAsync(m => m.UserId == userId && m.LeftAt == null);
+            var membership = await db.Memberships.AsNoTracking().FirstOrDefaultAsync(m => m.UserId == userId && m.LeftAt == null, http.RequestAborted);
             if (membership is null)
             {
-                Reject(ctx);
+                Reject(ctx, foreign: true);
                 return;
             }
             http.RequestServices.GetRequiredService<CurrentMember>().Membership = membership;
         }
-        await SecurityStampValidator.ValidatePrincipalAsync(ctx);
     }
 
-    private static void Reject(CookieValidatePrincipalContext ctx)
+    /// <summary>
+    /// Every new cookie names a server-side session; a refresh of the same user's cookie (after a profile or password
+    /// change) keeps the session it had.
+    /// </summary>
+    public static async Task SigningInAsync(CookieSigningInContext ctx)
+    {
+        if (ctx.Principal?.Identity is not ClaimsIdentity identity || identity.FindFirst(AuthSetup.SessionClaim) is not null) return;
+        var userId = Guid.Parse(identity.FindFirst(ClaimTypes.NameIdentifier)!.Value);
+        var http = ctx.HttpContext;
+        var current = http.User.FindFirstValue(AuthSetup.SessionClaim);
+        if (http.User.Identity?.IsAuthenticated == true && current is not null && http.User.FindFirstValue(ClaimTypes.NameIdentifier) == userId.ToString())
+        {
+            identity.AddClaim(new Claim(AuthSetup.SessionClaim, current));
+            return;
+        }
+        var sessions = http.RequestServices.GetRequiredService<UserSessions>();
+        identity.AddClaim(new Claim(AuthSetup.SessionClaim, (await sessions.StartAsync(userId, http.RequestAborted)).ToString()));
+    }
+
+    /// <summary>
+    /// Drops the principal: the request goes on anonymous (a revoked or outdated session is asked to sign in). A cookie
+    /// of another host or of someone no longer a member is <paramref name="foreign"/>: that host answers not-found.
+    /// </summary>
+    private static void Reject(CookieValidatePrincipalContext ctx, bool foreign = false)
     {
         ctx.RejectPrincipal();
-        ctx.HttpContext.Items[RejectedItem] = true;
+        if (foreign) ctx.HttpContext.Items[RejectedItem] = true;
         ctx.HttpContext.Response.Cookies.Delete(AuthSetup.CookieName);
     }
+}
+
+/// <summary>Starts and revokes the server-side records behind session cookies.</summary>
+public sealed class UserSessions(AppDbContext db, ITenantContext tenant, IHttpContextAccessor http, TimeProvider clock)
+{
+    public async Task<Guid> StartAsync(Guid userId, CancellationToken ct)
+    {
+        var request = http.HttpContext?.Request;
+        var agent = request?.Headers.UserAgent.ToString();
+        var session = new UserSession
+        {
+            UserId = userId, TenantId = tenant.TenantId, CreatedAt = clock.GetUtcNow(),
+            IpAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(), UserAgent = agent?.Length > 500 ? agent[..500] : agent,
+        };
+        db.UserSessions.Add(session);
+        await db.SaveChangesAsync(ct);
+        return session.Id;
+    }
+
+    /// <summary>Ends the session the request's cookie names.</summary>
+    public Task RevokeCurrentAsync(ClaimsPrincipal user, CancellationToken ct) =>
+        Guid.TryParse(user.FindFirstValue(AuthSetup.SessionClaim), out var id)
+            ? db.UserSessions.Where(s => s.Id == id && s.RevokedAt == null).ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, clock.GetUtcNow()), ct)
+            : Task.CompletedTask;
+
+    /// <summary>Ends every session of the user on every host.</summary>
+    public Task RevokeAllAsync(Guid userId, CancellationToken ct) =>
+        db.UserSessions.Where(s => s.UserId == userId && s.RevokedAt == null).ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, clock.GetUtcNow()), ct);
+
+    /// <summary>The user's open sessions, newest first, for the Security page.</summary>
+    public Task<List<UserSession>> OpenAsync(Guid userId, CancellationToken ct) =>
+        db.UserSessions.AsNoTracking().Where(s => s.UserId == userId && s.RevokedAt == null).OrderByDescending(s => s.CreatedAt).Take(50).ToListAsync(ct);
 }
 
 public sealed record RoleRequirement(Role AtLeast) : IAuthorizationRequirement;
@@ -162,7 +228,8 @@ public sealed class RoleRequirementHandler(CurrentMember member) : Authorization
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RoleRequirement requirement)
     {
-        if (member.Is(requirement.AtLeast)) context.Succeed(requirement);
+        // Only a validated, authenticated principal counts; CurrentMember is filled for nothing else.
+        if (context.User.Identity?.IsAuthenticated == true && member.Is(requirement.AtLeast)) context.Succeed(requirement);
         return Task.CompletedTask;
     }
 }

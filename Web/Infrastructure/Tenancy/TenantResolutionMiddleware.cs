@@ -12,8 +12,17 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next, IOptions<Pa
 
     public async Task InvokeAsync(HttpContext http, TenantContext tenants, AppDbContext db)
     {
+        var health = http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/readyz");
+        if (!health && !TenantHosts.IsServed(http.Request.Host.Host, options.Value))
+        {
+            // A request for a host that is not ours (a forged Host header, a stray DNS name) is refused outright: nothing
+            // may be built from such a host, and no page should be served under it.
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsync("Unknown host.", http.RequestAborted);
+            return;
+        }
         var slug = TenantHosts.SlugOf(http.Request.Host.Host, options.Value.AppDomain);
-        if (slug is null || http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/readyz"))
+        if (slug is null || health)
         {
             await next(http);
             return;
@@ -28,7 +37,7 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next, IOptions<Pa
                 .FirstOrDefaultAsync(http.RequestAborted);
             if (moved is not null)
             {
-                var url = TenantHosts.Url(http.Request, moved, options.Value.AppDomain) + http.Request.Path + http.Request.QueryString;
+                var url = TenantHosts.Url(options.Value, moved) + http.Request.Path + http.Request.QueryString;
                 http.Response.Redirect(url, permanent: true);
                 return;
             }
@@ -50,7 +59,7 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next, IOptions<Pa
 
 public static class TenantHosts
 {
-    /// <summary>The tenant slug of a host, or null for the root host and hosts outside the app domain.</summary>
+    /// <summary>The tenant slug of a host, or null for the root host and hosts outside the app domain ("-" for deeper hosts).</summary>
     public static string? SlugOf(string host, string appDomain)
     {
         host = host.ToLowerInvariant().TrimEnd('.');
@@ -61,16 +70,30 @@ public static class TenantHosts
         return label.Contains('.') ? "-" : label;
     }
 
-    /// <summary>The base URL of a tenant's dashboard, keeping the scheme and port of the current request.</summary>
-    public static string Url(HttpRequest request, string slug, string appDomain)
+    /// <summary>The base URL of a tenant's dashboard: scheme and port of PublicBaseUrl, host from AppDomain; never the request's Host.</summary>
+    public static string Url(ParleyOptions options, string slug) => Base(options, $"{slug}.{options.AppDomain}");
+
+    /// <summary>The root host's base URL (sign-up, workspace picker, widget), from configuration alone.</summary>
+    public static string RootUrl(ParleyOptions options) => Base(options, options.AppDomain);
+
+    private static string Base(ParleyOptions options, string host)
     {
-        var port = request.Host.Port is { } p ? $":{p}" : "";
-        return $"{request.Scheme}://{slug}.{appDomain}{port}";
+        var configured = new Uri(options.PublicBaseUrl);
+        return $"{configured.Scheme}://{host}{(configured.IsDefaultPort ? "" : $":{configured.Port}")}";
     }
 
-    public static string RootUrl(HttpRequest request, string appDomain)
+    /// <summary>The configured base URL of the host serving this request (its workspace, or the root host): for links in mail.</summary>
+    public static string PublicBase(this HttpContext http)
     {
-        var port = request.Host.Port is { } p ? $":{p}" : "";
-        return $"{request.Scheme}://{appDomain}{port}";
+        var options = http.RequestServices.GetRequiredService<IOptions<ParleyOptions>>().Value;
+        return http.RequestServices.GetRequiredService<ITenantContext>().Tenant is { } tenant ? Url(options, tenant.Slug) : RootUrl(options);
+    }
+
+    /// <summary>Whether the app answers this host: AppDomain, one label under it, or a configured extra host.</summary>
+    public static bool IsServed(string host, ParleyOptions options)
+    {
+        host = host.ToLowerInvariant().TrimEnd('.');
+        return host == options.AppDomain || SlugOf(host, options.AppDomain) is { } slug && slug != "-"
+            || options.ExtraHosts.Any(h => string.Equals(h, host, StringComparison.OrdinalIgnoreCase));
     }
 }

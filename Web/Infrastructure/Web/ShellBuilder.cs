@@ -42,6 +42,6 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
             tenant.Tenant!.Name, tenant.Tenant.Slug,
             ctx.User.FindFirstValue("name") ?? "", ctx.User.FindFirstValue(ClaimTypes.Email) ?? "", member.Role,
             nav, await workspaces.ForUserAsync(userId, ctx.RequestAborted),
-            TenantHosts.RootUrl(ctx.Request, domain), (await plans.CurrentAsync(ctx.RequestAborted))?.Plan.Name ?? "No");
+            TenantHosts.RootUrl(options.Value), (await plans.CurrentAsync(ctx.RequestAborted))?.Plan.Name ?? "No");
     }
 }
