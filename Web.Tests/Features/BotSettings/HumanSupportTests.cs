@@ -42,9 +42,9 @@ public abstract class HumanSupportTests<TApp>(TApp app) : IClassFixture<TApp> wh
         Assert.Contains("Get me a human", answer.Done);
         Assert.Contains("data-testid=\"follow-ups\"", answer.Done); // beside the suggestions unless told to replace them
 
-        var answerId = long.Parse(System.Text.RegularExpressions.Regex.Match(answer.Done, "data-message=\"(\\d+)\"").Groups[1].Value);
+        var answerId = Guid.Parse(System.Text.RegularExpressions.Regex.Match(answer.Done, "data-message=\"([0-9a-f-]{36})\"").Groups[1].Value);
         (await widget.PostAsync($"?handler=Helpful&messageId={answerId}", [])).AssertStatus(HttpStatusCode.OK);
-        Assert.Equal(Reaction.Positive, await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Messages.IgnoreQueryFilters().Where(m => m.Id == answerId).Select(m => m.Reaction).SingleAsync()));
+        Assert.Equal(Reaction.Positive, await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Messages.IgnoreQueryFilters().Where(m => m.PublicId == answerId).Select(m => m.Reaction).SingleAsync()));
 
         // Someone else's visitor cannot escalate this conversation.
         var stranger = new WidgetClient(app, bot);

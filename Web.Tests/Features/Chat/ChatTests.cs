@@ -63,7 +63,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Equal((ExtractiveChatClient.ModelId, 2), (usage.Model, usage.Messages));
 
         // Feedback: thumbs up counts on the conversation; the same thumb again takes it back.
-        (await widget.PostAsync($"?handler=Feedback&messageId={reply.Id}&value=up", [])).AssertStatus(HttpStatusCode.OK);
+        (await widget.PostAsync($"?handler=Feedback&messageId={reply.PublicId}&value=up", [])).AssertStatus(HttpStatusCode.OK);
         var conversation = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Conversations.IgnoreQueryFilters().SingleAsync(c => c.Id == conversationId));
         Assert.Equal(1, conversation.PositiveCount);
         Assert.Equal("Help", conversation.PageTitle);
@@ -180,7 +180,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         var ticketUrl = WidgetClient.StreamOf(next)!;
         (await visitorB.Http.GetAsync(ticketUrl.Replace(botA, botB))).AssertStatus(HttpStatusCode.NotFound);
         // Feedback on A's answer from B's visitor.
-        var answerId = (await MessagesAsync(a.TenantId)).First(m => m.Role == MessageRole.Assistant).Id;
+        var answerId = (await MessagesAsync(a.TenantId)).First(m => m.Role == MessageRole.Assistant).PublicId;
         var foreignFeedback = await visitorB.PostAsync($"?handler=Feedback&messageId={answerId}&value=down", []);
         Assert.True(foreignFeedback.StatusCode == HttpStatusCode.NotFound, $"{foreignFeedback.StatusCode}: {await foreignFeedback.Content.ReadAsStringAsync()}");
         // Posts from another origin are refused outright.
@@ -304,8 +304,11 @@ public sealed class FailingModelTests
         Assert.Contains("connection dropped", error.Message);
 
         // "Try again" issues a fresh stream for the same question.
-        var retry = await widget.PostAsync($"?handler=Retry&questionId={messages[0].Id}", []);
+        Assert.DoesNotContain($"questionId={messages[0].Id}\"", answer.Done); // public random ids only
+        var retry = await widget.PostAsync($"?handler=Retry&questionId={messages[0].PublicId}", []);
         retry.AssertStatus(HttpStatusCode.OK);
         Assert.NotNull(WidgetClient.StreamOf(await retry.Content.ReadAsStringAsync()));
+        // A sequential id means nothing to the widget.
+        (await widget.PostAsync($"?handler=Retry&questionId={messages[0].Id}", [])).AssertStatus(HttpStatusCode.NotFound);
     }
 }

@@ -33,6 +33,14 @@ public class SafeHttpTests(LoopbackSite site) : IClassFixture<LoopbackSite>
     [InlineData("fc12:3456::1", "unique-local")]
     [InlineData("0.0.0.0", "reserved")]
     [InlineData("::ffff:10.0.0.1", "private")]
+    [InlineData("::10.0.0.1", "private")]
+    [InlineData("::127.0.0.1", "loopback")]
+    [InlineData("64:ff9b::a9fe:a9fe", "link-local")]
+    [InlineData("64:ff9b::7f00:1", "loopback")]
+    [InlineData("64:ff9b:1::c0a8:101", "private")]
+    [InlineData("2002:a00:1::1", "private")]
+    [InlineData("2002:7f00:1::", "loopback")]
+    [InlineData("2001:0:4136:e378:8000:63bf:f5ff:fffe", "private")]
     public void Blocked_ranges_are_refused(string address, string kind) =>
         Assert.Contains(kind, SafeHttp.Blocked(IPAddress.Parse(address), allowLoopback: false));
 
@@ -46,7 +54,8 @@ public class SafeHttpTests(LoopbackSite site) : IClassFixture<LoopbackSite>
     public async Task A_hostname_resolving_to_loopback_is_refused_before_connecting()
     {
         var e = await Assert.ThrowsAsync<OutboundRequestRefusedException>(() => Client(false, site.Port).GetStringAsync(new Uri($"http://localhost:{site.Port}/"), default));
-        Assert.Contains("loopback", e.Message);
+        Assert.Contains("loopback", e.Detail);
+        Assert.DoesNotContain("127.0.0.1", e.Message); // what a name resolved to stays in the logs
     }
 
     [Fact]
@@ -54,9 +63,11 @@ public class SafeHttpTests(LoopbackSite site) : IClassFixture<LoopbackSite>
     {
         var client = Client(true, site.Port);
         var e = await Assert.ThrowsAsync<OutboundRequestRefusedException>(() => client.GetStringAsync(new Uri($"http://127.0.0.1:{site.Port}/to-private"), default));
-        Assert.Contains("private", e.Message);
+        Assert.Contains("private", e.Detail);
+        Assert.Contains("not a public website", e.Message);
+        Assert.DoesNotContain("private", e.Message);
         var e2 = await Assert.ThrowsAsync<OutboundRequestRefusedException>(() => client.GetStringAsync(new Uri($"http://127.0.0.1:{site.Port}/to-link-local"), default));
-        Assert.Contains("link-local", e2.Message);
+        Assert.Contains("link-local", e2.Detail);
     }
 
     [Fact]

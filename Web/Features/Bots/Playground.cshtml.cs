@@ -58,24 +58,24 @@ public class PlaygroundModel(BotAccess access, AppDbContext db, ChatService chat
     public async Task<IActionResult> OnGetStreamAsync(string publicId, string? ticket, CancellationToken ct)
     {
         if (!await LoadAsync(publicId, ct)) return NotFound();
-        var redeemed = ticket is null ? null : await chat.RedeemAsync(ticket, ct);
-        if (redeemed is not { } r || r.Conversation.ChatbotId != Bot.Id || r.Conversation.Channel != ConversationChannel.Playground) return NotFound();
+        var redeemed = ticket is null ? null : await chat.RedeemAsync(ticket, Bot.Id, ConversationChannel.Playground, ct);
+        if (redeemed is not { } r) return NotFound();
         await AnswerStream.RunAsync(this, chat, Bot, r.Conversation, r.Question, View, withDebug: true, ct);
         return new EmptyResult();
     }
 
-    public async Task<IActionResult> OnPostRetryAsync(string publicId, long questionId, CancellationToken ct)
+    public async Task<IActionResult> OnPostRetryAsync(string publicId, Guid questionId, CancellationToken ct)
     {
         if (!await LoadAsync(publicId, ct)) return NotFound();
-        var ticket = await chat.RetryTicketAsync((await VisitorAsync(ct)).Id, questionId, ct);
-        return ticket is null ? NotFound() : Partial("/Features/Widget/_Pending.cshtml", new TurnView(View, new Message { Id = questionId }, ticket, null));
+        var retry = await chat.RetryTicketAsync((await VisitorAsync(ct)).Id, questionId, ct);
+        return retry is not { } r ? NotFound() : Partial("/Features/Widget/_Pending.cshtml", new TurnView(View, r.Question, r.Ticket, null));
     }
 
-    public async Task<IActionResult> OnPostFeedbackAsync(string publicId, long messageId, string? value, CancellationToken ct)
+    public async Task<IActionResult> OnPostFeedbackAsync(string publicId, Guid messageId, string? value, CancellationToken ct)
     {
         if (!await LoadAsync(publicId, ct)) return NotFound();
         var visitor = await VisitorAsync(ct);
-        var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.ChatbotId == Bot.Id
+        var message = await db.Messages.FirstOrDefaultAsync(m => m.PublicId == messageId && m.ChatbotId == Bot.Id
             && db.Conversations.Any(c => c.Id == m.ConversationId && c.VisitorId == visitor.Id), ct);
         if (message is null) return NotFound();
         message.Reaction = value == "up" && message.Reaction != Reaction.Positive ? Reaction.Positive : value == "down" && message.Reaction != Reaction.Negative ? Reaction.Negative : Reaction.None;

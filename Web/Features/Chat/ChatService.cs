@@ -45,7 +45,8 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
 {
     private static readonly TimeSpan TicketLifetime = TimeSpan.FromSeconds(60);
     private readonly ITimeLimitedDataProtector tickets = dp.CreateProtector("Parley.ChatStream.v1").ToTimeLimitedDataProtector();
-    private sealed record TicketPayload(Guid TicketId, Guid TenantId, Guid ConversationId, long QuestionId, string? Tab = null);
+    /// <summary>What a stream ticket allows: one answer to one question, on one bot, through one channel (widget or playground).</summary>
+    private sealed record TicketPayload(Guid TicketId, Guid TenantId, Guid ConversationId, long QuestionId, string? Tab, ConversationChannel Channel, Guid ChatbotId);
 
     public static string Period(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM");
 
@@ -85,25 +86,36 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         await db.SaveChangesAsync(ct);
         tab = tab is { Length: > 0 and <= 64 } ? tab : null;
         live.Publish(new LiveEvent(tenant.TenantId!.Value, visitor.Id, conversation.Id, question.Id, tab));
-        var ticket = tickets.Protect(JsonSerializer.Serialize(new TicketPayload(Guid.NewGuid(), tenant.TenantId!.Value, conversation.Id, question.Id, tab)), now.Add(TicketLifetime));
+        var ticket = tickets.Protect(JsonSerializer.Serialize(new TicketPayload(Guid.NewGuid(), tenant.TenantId!.Value, conversation.Id, question.Id, tab, conversation.Channel, bot.Id)), now.Add(TicketLifetime));
         return (new Accepted(conversation, question, ticket), null);
     }
 
-    /// <summary>A fresh ticket to answer a question again (after a failed answer), for the visitor who asked it.</summary>
-    public async Task<string?> RetryTicketAsync(Guid visitorId, long questionId, CancellationToken ct)
+    /// <summary>
+    /// A fresh ticket to answer a question again, for the visitor who asked it, only while the bot still owes it an answer:
+    /// nothing was said after it in the conversation and no person has taken the conversation over. Null otherwise.
+    /// </summary>
+    public async Task<(Message Question, string Ticket)?> RetryTicketAsync(Guid visitorId, Guid questionId, CancellationToken ct)
     {
-        var question = await db.Messages.FirstOrDefaultAsync(m => m.Id == questionId && m.Role == MessageRole.User, ct);
-        if (question is null || !await db.Conversations.AnyAsync(c => c.Id == question.ConversationId && c.VisitorId == visitorId, ct)) return null;
-        return tickets.Protect(JsonSerializer.Serialize(new TicketPayload(Guid.NewGuid(), tenant.TenantId!.Value, question.ConversationId, question.Id)), clock.GetUtcNow().Add(TicketLifetime));
+        var question = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.PublicId == questionId && m.Role == MessageRole.User, ct);
+        var conversation = question is null ? null
+            : await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == question.ConversationId && c.VisitorId == visitorId && c.Mode == ConversationMode.AI, ct);
+        if (question is null || conversation is null) return null;
+        if (await db.Messages.AnyAsync(m => m.ConversationId == question.ConversationId && m.Id > question.Id, ct)) return null;
+        var ticket = tickets.Protect(JsonSerializer.Serialize(new TicketPayload(Guid.NewGuid(), tenant.TenantId!.Value, question.ConversationId, question.Id, null, conversation.Channel, conversation.ChatbotId)),
+            clock.GetUtcNow().Add(TicketLifetime));
+        return (question, ticket);
     }
 
-    /// <summary>The conversation and question a ticket is for, once: genuine, unexpired, this tenant's, not used before.</summary>
-    public async Task<(Conversation Conversation, Message Question, string? Tab)?> RedeemAsync(string ticket, CancellationToken ct)
+    /// <summary>
+    /// The conversation and question a ticket is for, once: genuine, unexpired, this tenant's, for this bot and channel, not
+    /// used before. A ticket shown to the wrong bot or channel is refused without being used up.
+    /// </summary>
+    public async Task<(Conversation Conversation, Message Question, string? Tab)?> RedeemAsync(string ticket, Guid botId, ConversationChannel channel, CancellationToken ct)
     {
         TicketPayload? payload;
         try { payload = JsonSerializer.Deserialize<TicketPayload>(tickets.Unprotect(ticket, out _)); }
         catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or JsonException or FormatException) { return null; }
-        if (payload is null || payload.TenantId != tenant.TenantId) return null;
+        if (payload is null || payload.TenantId != tenant.TenantId || payload.ChatbotId != botId || payload.Channel != channel) return null;
         db.UsedTickets.Add(new UsedTicket { Id = payload.TicketId, ExpiresAt = clock.GetUtcNow().Add(TicketLifetime) });
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException) { return null; }
@@ -202,7 +214,8 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         }
 
         var text = answer.ToString().Trim();
-        var cited = Regex.Matches(text, @"\[(\d+)\]").Select(m => int.Parse(m.Groups[1].Value)).ToHashSet();
+        // A model may write any bracketed number; only the passage ids it was given count as citations.
+        var cited = Regex.Matches(text, @"\[(\d{1,3})\]").Select(m => int.Parse(m.Groups[1].Value)).ToHashSet();
         var sources = refs.Where(r => cited.Contains(r.Id)).ToList();
         var stored = new Message
         {

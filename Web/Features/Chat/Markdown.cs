@@ -7,7 +7,7 @@ using Markdig.Syntax.Inlines;
 namespace Parley.Features.Chat;
 
 /// <summary>
-/// Answers as safe HTML: Markdown with raw HTML off; links kept only for http(s) and shown with their host, opened in
+/// Answers as safe HTML: Markdown with raw HTML off; links (written or autolinks) kept only for http(s) and mailto, web links shown with their host, opened in
 /// a new tab without referrer; images never loaded, shown as a link to where they are.
 /// </summary>
 public static class Markdown
@@ -17,8 +17,16 @@ public static class Markdown
     public static string ToHtml(string markdown)
     {
         var doc = Markdig.Markdown.Parse(markdown ?? "", Pipeline);
+        // <scheme:...> autolinks: only web and mail addresses stay links; anything else (javascript:, data:, ...) is text.
+        foreach (var auto in doc.Descendants<AutolinkInline>().ToList())
+        {
+            if (auto.IsEmail) continue;
+            if (Uri.TryCreate(auto.Url, UriKind.Absolute, out var target) && target.Scheme is "http" or "https" or "mailto") continue;
+            auto.ReplaceBy(new LiteralInline($"<{auto.Url}>"));
+        }
         foreach (var link in doc.Descendants<LinkInline>().ToList())
         {
+            if (!link.IsImage && Uri.TryCreate(link.Url, UriKind.Absolute, out var mail) && mail.Scheme == "mailto") continue;
             var safe = Uri.TryCreate(link.Url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
             if (link.IsImage)
             {

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Parley.Infrastructure.Outbound;
 
@@ -13,7 +12,7 @@ public class DomainOptions
 }
 
 /// <summary>Proves control of a domain: the token in /.well-known/parley-verification.txt or in a meta tag on the home page.</summary>
-public sealed partial class DomainVerifier(SafeHttp http, IOptions<DomainOptions> options, TimeProvider clock, ILogger<DomainVerifier> log)
+public sealed class DomainVerifier(SafeHttp http, IOptions<DomainOptions> options, TimeProvider clock, ILogger<DomainVerifier> log)
 {
     public const string MetaName = "parley-site-verification";
     public const string FilePath = "/.well-known/parley-verification.txt";
@@ -59,19 +58,21 @@ public sealed partial class DomainVerifier(SafeHttp http, IOptions<DomainOptions
         }
         catch (OutboundRequestRefusedException e)
         {
+            log.LogInformation("Domain check of {Url} refused: {Detail}", url, e.Detail);
             problems.Add(e.Message);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException or AngleSharp.Dom.DomException)
         {
+            // The reason (DNS, refused, reset, TLS) is logged, not shown: the form must not become a network probe.
             log.LogInformation("Domain check of {Url} failed: {Message}", url, e.Message);
-            problems.Add(e is TaskCanceledException ? $"{url.Host} took too long to answer." : $"{url.Host} could not be reached ({e.Message}).");
+            problems.Add(e is TaskCanceledException ? $"{url.Host} took too long to answer." : $"{url.Host} could not be reached.");
         }
         return false;
     }
 
+    /// <summary>The tokens of every verification meta tag, read by an HTML parser (linear in the page's size, whatever its markup).</summary>
     public static IReadOnlyList<string> MetaTokens(string html) =>
-        MetaTag().Matches(html).Select(m => m.Groups["content"].Value).ToList();
-
-    [GeneratedRegex("""<meta\s+(?=[^>]*name\s*=\s*["']parley-site-verification["'])[^>]*content\s*=\s*["'](?<content>[^"']+)["']""", RegexOptions.IgnoreCase)]
-    private static partial Regex MetaTag();
+        new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html).QuerySelectorAll("meta[name][content]")
+            .Where(m => string.Equals(m.GetAttribute("name")?.Trim(), MetaName, StringComparison.OrdinalIgnoreCase))
+            .Select(m => m.GetAttribute("content")!.Trim()).Where(c => c.Length > 0).ToList();
 }

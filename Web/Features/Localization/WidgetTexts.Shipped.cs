@@ -85,6 +85,7 @@ public static partial class WidgetTexts
         ["try_again"] = "Try again",
         ["terms_required"] = "Please tick the box to accept the terms before your first message.",
         ["too_fast"] = "You're sending messages very fast. Please wait {seconds} seconds and try again.",
+        ["already_answered"] = "That question has its answer already.",
         ["quota_reached"] = "Thanks for your message! This assistant has reached its limit for the month, so it can't answer right now. Your message has been saved for the team.",
         ["powered_by"] = "Powered by",
     };
@@ -171,6 +172,7 @@ public static partial class WidgetTexts
         ["try_again"] = "Reintentar",
         ["terms_required"] = "Marca la casilla para aceptar las condiciones antes de tu primer mensaje.",
         ["too_fast"] = "Estás enviando mensajes muy rápido. Espera {seconds} segundos y vuelve a intentarlo.",
+        ["already_answered"] = "Esa pregunta ya tiene respuesta.",
         ["quota_reached"] = "¡Gracias por tu mensaje! Este asistente ha alcanzado su límite del mes y no puede responder ahora. Tu mensaje se ha guardado para el equipo.",
         ["powered_by"] = "Con la tecnología de",
     };
@@ -257,6 +259,7 @@ public static partial class WidgetTexts
         ["try_again"] = "حاول مجددًا",
         ["terms_required"] = "يُرجى تحديد المربع للموافقة على الشروط قبل رسالتك الأولى.",
         ["too_fast"] = "أنت ترسل الرسائل بسرعة كبيرة. يُرجى الانتظار {seconds} ثانية ثم المحاولة مجددًا.",
+        ["already_answered"] = "هذا السؤال تمت الإجابة عنه بالفعل.",
         ["quota_reached"] = "شكرًا على رسالتك! بلغ هذا المساعد حدّه لهذا الشهر، لذا لا يمكنه الإجابة الآن. حُفظت رسالتك للفريق.",
         ["powered_by"] = "مدعوم من",
     };

@@ -95,6 +95,7 @@ public static partial class WidgetTexts
         new("try_again", "Widget", "Try again"),
         new("terms_required", "Widget", "Terms not ticked"),
         new("too_fast", "Widget", "Sending too fast ({seconds} is the wait)"),
+        new("already_answered", "Widget", "Try again on a question that has its answer"),
         new("quota_reached", "Widget", "Monthly limit reached"),
         new("powered_by", "Widget", "Powered by"),
     ];

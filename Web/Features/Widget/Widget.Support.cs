@@ -42,12 +42,12 @@ public partial class WidgetModel
     }
 
     /// <summary>The "that helped" escalation button: a thumbs-up for the answer, and a thank-you in place of the buttons.</summary>
-    public async Task<IActionResult> OnPostHelpfulAsync(string botId, long messageId, CancellationToken ct)
+    public async Task<IActionResult> OnPostHelpfulAsync(string botId, Guid messageId, CancellationToken ct)
     {
         if (!await LoadAsync(botId, ct)) return NotFound();
         if (Refused() is { } refused) return refused;
         if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
-        var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.Role == MessageRole.Assistant, ct);
+        var message = await db.Messages.FirstOrDefaultAsync(m => m.PublicId == messageId && m.Role == MessageRole.Assistant, ct);
         var conversation = message is null ? null : await db.Conversations.FirstOrDefaultAsync(c => c.Id == message.ConversationId && c.VisitorId == visitor.Id, ct);
         if (message is null || conversation is null) return NotFound();
         if (message.Reaction != Reaction.Positive)

@@ -178,11 +178,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         if (conversationId is { } existing && await settings.GeneralAsync(Bot.Id, ct) is { LimitMessages: true } general && plan.RemoveBranding
             && await db.Messages.CountAsync(m => m.ConversationId == existing && m.Role == MessageRole.User, ct) >= general.MaxMessages)
             return Notice(StatusCodes.Status422UnprocessableEntity, T["max_messages_description"]);
-        if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait)
-        {
-            Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString("0");
-            return Notice(StatusCodes.Status429TooManyRequests, T["too_fast"].Replace("{seconds}", Math.Ceiling(wait.TotalSeconds).ToString("0")));
-        }
+        if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait) return TooFast(wait);
         await LoadHostsAsync(ct);
         var (accepted, problem) = await chat.AcceptAsync(Bot, visitor, conversationId, text ?? "", ConversationChannel.Widget, SafeUrl(pageUrl), pageTitle, DomainOf(pageUrl), ct, tab);
         if (accepted is null) return Notice(StatusCodes.Status422UnprocessableEntity, problem!);
@@ -213,22 +209,30 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         return Partial("_Turn", turn);
     }
 
-    /// <summary>Asks again for an answer that failed: same question, a fresh ticket.</summary>
-    public async Task<IActionResult> OnPostRetryAsync(string botId, long questionId, CancellationToken ct)
+    /// <summary>
+    /// Asks again for an answer that failed: same question, a fresh ticket. Only a question still without an answer can
+    /// be retried, and a retry counts like a message towards the visitor's and the address's rate limits and the quota.
+    /// </summary>
+    public async Task<IActionResult> OnPostRetryAsync(string botId, Guid questionId, CancellationToken ct)
     {
         if (!await LoadAsync(botId, ct)) return NotFound();
         if (Refused() is { } refused) return refused;
+        if (!Available) return Unavailable();
         if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
-        var ticket = await chat.RetryTicketAsync(visitor.Id, questionId, ct);
-        if (ticket is null) return NotFound();
-        return Partial("_Pending", new TurnView(View, new Message { Id = questionId }, ticket, null));
+        if (questionId == Guid.Empty) return NotFound();
+        var plan = await plans.LimitsAsync(ct);
+        if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait) return TooFast(wait);
+        if (!await chat.WithinQuotaAsync(Bot, ct)) return Notice(StatusCodes.Status429TooManyRequests, T["quota_reached"]);
+        var retry = await chat.RetryTicketAsync(visitor.Id, questionId, ct);
+        if (retry is null) return Notice(StatusCodes.Status409Conflict, T["already_answered"]);
+        return Partial("_Pending", new TurnView(View, retry.Value.Question, retry.Value.Ticket, null));
     }
 
     /// <summary>The answer as server-sent events: "token" events carry text as it is written, "done" the finished message.</summary>
     public async Task<IActionResult> OnGetStreamAsync(string botId, string? ticket, CancellationToken ct)
     {
         if (!await LoadAsync(botId, ct)) return NotFound();
-        var redeemed = ticket is null ? null : await chat.RedeemAsync(ticket, ct);
+        var redeemed = ticket is null ? null : await chat.RedeemAsync(ticket, Bot.Id, ConversationChannel.Widget, ct);
         if (redeemed is not { } r || r.Conversation.ChatbotId != Bot.Id) return NotFound();
         await AnswerStream.RunAsync(this, chat, Bot, r.Conversation, r.Question, View, withDebug: false, ct, r.Tab,
             answer => leads.OfferAsync(r.Conversation, r.Question, answer, ct));
@@ -277,12 +281,12 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         return new EmptyResult();
     }
 
-    public async Task<IActionResult> OnPostFeedbackAsync(string botId, long messageId, string? value, CancellationToken ct)
+    public async Task<IActionResult> OnPostFeedbackAsync(string botId, Guid messageId, string? value, CancellationToken ct)
     {
         if (!await LoadAsync(botId, ct)) return NotFound();
         if (Refused() is { } refused) return refused;
         if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
-        var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.Role == MessageRole.Assistant, ct);
+        var message = await db.Messages.FirstOrDefaultAsync(m => m.PublicId == messageId && m.Role == MessageRole.Assistant, ct);
         var conversation = message is null ? null : await db.Conversations.FirstOrDefaultAsync(c => c.Id == message.ConversationId && c.VisitorId == visitor.Id, ct);
         if (message is null || conversation is null) return NotFound();
         var reaction = value switch { "up" => Reaction.Positive, "down" => Reaction.Negative, _ => Reaction.None };
@@ -302,6 +306,12 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         Response.Headers["HX-Retarget"] = "#notice";
         Response.Headers["HX-Reswap"] = "innerHTML";
         return Content($"<p class=\"widget-notice\" role=\"alert\">{WebUtility.HtmlEncode(message)}</p>", "text/html");
+    }
+
+    private IActionResult TooFast(TimeSpan wait)
+    {
+        Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString("0");
+        return Notice(StatusCodes.Status429TooManyRequests, T["too_fast"].Replace("{seconds}", Math.Ceiling(wait.TotalSeconds).ToString("0")));
     }
 
     private IActionResult Unavailable()

@@ -20,7 +20,14 @@ public class OutboundOptions
     [Range(0, 10)] public int MaxRedirects { get; set; } = 5;
 }
 
-public sealed class OutboundRequestRefusedException(string message) : HttpRequestException(message);
+/// <summary>
+/// A fetch Parley will not make. <see cref="Exception.Message"/> is safe to show the customer; <see cref="Detail"/> (which
+/// address a name resolved to, and why it is refused) goes to logs only, so the form cannot be used to map networks.
+/// </summary>
+public sealed class OutboundRequestRefusedException(string message, string? detail = null) : HttpRequestException(message)
+{
+    public string Detail { get; } = detail ?? message;
+}
 
 /// <summary>
 /// The one way Parley fetches a URL someone else gave it: http/https on allowed ports only, every resolved
@@ -89,13 +96,14 @@ public sealed class SafeHttp(IHttpClientFactory factory, IOptions<OutboundOption
         if (!string.IsNullOrEmpty(url.UserInfo))
             throw new OutboundRequestRefusedException("Addresses with a user name or password are not fetched.");
         if (IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var literal) && Blocked(literal, o.AllowLoopback) is { } reason)
-            throw new OutboundRequestRefusedException($"{url.Host} is {reason}, which Parley does not fetch from.");
+            throw new OutboundRequestRefusedException(NotPublic(url.Host), $"{url.Host} is {reason}.");
     }
 
     /// <summary>Null when the address may be connected to; otherwise why not.</summary>
     public static string? Blocked(IPAddress ip, bool allowLoopback)
     {
         if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        if (EmbeddedIPv4(ip) is { } inner) return Blocked(inner, allowLoopback) is { } why ? $"{why} inside an IPv6 address" : null;
         if (IPAddress.IsLoopback(ip)) return allowLoopback ? null : "a loopback address";
         if (ip.AddressFamily == AddressFamily.InterNetwork)
         {
@@ -123,15 +131,35 @@ public sealed class SafeHttp(IHttpClientFactory factory, IOptions<OutboundOption
         return null;
     }
 
+    /// <summary>
+    /// The IPv4 address an IPv6 address carries to reach it: IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96 and the
+    /// local-use 64:ff9b:1::/48), 6to4 (2002::/16) and Teredo (2001::/32, the client address inverted). Null for others.
+    /// </summary>
+    private static IPAddress? EmbeddedIPv4(IPAddress ip)
+    {
+        if (ip.AddressFamily != AddressFamily.InterNetworkV6) return null;
+        var b = ip.GetAddressBytes();
+        if (b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0 && !(b[12] == 0 && b[13] == 0 && b[14] == 0 && b[15] <= 1))
+            return new IPAddress(b.AsSpan(12, 4)); // ::a.b.c.d (not :: or ::1)
+        if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && (b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0 || (b[4] == 0 && b[5] == 1)))
+            return new IPAddress(b.AsSpan(12, 4));
+        if (b[0] == 0x20 && b[1] == 0x02) return new IPAddress(b.AsSpan(2, 4));
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0)
+            return new IPAddress(new[] { (byte)~b[12], (byte)~b[13], (byte)~b[14], (byte)~b[15] });
+        return null;
+    }
+
+    private static string NotPublic(string host) => $"{host} is not a public website Parley can fetch from.";
+
     /// <summary>Resolves, checks every address, and connects only to an allowed one.</summary>
     internal static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, OutboundOptions o, CancellationToken ct)
     {
         var host = context.DnsEndPoint.Host;
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
-        if (addresses.Length == 0) throw new OutboundRequestRefusedException($"{host} does not resolve.");
+        if (addresses.Length == 0) throw new OutboundRequestRefusedException(NotPublic(host), $"{host} does not resolve.");
         foreach (var ip in addresses)
             if (Blocked(ip, o.AllowLoopback) is { } reason)
-                throw new OutboundRequestRefusedException($"{host} resolves to {reason} ({ip}), which Parley does not fetch from.");
+                throw new OutboundRequestRefusedException(NotPublic(host), $"{host} resolves to {reason} ({ip}).");
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

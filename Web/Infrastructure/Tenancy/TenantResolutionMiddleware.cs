@@ -89,11 +89,11 @@ public static class TenantHosts
         return http.RequestServices.GetRequiredService<ITenantContext>().Tenant is { } tenant ? Url(options, tenant.Slug) : RootUrl(options);
     }
 
-    /// <summary>Whether the app answers this host: AppDomain, one label under it, or a configured extra host.</summary>
+    /// <summary>Whether the app answers this host: AppDomain, a host under it (deeper ones get the not-found page), or a configured extra host.</summary>
     public static bool IsServed(string host, ParleyOptions options)
     {
         host = host.ToLowerInvariant().TrimEnd('.');
-        return host == options.AppDomain || SlugOf(host, options.AppDomain) is { } slug && slug != "-"
+        return host == options.AppDomain || SlugOf(host, options.AppDomain) is not null
             || options.ExtraHosts.Any(h => string.Equals(h, host, StringComparison.OrdinalIgnoreCase));
     }
 }
