@@ -43,6 +43,7 @@ public static class ParleyHost
 
         var app = builder.Build();
 
+        app.UseMiddleware<Security.SecurityHeadersMiddleware>();
         app.UseParleyErrorPages();
         app.UseHttpLogging();
         app.UseStaticFiles();

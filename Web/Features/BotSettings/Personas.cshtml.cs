@@ -27,7 +27,7 @@ public class PersonasModel(BotAccess access, AppDbContext db, BotSettingsService
         instructions = instructions?.Trim() ?? "";
         Error = title.Length is 0 or > 80 ? "Give the persona a title of up to 80 characters."
             : instructions.Length is 0 or > 4000 ? "Write the persona's instructions (up to 4,000 characters)."
-            : creativity is < 0 or > 1 ? "Creativity is between 0 (precise) and 1 (creative)."
+            : !double.IsFinite(creativity) || creativity is < 0 or > 1 ? "Creativity is between 0 (precise) and 1 (creative)."
             : null;
         var existing = id is { } i ? Personas.FirstOrDefault(p => p.Id == i) : null;
         if (Error is null && id is not null && existing is null) Error = "That persona no longer exists.";

@@ -16,7 +16,7 @@ public sealed class ConversationHistory(AppDbContext db)
         var query = db.Conversations.AsNoTracking().Where(c => c.ChatbotId == botId && c.Channel == ConversationChannel.Widget);
         if (domainHost is not null) query = query.Where(c => c.DomainHost == domainHost);
         if (f.From is { } from) { var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero); query = query.Where(c => c.LastMessageAt >= start); }
-        if (f.To is { } to) { var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero); query = query.Where(c => c.CreatedAt < end); }
+        if (f.To is { } to && to < DateOnly.MaxValue) { var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero); query = query.Where(c => c.CreatedAt < end); }
         if (!string.IsNullOrWhiteSpace(f.Q))
         {
             var q = f.Q.Trim().ToLower();

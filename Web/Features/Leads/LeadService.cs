@@ -121,9 +121,11 @@ public sealed partial class LeadService(AppDbContext db, AuditTrail audit, IEmai
         var s = await SettingsAsync(bot.Id, ct);
         var problems = new Dictionary<string, string>();
         string Get(string name) => form[name].ToString().Trim();
-        var name = s.CollectName ? Get("name") : "";
-        var email = Get("email");
-        var phone = s.CollectPhone ? Get("phone") : "";
+        // Names, addresses and phones are one line: control characters (a CR/LF typed or pasted) become spaces.
+        string Line(string name) => new string(Get(name).Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
+        var name = s.CollectName ? Line("name") : "";
+        var email = Line("email");
+        var phone = s.CollectPhone ? Line("phone") : "";
         if (s.CollectName && name.Length == 0) problems["name"] = "Please tell us your name.";
         if (name.Length > 200) problems["name"] = "That name is too long.";
         if (!ValidEmail(email)) problems["email"] = "Please enter an email address like name@example.com.";
@@ -131,7 +133,7 @@ public sealed partial class LeadService(AppDbContext db, AuditTrail audit, IEmai
         var values = new Dictionary<string, string>();
         foreach (var f in s.Fields)
         {
-            var v = Get("f_" + f.Name);
+            var v = f.Type == LeadFieldType.LongText ? Get("f_" + f.Name) : Line("f_" + f.Name);
             if (v.Length == 0) { if (f.Required) problems["f_" + f.Name] = $"Please fill in {f.Label}."; continue; }
             var problem = f.Type switch
             {

@@ -73,7 +73,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         ShowBranding = !Look.HideBranding || !plan.RemoveBranding;
         ShowWatermark = plan.CustomWatermark && Look.WatermarkText.Length > 0;
         Response.Headers.ContentSecurityPolicy =
-            $"frame-ancestors {string.Join(' ', FrameAncestors())}; default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'";
+            $"frame-ancestors {string.Join(' ', FrameAncestors())}; default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'";
         return Page();
     }
 
@@ -390,9 +390,8 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         return list.Count == 0 ? ["'none'"] : list;
     }
 
-    /// <summary>Hosts a parent page may be on, for the iframe's postMessage origin check.</summary>
-    public IEnumerable<string> ParentHosts() =>
-        AllowedHosts.SelectMany(h => h.StartsWith("www.") ? [h] : new[] { h, "www." + h }).Concat(env.IsDevelopment() ? ["localhost"] : []);
+    /// <summary>The full origins (scheme, host, port) a parent page may have, for the iframe's postMessage check: the framing list itself.</summary>
+    public IEnumerable<string> ParentOrigins() => FrameAncestors().Where(o => o != "'none'");
 
     private string? DomainOf(string? pageUrl)
     {

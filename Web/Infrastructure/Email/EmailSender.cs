@@ -24,7 +24,8 @@ public sealed class SmtpEmailSender(IOptions<MailOptions> options, IHostEnvironm
         using var mail = new MailMessage
         {
             From = new MailAddress(o.From, o.FromName),
-            Subject = message.Subject,
+            // A subject is one header line: any CR/LF from user text would make it invalid (or inject headers).
+            Subject = string.Concat(message.Subject.Select(c => char.IsControl(c) ? ' ' : c)),
             Body = message.Text,
             BodyEncoding = System.Text.Encoding.UTF8,
             SubjectEncoding = System.Text.Encoding.UTF8,

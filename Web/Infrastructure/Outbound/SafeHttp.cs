@@ -83,7 +83,10 @@ public sealed class SafeHttp(IHttpClientFactory factory, IOptions<OutboundOption
             buffer.Write(chunk, 0, read);
         }
         var charset = response.Content.Headers.ContentType?.CharSet;
-        var encoding = charset is null ? System.Text.Encoding.UTF8 : System.Text.Encoding.GetEncoding(charset.Trim('"'));
+        var encoding = System.Text.Encoding.UTF8;
+        // A charset nobody knows ("bogus") is read as UTF-8 rather than failing the page.
+        try { if (!string.IsNullOrWhiteSpace(charset)) encoding = System.Text.Encoding.GetEncoding(charset.Trim('"', '\'', ' ')); }
+        catch (ArgumentException) { }
         return encoding.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 

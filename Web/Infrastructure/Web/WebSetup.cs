@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.Filters;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Infrastructure.Web;
@@ -18,6 +19,7 @@ public static class WebSetup
         builder.Services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
+            o.Conventions.ConfigureFilter(new UnknownHandlerFilter());
             o.Conventions.AddPageRoute("/Shared/NotFound", TenantResolutionMiddleware.NotFoundPath);
         });
         // Fields are required only where an input model says [Required]; a page with several forms binds them all.
@@ -36,6 +38,30 @@ public static class WebSetup
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error");
         app.UseStatusCodePagesWithReExecute("/not-found");
         return app;
+    }
+}
+
+/// <summary>
+/// A request naming a handler the page does not have (<c>?handler=Nope</c>) is a 404. Without this, Razor Pages runs no
+/// handler and renders the page with nothing loaded, which fails as a 500.
+/// </summary>
+public sealed class UnknownHandlerFilter : IAsyncPageFilter
+{
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context)
+    {
+        if (context.HandlerMethod is null && (context.HttpContext.Request.Query.ContainsKey("handler") || context.RouteData.Values["handler"] is string { Length: > 0 }))
+            context.HttpContext.Items[nameof(UnknownHandlerFilter)] = true;
+        return Task.CompletedTask;
+    }
+
+    public Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (context.HttpContext.Items.ContainsKey(nameof(UnknownHandlerFilter)))
+        {
+            context.Result = new NotFoundResult();
+            return Task.CompletedTask;
+        }
+        return next();
     }
 }
 

@@ -3,7 +3,9 @@
 // about new answers and close requests.
 (function () {
   const body = document.body, base = body.dataset.base, key = "parley:" + body.dataset.bot;
-  const hosts = (body.dataset.parentHosts || "").split(",").filter(Boolean);
+  // Full origins (scheme, host and port) the embedding page may have; "scheme://host:*" allows any port (development).
+  const origins = (body.dataset.parentOrigins || "").split(" ").filter(Boolean);
+  const allowed = origin => origins.some(o => o === origin || (o.endsWith(":*") && (origin === o.slice(0, -2) || origin.startsWith(o.slice(0, -1)) && /^\d+$/.test(origin.slice(o.length - 1)))));
   const view = document.getElementById("view");
   // The frame's own storage when the browser allows it; otherwise the partitioned cookie the session call sets.
   let store = null;
@@ -13,8 +15,7 @@
 
   addEventListener("message", e => {
     if (e.source !== parent || !e.data || e.data.type !== "parley:page") return;
-    let host; try { host = new URL(e.origin).hostname; } catch { return; }
-    if (!hosts.includes(host)) return;
+    if (!allowed(e.origin)) return;
     parentOrigin = e.origin;
     page = { url: String(e.data.url || "").slice(0, 2048), title: String(e.data.title || "").slice(0, 300) };
     if (e.data.small) document.getElementById("expand-button")?.remove(); // full screen on phones already
@@ -43,6 +44,18 @@
     if (!e.detail.successful) return;
     if (elt.matches("form[data-reset-on-success]")) { elt.reset(); elt.querySelector("textarea")?.focus(); }
     if (elt.matches("[data-escalate]")) document.querySelectorAll("[data-testid=escalation],[data-testid=follow-ups],[data-testid=follow-up-prompts]").forEach(x => x.remove());
+  });
+  // Enter sends, Shift+Enter starts a new line; "talk to a person" asks to confirm first; "not now" closes the lead form.
+  document.addEventListener("keydown", e => {
+    if (e.key === "Enter" && !e.shiftKey && e.target.matches("textarea[data-enter-sends]")) { e.preventDefault(); e.target.form.requestSubmit(); }
+  });
+  document.addEventListener("click", e => {
+    const t = e.target.closest("[data-testid=ask-human], [data-cancel-escalation], [data-dismiss-form]");
+    if (!t) return;
+    if (t.matches("[data-dismiss-form]")) { t.closest("form").remove(); return; }
+    const box = t.closest("[data-testid=escalation]"), dialog = box.querySelector("[role=dialog]"), ask = box.querySelector("[data-testid=ask-human]");
+    const open = t === ask;
+    dialog.hidden = !open; ask.hidden = open;
   });
   document.addEventListener("htmx:beforeRequest", e => { if (e.detail.elt.closest("[data-testid=composer]")) document.getElementById("notice").innerHTML = ""; });
   document.addEventListener("htmx:afterSettle", () => {

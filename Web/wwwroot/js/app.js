@@ -1,0 +1,69 @@
+// The dashboard's small behaviours, wired by data attributes: the pages carry no inline script or handler, so the
+// Content-Security-Policy allows scripts from Parley's own origin only.
+(() => {
+  const byId = id => document.getElementById(id);
+
+  document.addEventListener("click", e => {
+    const t = e.target.closest("[data-toggle-theme], [data-toggle-sidebar], [data-copy], [data-clear]");
+    if (!t) return;
+    if (t.matches("[data-toggle-theme]")) {
+      const dark = document.documentElement.classList.toggle("dark");
+      localStorage.theme = dark ? "dark" : "light";
+    } else if (t.matches("[data-toggle-sidebar]")) {
+      byId("sidebar")?.classList.toggle("-translate-x-full");
+      byId("sidebar-backdrop")?.classList.toggle("hidden");
+    } else if (t.matches("[data-copy]")) {
+      navigator.clipboard.writeText(document.querySelector(t.dataset.copy)?.textContent ?? "");
+      t.textContent = t.dataset.copied || "Copied";
+    } else if (t.matches("[data-clear]")) {
+      const target = document.querySelector(t.dataset.clear);
+      if (target) target.innerHTML = "";
+    }
+  });
+
+  // Forms that ask before doing something that cannot be undone.
+  document.addEventListener("submit", e => {
+    const form = e.target.closest("form[data-confirm]");
+    if (form && !confirm(form.dataset.confirm)) e.preventDefault();
+  }, true);
+
+  document.addEventListener("input", e => {
+    const t = e.target;
+    // A colour picker and its text field follow each other.
+    if (t.matches("input[type=color][data-color-pair]")) t.nextElementSibling.value = t.value;
+    else if (t.matches("input[data-color-text]") && /^#[0-9a-f]{6}$/i.test(t.value)) t.previousElementSibling.value = t.value;
+    // A range input shows its value.
+    if (t.matches("input[data-show-value]")) {
+      const out = document.querySelector(t.dataset.showValue);
+      if (out) out.textContent = (+t.value).toFixed(1);
+    }
+    // Sign-up: the subdomain follows the workspace name until the person edits it.
+    if (t.matches("[data-slug-source]")) {
+      const slug = byId(t.dataset.slugSource);
+      if (slug && !slug.dataset.touched) {
+        slug.value = t.value.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
+        htmx.trigger(slug, "keyup");
+      }
+    }
+    if (t.matches("[data-slug-target]")) t.dataset.touched = "1";
+  });
+
+  // The playground's composer: Enter sends, Shift+Enter starts a new line.
+  document.addEventListener("keydown", e => {
+    if (e.key === "Enter" && !e.shiftKey && e.target.matches("textarea[data-enter-sends]")) { e.preventDefault(); e.target.form.requestSubmit(); }
+  });
+
+  // htmx forms that empty themselves once the server took what they sent.
+  document.addEventListener("htmx:afterRequest", e => {
+    const f = e.detail.elt;
+    if (e.detail.successful && f.matches && f.matches("form[data-reset-on-success]")) {
+      f.reset();
+      f.querySelector("textarea")?.focus();
+    }
+  });
+
+  // The playground keeps its newest message in view.
+  const scrollMessages = () => { const m = byId("messages"); if (m) m.scrollTop = m.scrollHeight; };
+  document.addEventListener("htmx:sseMessage", scrollMessages);
+  document.addEventListener("htmx:afterSettle", scrollMessages);
+})();
