@@ -48,6 +48,11 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Development");
         builder.UseSetting("Parley:AppDomain", "localhost");
         builder.UseSetting("Parley:PublicBaseUrl", "http://localhost");
+        // Tests sign in and mail far faster than a person; the throttling tests set their own limits.
+        builder.UseSetting("Parley:Throttling:SignInPerMinute", "100000");
+        builder.UseSetting("Parley:Throttling:MailFormsPerMinute", "100000");
+        builder.UseSetting("Parley:Throttling:VisitorSessionsPerMinute", "100000");
+        builder.UseSetting("Parley:Throttling:MailPerAddressMinutes", "0");
         builder.UseSetting("Parley:SeedDemo", "false");
         builder.UseSetting("Parley:Database:Provider", Provider);
         builder.UseSetting("Parley:Database:ConnectionString", ConnectionString);

@@ -27,6 +27,7 @@ public static class ParleyHost
         builder.AddParleyTelemetry();
         builder.AddParleyData();
         builder.AddParleyAuth();
+        builder.AddParleyThrottling();
         builder.AddParleyEmail();
         builder.AddParleyJobs();
         builder.AddParleyStorage();
@@ -48,6 +49,7 @@ public static class ParleyHost
         app.UseHttpLogging();
         app.UseStaticFiles();
         app.UseMiddleware<TenantResolutionMiddleware>();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseMiddleware<RejectedSessionMiddleware>();
         app.UseRouting();

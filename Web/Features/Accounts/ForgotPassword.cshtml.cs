@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Parley.Features.Accounts;
 
-public class ForgotPasswordModel(UserManager<AppUser> users, AccountMail mail) : PageModel
+public class ForgotPasswordModel(UserManager<AppUser> users, AccountMail mail, AddressMailLimit limit) : PageModel
 {
     public class InputModel
     {
@@ -22,7 +22,8 @@ public class ForgotPasswordModel(UserManager<AppUser> users, AccountMail mail) :
     {
         if (!ModelState.IsValid) return this.Invalid("_ForgotPasswordForm", Input);
         // The answer is the same whether or not the account exists, so the form can't be used to probe for emails.
-        if (await users.FindByEmailAsync(Input.Email.Trim()) is { } user)
+        // At most one reset mail per address per few minutes.
+        if (await users.FindByEmailAsync(Input.Email.Trim()) is { } user && await limit.TryClaimAsync("reset", user.Email!, ct))
             await mail.SendPasswordResetAsync(user, HttpContext.PublicBase(), ct);
         Input.Sent = true;
         return this.PageOrPartial("_ForgotPasswordForm", Input);

@@ -6,7 +6,7 @@ using Parley.Features.Plans;
 namespace Parley.Features.Dashboard;
 
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class IndexModel(UserManager<AppUser> users, PlanLimitsReader plans, AccountMail mail, CurrentMember member) : PageModel
+public class IndexModel(UserManager<AppUser> users, PlanLimitsReader plans, AccountMail mail, AddressMailLimit mailLimit, CurrentMember member) : PageModel
 {
     public AppUser Me { get; private set; } = null!;
     public Plan? Plan { get; private set; }
@@ -28,7 +28,8 @@ public class IndexModel(UserManager<AppUser> users, PlanLimitsReader plans, Acco
     public async Task<IActionResult> OnPostResendConfirmationAsync(CancellationToken ct)
     {
         var me = (await users.GetUserAsync(User))!;
-        if (!me.EmailConfirmed) await mail.SendConfirmationAsync(me, HttpContext.PublicBase(), ct);
+        if (!me.EmailConfirmed && await mailLimit.TryClaimAsync("confirm", me.Email!, ct))
+            await mail.SendConfirmationAsync(me, HttpContext.PublicBase(), ct);
         return Request.IsHtmx()
             ? Content($"<p id=\"confirm-banner\" class=\"alert-success\" role=\"status\">We sent a new confirmation link to {System.Net.WebUtility.HtmlEncode(me.Email)}.</p>", "text/html")
             : RedirectToPage();

@@ -91,7 +91,7 @@ public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentM
     public async Task<bool> ResendAsync(Guid id, string baseUrl, CancellationToken ct)
     {
         var invitation = await db.Set<Invitation>().FirstOrDefaultAsync(i => i.Id == id && i.Status == InvitationStatus.Pending, ct);
-        if (invitation is null || !InvitableRoles().Contains(invitation.Role)) return false;
+        if (invitation is null || !await MayHandleAsync(invitation, ct)) return false;
         var (token, hash) = Invitation.NewToken();
         invitation.TokenHash = hash;
         invitation.LastSentAt = clock.GetUtcNow();
@@ -105,11 +105,23 @@ public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentM
     public async Task<bool> RevokeAsync(Guid id, CancellationToken ct)
     {
         var invitation = await db.Set<Invitation>().FirstOrDefaultAsync(i => i.Id == id && i.Status == InvitationStatus.Pending, ct);
-        if (invitation is null || !InvitableRoles().Contains(invitation.Role)) return false;
+        if (invitation is null || !await MayHandleAsync(invitation, ct)) return false;
         invitation.Status = InvitationStatus.Revoked;
         audit.Record("invitation.revoked", "Invitation", id.ToString(), invitation.Email, new { Status = "Pending" }, new { Status = "Revoked" });
         await db.SaveChangesAsync(ct);
         return true;
+    }
+
+    /// <summary>
+    /// Whether the current member may resend or revoke an invitation: one of a role they may invite, granting only bots
+    /// they can see themselves (a Manager cannot touch an invitation to a bot they are not assigned to).
+    /// </summary>
+    private async Task<bool> MayHandleAsync(Invitation invitation, CancellationToken ct)
+    {
+        if (!InvitableRoles().Contains(invitation.Role)) return false;
+        if (me.Is(Role.Admin)) return true;
+        var grantable = (await GrantableBotsAsync(ct)).Select(b => b.Id).ToHashSet();
+        return invitation.Bots.All(grantable.Contains);
     }
 
     private Task SendAsync(Invitation invitation, string token, string baseUrl, CancellationToken ct)
