@@ -16,7 +16,13 @@ public abstract class PlatformTests<TApp>(TApp app) : IClassFixture<TApp> where 
             ready = await app.Client("any-host.localhost").GetAsync("/readyz");
         }
         ready.AssertStatus(HttpStatusCode.OK);
-        using var json = JsonDocument.Parse(await ready.BodyAsync());
+        // From outside: up or down, nothing about what runs inside.
+        using var outside = JsonDocument.Parse(await ready.BodyAsync());
+        Assert.Equal("Healthy", outside.RootElement.GetProperty("status").GetString());
+        Assert.False(outside.RootElement.TryGetProperty("checks", out _));
+        // From this machine (a probe or an operator's shell): each check.
+        var local = await app.Server.SendAsync(c => { c.Request.Path = "/readyz"; c.Request.Host = new("localhost"); c.Connection.RemoteIpAddress = IPAddress.Loopback; });
+        using var json = JsonDocument.Parse(local.Response.Body);
         Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
         Assert.Equal("Healthy", json.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
         Assert.Equal("Healthy", json.RootElement.GetProperty("checks").GetProperty("jobs").GetProperty("status").GetString());

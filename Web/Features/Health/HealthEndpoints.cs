@@ -23,6 +23,12 @@ public static class HealthEndpoints
             ResponseWriter = async (ctx, report) =>
             {
                 ctx.Response.ContentType = "application/json";
+                // The outside world (and a load balancer) learns only up or down; what failed is for this machine and operators.
+                if (!await MaySeeDetailsAsync(ctx))
+                {
+                    await ctx.Response.WriteAsJsonAsync(new { status = report.Status.ToString() });
+                    return;
+                }
                 await ctx.Response.WriteAsJsonAsync(new
                 {
                     status = report.Status.ToString(),
@@ -30,6 +36,15 @@ public static class HealthEndpoints
                 });
             },
         });
+    }
+
+    private static async Task<bool> MaySeeDetailsAsync(HttpContext ctx)
+    {
+        if (ctx.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip)) return true;
+        if (ctx.User.Identity?.IsAuthenticated != true
+            || !Guid.TryParse(ctx.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value, out var userId)) return false;
+        var db = ctx.RequestServices.GetRequiredService<AppDbContext>();
+        return await db.Users.AnyAsync(u => u.Id == userId && u.IsPlatformAdmin, ctx.RequestAborted);
     }
 
     private sealed class DatabaseCheck(AppDbContext db) : IHealthCheck

@@ -2,10 +2,13 @@ using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Shared;
 
+[AnyHandler, IgnoreAntiforgeryToken]
 public class NotFoundModel : PageModel
 {
     /// <summary>The unknown workspace slug, when that is what was not found.</summary>
     public string? Slug { get; private set; }
+
+    public void OnPost() => OnGet();
 
     public void OnGet()
     {

@@ -49,7 +49,7 @@ public sealed class UnknownHandlerFilter : IAsyncPageFilter
 {
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context)
     {
-        if (context.HandlerMethod is null && (context.HttpContext.Request.Query.ContainsKey("handler") || context.RouteData.Values["handler"] is string { Length: > 0 }))
+        if (context.HandlerMethod is null && context.ActionDescriptor.ModelTypeInfo?.IsDefined(typeof(AnyHandlerAttribute), true) != true && (context.HttpContext.Request.Query.ContainsKey("handler") || context.RouteData.Values["handler"] is string { Length: > 0 }))
             context.HttpContext.Items[nameof(UnknownHandlerFilter)] = true;
         return Task.CompletedTask;
     }
@@ -64,6 +64,10 @@ public sealed class UnknownHandlerFilter : IAsyncPageFilter
         return next();
     }
 }
+
+/// <summary>A page that renders whatever handler the (re-executed) request named: the error and not-found pages.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class AnyHandlerAttribute : Attribute;
 
 /// <summary>A session presented on a host it does not belong to gets the not-found page, never the dashboard.</summary>
 public sealed class RejectedSessionMiddleware(RequestDelegate next)

@@ -35,7 +35,7 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, ISched
     /// <summary>Checks the file's size and content type, stores it under a generated name, and queues it.</summary>
     public async Task<(Source? Source, string? Problem)> AddFileAsync(Chatbot bot, string fileName, Stream content, long length, CancellationToken ct)
     {
-        var name = Path.GetFileName(fileName ?? "").Trim();
+        var name = Clean(Path.GetFileName(fileName ?? "")).Trim();
         if (name.Length == 0) name = "upload";
         var limitMb = (await plans.LimitsAsync(ct)).FileSizeMb;
         if (length > limitMb * 1024L * 1024) return (null, $"This file is {length / 1024.0 / 1024:0.#} MB; your plan accepts files up to {limitMb} MB.");
@@ -165,7 +165,15 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, ISched
         return list.Count == 0 ? null : Trim(string.Join("\n", list), 2000);
     }
 
-    private static string Trim(string s, int max) { s = s.Trim(); return s.Length > max ? s[..(max - 1)] + "…" : s; }
+    private static string Trim(string s, int max) { s = Clean(s).Trim(); return s.Length > max ? s[..(max - 1)] + "…" : s; }
+
+    /// <summary>
+    /// Titles and file names lose control characters and bidirectional overrides (U+202E and friends), so a name such as
+    /// "invoice\u202Efdp.exe" cannot pose as another on the dashboard.
+    /// </summary>
+    public static string Clean(string s) => string.Concat(s
+        .Where(c => c is not ('\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')))
+        .Select(c => char.IsControl(c) ? ' ' : c));
 
     private static string FirstWords(string text)
     {
