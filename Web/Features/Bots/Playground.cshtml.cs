@@ -68,7 +68,7 @@ public class PlaygroundModel(BotAccess access, AppDbContext db, ChatService chat
     {
         if (!await LoadAsync(publicId, ct)) return NotFound();
         var retry = await chat.RetryTicketAsync((await VisitorAsync(ct)).Id, questionId, ct);
-        return retry is not { } r ? NotFound() : Partial("/Features/Widget/_Pending.cshtml", new TurnView(View, r.Question, r.Ticket, null));
+        return retry is not { Ticket: not null } r ? NotFound() : Partial("/Features/Widget/_Pending.cshtml", new TurnView(View, r.Question, r.Ticket, null));
     }
 
     public async Task<IActionResult> OnPostFeedbackAsync(string publicId, Guid messageId, string? value, CancellationToken ct)

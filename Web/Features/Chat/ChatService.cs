@@ -92,15 +92,17 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
 
     /// <summary>
     /// A fresh ticket to answer a question again, for the visitor who asked it, only while the bot still owes it an answer:
-    /// nothing was said after it in the conversation and no person has taken the conversation over. Null otherwise.
+    /// nothing was said after it in the conversation and no person has taken the conversation over (Ticket null otherwise).
+    /// Null when the question is not this visitor's.
     /// </summary>
-    public async Task<(Message Question, string Ticket)?> RetryTicketAsync(Guid visitorId, Guid questionId, CancellationToken ct)
+    public async Task<(Message Question, string? Ticket)?> RetryTicketAsync(Guid visitorId, Guid questionId, CancellationToken ct)
     {
         var question = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.PublicId == questionId && m.Role == MessageRole.User, ct);
         var conversation = question is null ? null
-            : await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == question.ConversationId && c.VisitorId == visitorId && c.Mode == ConversationMode.AI, ct);
+            : await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == question.ConversationId && c.VisitorId == visitorId, ct);
         if (question is null || conversation is null) return null;
-        if (await db.Messages.AnyAsync(m => m.ConversationId == question.ConversationId && m.Id > question.Id, ct)) return null;
+        if (conversation.Mode != ConversationMode.AI || await db.Messages.AnyAsync(m => m.ConversationId == question.ConversationId && m.Id > question.Id, ct))
+            return (question, null);
         var ticket = tickets.Protect(JsonSerializer.Serialize(new TicketPayload(Guid.NewGuid(), tenant.TenantId!.Value, question.ConversationId, question.Id, null, conversation.Channel, conversation.ChatbotId)),
             clock.GetUtcNow().Add(TicketLifetime));
         return (question, ticket);

@@ -224,7 +224,8 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait) return TooFast(wait);
         if (!await chat.WithinQuotaAsync(Bot, ct)) return Notice(StatusCodes.Status429TooManyRequests, T["quota_reached"]);
         var retry = await chat.RetryTicketAsync(visitor.Id, questionId, ct);
-        if (retry is null) return Notice(StatusCodes.Status409Conflict, T["already_answered"]);
+        if (retry is null) return NotFound();
+        if (retry.Value.Ticket is null) return Notice(StatusCodes.Status409Conflict, T["already_answered"]);
         return Partial("_Pending", new TurnView(View, retry.Value.Question, retry.Value.Ticket, null));
     }
 

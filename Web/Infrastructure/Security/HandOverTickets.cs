@@ -5,19 +5,29 @@ namespace Parley.Infrastructure.Security;
 
 /// <summary>
 /// Moves a signed-in user from the root host to a tenant host: a signed, one-minute, single-use ticket
-/// that the tenant host redeems for a cookie of its own.
+/// that the tenant host redeems for a cookie of its own. The ticket is bound to the browser that asked for it (its
+/// address and user agent, hashed): a ticket copied from a log or a shoulder does not open a session elsewhere. Hosts
+/// share no cookie (each session cookie is host-only), so the browser is recognised by what it sends on both hosts.
 /// </summary>
-public sealed class HandOverTickets(IDataProtectionProvider dp, TimeProvider clock)
+public sealed class HandOverTickets(IDataProtectionProvider dp, IHttpContextAccessor http, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
     private readonly ITimeLimitedDataProtector protector = dp.CreateProtector("Parley.HandOver.v1").ToTimeLimitedDataProtector();
 
-    private sealed record Payload(Guid TicketId, Guid UserId, Guid TenantId, bool Persistent, string? ReturnPath);
+    private sealed record Payload(Guid TicketId, Guid UserId, Guid TenantId, bool Persistent, string? ReturnPath, string Browser);
 
     public string Issue(Guid userId, Guid tenantId, bool persistent, string? returnPath = null)
     {
-        var json = JsonSerializer.Serialize(new Payload(Guid.NewGuid(), userId, tenantId, persistent, returnPath));
+        var json = JsonSerializer.Serialize(new Payload(Guid.NewGuid(), userId, tenantId, persistent, returnPath, Browser()));
         return protector.Protect(json, clock.GetUtcNow().Add(Lifetime));
+    }
+
+    /// <summary>The requesting browser's address and user agent, hashed.</summary>
+    private string Browser()
+    {
+        var request = http.HttpContext?.Request;
+        var seen = $"{http.HttpContext?.Connection.RemoteIpAddress}|{request?.Headers.UserAgent}";
+        return Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seen)))[..22];
     }
 
     public record Redeemed(Guid UserId, bool Persistent, string? ReturnPath);
@@ -34,7 +44,7 @@ public sealed class HandOverTickets(IDataProtectionProvider dp, TimeProvider clo
         {
             return null;
         }
-        if (payload is null || payload.TenantId != tenantId) return null;
+        if (payload is null || payload.TenantId != tenantId || payload.Browser != Browser()) return null;
 
         db.UsedTickets.Add(new UsedTicket { Id = payload.TicketId, ExpiresAt = clock.GetUtcNow().Add(Lifetime) });
         try
