@@ -8,7 +8,7 @@ using Parley.Infrastructure.Tenancy;
 namespace Parley.Features.Accounts;
 
 [RootHost]
-public class SignUpModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, WorkspaceService workspaces,
+public class SignUpModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, WorkspaceService workspaces, TenantStore store,
     AccountMail mail, HandOverTickets tickets, IOptions<ParleyOptions> options) : PageModel
 {
     public class InputModel
@@ -69,7 +69,7 @@ public class SignUpModel(UserManager<AppUser> users, SignInManager<AppUser> sign
                 return this.Invalid("_SignUpForm", Input);
             }
         }
-        var tenant = await workspaces.CreateAsync(user.Id, Input.WorkspaceName, Input.Slug, ct);
+        var tenant = await store.CreateAsync(user.Id, Input.WorkspaceName, Input.Slug, ct);
         var tenantUrl = TenantHosts.Url(options.Value, tenant.Slug);
         if (existing is null)
         {

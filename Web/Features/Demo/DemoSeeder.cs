@@ -18,7 +18,7 @@ public static class DemoSetup
 }
 
 /// <summary>Seeds the plans on every start, and on first start the demo workspace whose owner's sign-in it prints.</summary>
-internal sealed class StartupSeeder(IServiceScopeFactory scopes, IOptions<ParleyOptions> options, IHostEnvironment env, ILogger<StartupSeeder> log) : IHostedService
+internal sealed class StartupSeeder(IServiceScopeFactory scopes, Infrastructure.Jobs.TenantScopes tenantScopes, IOptions<ParleyOptions> options, IHostEnvironment env, ILogger<StartupSeeder> log) : IHostedService
 {
     public const string DemoSlug = "demo";
     public const string DemoEmail = "owner@demo.parley.example";
@@ -42,7 +42,7 @@ internal sealed class StartupSeeder(IServiceScopeFactory scopes, IOptions<Parley
         var owner = new AppUser { UserName = DemoEmail, Email = DemoEmail, EmailConfirmed = true, FullName = "Demo Owner" };
         var created = await users.CreateAsync(owner, password);
         if (!created.Succeeded) throw new InvalidOperationException("Could not create the demo owner: " + string.Join("; ", created.Errors.Select(e => e.Description)));
-        await scope.ServiceProvider.GetRequiredService<WorkspaceService>().CreateAsync(owner.Id, "Demo Company", DemoSlug, ct);
+        await scope.ServiceProvider.GetRequiredService<Infrastructure.Tenancy.TenantStore>().CreateAsync(owner.Id, "Demo Company", DemoSlug, ct);
         var botId = await SeedBotAsync(ct);
         var widget = new UriBuilder(options.Value.PublicBaseUrl) { Path = $"/widget/{botId}" }.Uri;
 
@@ -60,17 +60,20 @@ internal sealed class StartupSeeder(IServiceScopeFactory scopes, IOptions<Parley
     /// <summary>A bot in the demo workspace that knows Parley's own guide, so the widget answers from the first minute.</summary>
     private async Task<string> SeedBotAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var tenant = await db.Tenants.FirstAsync(t => t.Slug == DemoSlug, ct);
-        using var _ = scope.ServiceProvider.GetRequiredService<Infrastructure.Tenancy.ITenantContext>().Use(tenant);
-        var bot = new Bots.Chatbot { Name = "Parley helper", Description = "Parley, its features and plans", Type = Bots.BotType.Support, CreatedAt = DateTimeOffset.UtcNow };
-        db.Chatbots.Add(bot);
-        await db.SaveChangesAsync(ct);
-        var guide = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Features", "Demo", "parley-guide.md"), ct);
-        var (_, problem) = await scope.ServiceProvider.GetRequiredService<Knowledge.Sources.SourceService>().AddTextAsync(bot, "Parley guide", guide, ct);
-        if (problem is not null) log.LogWarning("The demo bot's guide was not added: {Problem}", problem);
-        return bot.PublicId;
+        Workspaces.Tenant tenant;
+        await using (var lookup = scopes.CreateAsyncScope())
+            tenant = await lookup.ServiceProvider.GetRequiredService<AppDbContext>().Tenants.AsNoTracking().FirstAsync(t => t.Slug == DemoSlug, ct);
+        return await tenantScopes.RunAsync(tenant, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var bot = new Bots.Chatbot { Name = "Parley helper", Description = "Parley, its features and plans", Type = Bots.BotType.Support, CreatedAt = DateTimeOffset.UtcNow };
+            db.Chatbots.Add(bot);
+            await db.SaveChangesAsync(ct);
+            var guide = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Features", "Demo", "parley-guide.md"), ct);
+            var (_, problem) = await sp.GetRequiredService<Knowledge.Sources.SourceService>().AddTextAsync(bot, "Parley guide", guide, ct);
+            if (problem is not null) log.LogWarning("The demo bot's guide was not added: {Problem}", problem);
+            return bot.PublicId;
+        });
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

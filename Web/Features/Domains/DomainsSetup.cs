@@ -9,7 +9,6 @@ public static class DomainsSetup
     {
         builder.Services.AddOptions<DomainOptions>().BindConfiguration(DomainOptions.Section);
         builder.Services.AddScoped<DomainVerifier>();
-        builder.Services.AddSingleton<TenantScopes>();
         builder.Services.AddQuartz(q => q.ScheduleJob<DomainRecheckJob>(
             t => t.WithIdentity("domains.recheck").WithCronSchedule("0 15 3 * * ?").WithDescription("Re-checks every verified and failed domain daily"),
             j => j.WithIdentity(DomainRecheckJob.Key).StoreDurably()));

@@ -33,7 +33,6 @@ public static class KnowledgeSetup
             var ai = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.AI.AiOptions>>().Value;
             return ai.Provider == Infrastructure.AI.AiProvider.OpenAI ? new Infrastructure.AI.OpenAIEmbeddingGenerator(ai) : new Embedding.HashingEmbedder();
         });
-        builder.Services.AddSingleton<TenantScopes>();
         var sweep = builder.Configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>()?.SweepSeconds ?? 30;
         builder.Services.AddQuartz(q => q.ScheduleJob<IngestionSweepJob>(
             t => t.WithIdentity("ingestion.sweep").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, sweep))).RepeatForever())

@@ -359,8 +359,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         // Widget calls answer fragments and JSON; only the widget page itself gets the friendly not-found page.
         if (Request.Query.ContainsKey("handler") && HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
             pages.Enabled = false;
-        if (await PublicBots.FindAsync(db, botId, ct) is not { } found) return false;
-        tenants.Use(found.Tenant);
+        if (await PublicBots.EnterAsync(db, tenants, botId, ct) is not { } found) return false;
         Bot = found.Bot;
         Available = found.Bot.Status == BotStatus.Enabled && found.Tenant.Status == TenantStatus.Active;
         var s = await widgetSettings.GetAsync(Bot, async () => new WidgetSettings(

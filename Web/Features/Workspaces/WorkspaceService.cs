@@ -1,30 +1,9 @@
-using Parley.Features.Plans;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Workspaces;
 
-public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Audit.AuditTrail audit, Infrastructure.Storage.IBlobStore blobs, Knowledge.Search.ISearchIndex index, TimeProvider clock)
+public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Audit.AuditTrail audit, Infrastructure.Storage.IBlobStore blobs, Knowledge.Search.ISearchIndex index)
 {
-    /// <summary>A new workspace with its owner and a Free subscription, in one transaction.</summary>
-    public async Task<Tenant> CreateAsync(Guid ownerId, string name, string slug, CancellationToken ct = default)
-    {
-        var tenant = new Tenant { Name = name.Trim(), Slug = slug };
-        var free = await db.Plans.SingleAsync(p => p.Code == PlanCatalog.Free, ct);
-        var now = clock.GetUtcNow();
-        db.Tenants.Add(tenant);
-        using (tenants.Use(tenant))
-        {
-            db.Memberships.Add(new Membership { TenantId = tenant.Id, UserId = ownerId, Role = Role.Owner, JoinedAt = now });
-            db.Subscriptions.Add(new Subscription
-            {
-                TenantId = tenant.Id, PlanId = free.Id, Status = SubscriptionStatus.Active,
-                CurrentPeriodStart = now, CurrentPeriodEnd = now.AddMonths(1), Limits = free.Limits.Copy(),
-            });
-            await db.SaveChangesAsync(ct);
-        }
-        return tenant;
-    }
-
     public async Task<string?> SlugProblemAsync(string slug, Guid? exceptTenant, CancellationToken ct = default)
     {
         if (Slugs.Problem(slug) is { } problem) return problem;

@@ -13,6 +13,7 @@ public static class DataSetup
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<TenantContext>();
+        builder.Services.AddScoped<Tenancy.TenantStore>();
         builder.Services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         builder.Services.AddDbContext<AppDbContext>((sp, o) => Configure(o, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, builder.Environment.ContentRootPath));
         builder.Services.AddSingleton<SchemaRunner>();

@@ -10,6 +10,7 @@ public static class JobsSetup
     {
         var db = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddSingleton<TenantScopes>();
         builder.Services.AddQuartz(q =>
         {
             // On shutdown running jobs are asked to stop (and waited for); a job that asks for recovery is handed back

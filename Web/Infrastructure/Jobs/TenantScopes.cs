@@ -3,9 +3,21 @@ using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Infrastructure.Jobs;
 
-/// <summary>Runs work once per active tenant, each in its own scope with the tenant set; one tenant's failure is logged and skipped.</summary>
+/// <summary>
+/// The one place work outside a request enters a tenant (OrchardCore's ShellScope): a fresh DI scope with the tenant
+/// set, for one tenant or once per active tenant. Features never switch the tenant context themselves.
+/// </summary>
 public sealed class TenantScopes(IServiceScopeFactory scopes, ILogger<TenantScopes> log)
 {
+    /// <summary>Runs work inside one tenant, in a scope of its own.</summary>
+    public async Task<T> RunAsync<T>(Tenant tenant, Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
+        return await work(scope.ServiceProvider);
+    }
+
+    /// <summary>Runs work once per active tenant, each in its own scope; one tenant's failure is logged and skipped.</summary>
     public async Task ForEachAsync(string job, Func<IServiceProvider, CancellationToken, Task> work, CancellationToken ct)
     {
         List<Tenant> tenants;

@@ -9,6 +9,14 @@ namespace Parley.Infrastructure.Tenancy;
 /// </summary>
 public static class PublicBots
 {
+    /// <summary>Finds the bot by its public id and enters its tenant for the rest of the request; null when there is no such bot.</summary>
+    public static async Task<(Tenant Tenant, Chatbot Bot)?> EnterAsync(AppDbContext db, ITenantContext tenants, string publicId, CancellationToken ct)
+    {
+        if (await FindAsync(db, publicId, ct) is not { } found) return null;
+        tenants.Use(found.Tenant);
+        return found;
+    }
+
     public static async Task<(Tenant Tenant, Chatbot Bot)?> FindAsync(AppDbContext db, string publicId, CancellationToken ct)
     {
         var bot = await db.Chatbots.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(b => b.PublicId == publicId, ct);
