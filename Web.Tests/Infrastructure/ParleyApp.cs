@@ -19,6 +19,8 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
     public bool UseMaildev { get; init; } = true;
     /// <summary>Extra configuration for one test's app, such as outbound fetches allowed to a loopback site.</summary>
     public Dictionary<string, string> Settings { get; init; } = [];
+    /// <summary>The hosting environment; Production shows what visitors of a real deployment see (error page, no dev mail).</summary>
+    public string Environment { get; init; } = "Development";
     /// <summary>Test-only wiring, such as trusting a local stand-in's self-signed certificate.</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
@@ -45,7 +47,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("Parley:AppDomain", "localhost");
         builder.UseSetting("Parley:PublicBaseUrl", "http://localhost");
         // Tests sign in and mail far faster than a person; the throttling tests set their own limits.
@@ -58,7 +60,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Parley:Database:ConnectionString", ConnectionString);
         builder.UseSetting("Parley:Mail:PickupDirectory", MailFolder);
         builder.UseSetting("Parley:Storage:FileSystemRoot", Path.Combine(Root, "blobs"));
-        if (UseMaildev && Environment.GetEnvironmentVariable("PARLEY_TEST_SMTP_PORT") is { Length: > 0 } smtp)
+        if (UseMaildev && System.Environment.GetEnvironmentVariable("PARLEY_TEST_SMTP_PORT") is { Length: > 0 } smtp)
         {
             builder.UseSetting("Parley:Mail:SmtpHost", "127.0.0.1");
             builder.UseSetting("Parley:Mail:SmtpPort", smtp);
@@ -89,7 +91,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
 public sealed class SqliteApp : ParleyApp
 {
     public override string Provider => "Sqlite";
-    public override ParleyApp Twin() => new SqliteApp { Root = Root, OwnsDatabase = false, Settings = Settings, TestServices = TestServices };
+    public override ParleyApp Twin() => new SqliteApp { Root = Root, OwnsDatabase = false, Settings = new(Settings), TestServices = TestServices };
     protected override string ConnectionString => $"Data Source={Path.Combine(Root, "parley.db")}";
 }
 
@@ -97,9 +99,9 @@ public sealed class PostgresApp : ParleyApp
 {
     private string database = "parley_test_" + Guid.NewGuid().ToString("n")[..12];
     public override string Provider => "Postgres";
-    public override ParleyApp Twin() => new PostgresApp { Root = Root, database = database, OwnsDatabase = false, Settings = Settings, TestServices = TestServices };
+    public override ParleyApp Twin() => new PostgresApp { Root = Root, database = database, OwnsDatabase = false, Settings = new(Settings), TestServices = TestServices };
 
-    private static string AdminConnection => Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES")
+    private static string AdminConnection => System.Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES")
         ?? throw new InvalidOperationException("PARLEY_TEST_POSTGRES is not set. Run scripts/test.sh, which starts PostgreSQL, or filter with Provider!=Postgres.");
 
     protected override string ConnectionString => new NpgsqlConnectionStringBuilder(AdminConnection) { Database = database }.ToString();
