@@ -68,6 +68,9 @@ public sealed class BrowserApp : IAsyncLifetime
         context ??= await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 860 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
+        // Every page (and the widget frames in it) runs under a strict Content-Security-Policy; anything it blocks is a bug.
+        var blocked = violations.GetOrCreateValue(page);
+        page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy")) lock (blocked) blocked.Add(m.Text); };
         return page;
     }
 
@@ -112,8 +115,15 @@ public sealed class BrowserApp : IAsyncLifetime
         return (page, slug, Regex.Match(page.Url, "bot_[0-9a-f]+").Value);
     }
 
-    public async Task ScreenshotAsync(IPage page, string name) =>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> violations = new();
+
+    /// <summary>Saves a screenshot, and fails when the page's Content-Security-Policy blocked anything so far.</summary>
+    public async Task ScreenshotAsync(IPage page, string name)
+    {
         await page.ScreenshotAsync(new() { Path = Path.Combine(ArtifactsDir, name + ".png"), FullPage = true });
+        if (violations.TryGetValue(page, out var blocked))
+            lock (blocked) Assert.True(blocked.Count == 0, $"{name}: the Content-Security-Policy blocked:\n{string.Join("\n", blocked)}");
+    }
 
     public async Task DisposeAsync()
     {

@@ -50,7 +50,10 @@ public sealed class LoopbackSite : IAsyncLifetime
 /// <summary>What a loopback page answers: content of a type, or a redirect.</summary>
 public sealed record SitePage(string Body, string ContentType = "text/html", string? RedirectTo = null)
 {
-    public IResult Result() => RedirectTo is { } to ? Results.Redirect(to, permanent: true) : Results.Content(Body, ContentType);
+    /// <summary>The Content-Type header exactly as given (even a charset nobody knows), the body as UTF-8 bytes.</summary>
+    public bool RawHeader { get; init; }
+    public IResult Result() => RedirectTo is { } to ? Results.Redirect(to, permanent: true)
+        : RawHeader ? Results.Bytes(System.Text.Encoding.UTF8.GetBytes(Body), ContentType) : Results.Content(Body, ContentType);
     public static SitePage Html(string title, string body, string head = "") =>
         new($"<!doctype html><html><head><title>{title}</title>{head}</head><body><nav><a href=\"/\">Home</a> <a href=\"/about\">About</a></nav><main>{body}</main><footer>© Kettle Co · <a href=\"/legal\">Legal</a></footer></body></html>");
     public static SitePage Redirect(string to) => new("", RedirectTo: to);

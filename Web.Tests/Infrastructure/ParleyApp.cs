@@ -55,7 +55,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Parley:Throttling:MailFormsPerMinute", "100000");
         builder.UseSetting("Parley:Throttling:VisitorSessionsPerMinute", "100000");
         builder.UseSetting("Parley:Throttling:MailPerAddressMinutes", "0");
-        builder.UseSetting("Parley:SeedDemo", "false");
+        if (!Settings.ContainsKey("Parley:SeedDemo")) builder.UseSetting("Parley:SeedDemo", "false");
         builder.UseSetting("Parley:Database:Provider", Provider);
         builder.UseSetting("Parley:Database:ConnectionString", ConnectionString);
         builder.UseSetting("Parley:Mail:PickupDirectory", MailFolder);

@@ -59,6 +59,14 @@ public class SafeHttpTests(LoopbackSite site) : IClassFixture<LoopbackSite>
     }
 
     [Fact]
+    public async Task A_page_declaring_an_unknown_charset_is_read_as_utf8()
+    {
+        site.Pages["/bogus-charset"] = new SitePage("<p>Café opens at nine</p>", "text/html; charset=bogus") { RawHeader = true };
+        var page = await Client(true, site.Port).GetStringAsync(new Uri($"http://127.0.0.1:{site.Port}/bogus-charset"), default);
+        Assert.Contains("Café opens at nine", page.Body);
+    }
+
+    [Fact]
     public async Task A_redirect_to_a_private_or_link_local_address_is_refused()
     {
         var client = Client(true, site.Port);

@@ -11,6 +11,7 @@ public sealed class ProductionErrorTests : IAsyncLifetime
     private readonly SqliteApp app = new()
     {
         Environment = "Production",
+        Settings = new() { ["Parley:SeedDemo"] = "" }, // left to its default
         TestServices = s => s.AddSingleton<IEmailSender, BrokenMailServer>(),
     };
 
@@ -39,5 +40,7 @@ public sealed class ProductionErrorTests : IAsyncLifetime
         (await app.Client().GetAsync("/dev/mail")).AssertStatus(HttpStatusCode.NotFound); // development tools stay out of Production
         var ready = await (await app.Client().GetAsync("/readyz")).BodyAsync();
         Assert.DoesNotContain("database", ready);
+        // No demo account with a printed password on a public server unless asked for.
+        Assert.False(await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Tenants.AnyAsync(t => t.Slug == "demo")));
     }
 }

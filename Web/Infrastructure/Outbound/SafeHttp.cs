@@ -99,7 +99,7 @@ public sealed class SafeHttp(IHttpClientFactory factory, IOptions<OutboundOption
         if (!string.IsNullOrEmpty(url.UserInfo))
             throw new OutboundRequestRefusedException("Addresses with a user name or password are not fetched.");
         if (IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var literal) && Blocked(literal, o.AllowLoopback) is { } reason)
-            throw new OutboundRequestRefusedException(NotPublic(url.Host), $"{url.Host} is {reason}.");
+            throw new OutboundRequestRefusedException($"{url.Host} is {reason}, which Parley does not fetch from."); // typed by the customer: nothing to hide
     }
 
     /// <summary>Null when the address may be connected to; otherwise why not.</summary>

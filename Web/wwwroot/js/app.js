@@ -53,6 +53,11 @@
     if (e.key === "Enter" && !e.shiftKey && e.target.matches("textarea[data-enter-sends]")) { e.preventDefault(); e.target.form.requestSubmit(); }
   });
 
+  // The subdomain check sends the typed subdomain as "slug" (the CSP allows no hx-vals "js:").
+  document.addEventListener("htmx:configRequest", e => {
+    if (e.detail.elt.matches && e.detail.elt.matches("[data-slug-target]")) e.detail.parameters.slug = e.detail.elt.value;
+  });
+
   // htmx forms that empty themselves once the server took what they sent.
   document.addEventListener("htmx:afterRequest", e => {
     const f = e.detail.elt;
