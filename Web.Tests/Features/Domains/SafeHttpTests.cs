@@ -56,6 +56,7 @@ public class SafeHttpTests(LoopbackSite site) : IClassFixture<LoopbackSite>
         var e = await Assert.ThrowsAsync<OutboundRequestRefusedException>(() => Client(false, site.Port).GetStringAsync(new Uri($"http://localhost:{site.Port}/"), default));
         Assert.Contains("loopback", e.Detail);
         Assert.DoesNotContain("127.0.0.1", e.Message); // what a name resolved to stays in the logs
+        Assert.Contains("not a public website", e.Message);
     }
 
     [Fact]
@@ -71,9 +72,7 @@ public class SafeHttpTests(LoopbackSite site) : IClassFixture<LoopbackSite>
     {
         var client = Client(true, site.Port);
         var e = await Assert.ThrowsAsync<OutboundRequestRefusedException>(() => client.GetStringAsync(new Uri($"http://127.0.0.1:{site.Port}/to-private"), default));
-        Assert.Contains("private", e.Detail);
-        Assert.Contains("not a public website", e.Message);
-        Assert.DoesNotContain("private", e.Message);
+        Assert.Contains("private", e.Detail); // a literal address is named as such: no lookup was made, nothing is revealed
         var e2 = await Assert.ThrowsAsync<OutboundRequestRefusedException>(() => client.GetStringAsync(new Uri($"http://127.0.0.1:{site.Port}/to-link-local"), default));
         Assert.Contains("link-local", e2.Detail);
     }
