@@ -76,6 +76,28 @@ public class AccountFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
         await page.WaitForURLAsync($"{app.TenantUrl(slug)}/dashboard");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Hello, Grace");
+
+        // The Security page: where you're signed in, and turning two-factor off needs the password (after a confirm).
+        page.Dialog += (_, d) => d.AcceptAsync();
+        await page.GotoAsync($"{app.TenantUrl(slug)}/account/security");
+        await Assertions.Expect(page.GetByTestId("sessions")).ToContainTextAsync("this browser");
+        await app.ScreenshotAsync(page, "security");
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ReloadAsync(); // laid out for the phone from the start, as a phone would (no sidebar mid-slide)
+        await app.ScreenshotAsync(page, "security-phone");
+        await page.SetViewportSizeAsync(1280, 860);
+        await page.GetByLabel("Current password").First.FillAsync("not my password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn off" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Enter your current password");
+        await page.Locator("#tf-password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn off" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#two-factor")).ToContainTextAsync("Add a second step");
+
+        // Signing out everywhere ends this browser's session too.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out everywhere" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/account/login"));
+        await page.GotoAsync($"{app.TenantUrl(slug)}/dashboard");
+        await page.WaitForURLAsync(new Regex("/account/login"));
     }
 
     [Fact]

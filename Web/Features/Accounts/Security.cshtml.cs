@@ -34,7 +34,7 @@ public class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> si
     public bool TwoFactorEnabled { get; private set; }
     public int RecoveryCodesLeft { get; private set; }
     public List<LoginHistory> History { get; private set; } = [];
-    public List<UserSession> Sessions { get; private set; } = [];
+    public List<(UserSession Session, string? Workspace)> Sessions { get; private set; } = [];
     public Guid? CurrentSession => Guid.TryParse(User.FindFirstValue(AuthSetup.SessionClaim), out var id) ? id : null;
     /// <summary>Why turning two-factor off was refused, shown beside its form.</summary>
     public string? TwoFactorProblem { get; private set; }

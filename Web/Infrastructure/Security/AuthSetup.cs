@@ -22,6 +22,8 @@ public static class AuthSetup
     public const string HostClaim = "parley:host";
     public const string RootHost = "root";
     public const string CookieName = "parley.session";
+    /// <summary>How long a cookie lives without use (sliding).</summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromDays(14);
     /// <summary>The server-side session (<see cref="UserSession"/>) a cookie belongs to.</summary>
     public const string SessionClaim = "parley:sid";
 
@@ -55,7 +57,7 @@ public static class AuthSetup
             o.LoginPath = "/account/login";
             o.LogoutPath = "/account/logout";
             o.AccessDeniedPath = "/account/access-denied";
-            o.ExpireTimeSpan = TimeSpan.FromDays(14);
+            o.ExpireTimeSpan = SessionLifetime;
             o.SlidingExpiration = true;
             o.Events.OnValidatePrincipal = WorkspaceSession.ValidateAsync;
             o.Events.OnSigningIn = WorkspaceSession.SigningInAsync;
@@ -140,13 +142,14 @@ public static class WorkspaceSession
         var db = http.RequestServices.GetRequiredService<AppDbContext>();
         var user = await db.UserSessions.AsNoTracking()
             .Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null && s.TenantId == tenant.TenantId)
-            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { u.Status, u.SecurityStamp })
+            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { u.Status, u.SecurityStamp, s.LastSeenAt })
             .FirstOrDefaultAsync(http.RequestAborted);
         if (user is null || user.Status != UserStatus.Active || user.SecurityStamp != principal.FindFirstValue(stampType))
         {
             Reject(ctx);
             return;
         }
+        await http.RequestServices.GetRequiredService<UserSessions>().SeenAsync(sessionId, user.LastSeenAt, http.RequestAborted);
         if (tenant.TenantId is not null)
         {
             var membership = await db.Memberships.AsNoTracking().FirstOrDefaultAsync(m => m.UserId == userId && m.LeftAt == null, http.RequestAborted);
@@ -199,7 +202,7 @@ public sealed class UserSessions(AppDbContext db, ITenantContext tenant, IHttpCo
         var agent = request?.Headers.UserAgent.ToString();
         var session = new UserSession
         {
-            UserId = userId, TenantId = tenant.TenantId, CreatedAt = clock.GetUtcNow(),
+            UserId = userId, TenantId = tenant.TenantId, CreatedAt = clock.GetUtcNow(), LastSeenAt = clock.GetUtcNow(),
             IpAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(), UserAgent = agent?.Length > 500 ? agent[..500] : agent,
         };
         db.UserSessions.Add(session);
@@ -217,9 +220,29 @@ public sealed class UserSessions(AppDbContext db, ITenantContext tenant, IHttpCo
     public Task RevokeAllAsync(Guid userId, CancellationToken ct) =>
         db.UserSessions.Where(s => s.UserId == userId && s.RevokedAt == null).ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, clock.GetUtcNow()), ct);
 
-    /// <summary>The user's open sessions, newest first, for the Security page.</summary>
-    public Task<List<UserSession>> OpenAsync(Guid userId, CancellationToken ct) =>
-        db.UserSessions.AsNoTracking().Where(s => s.UserId == userId && s.RevokedAt == null).OrderByDescending(s => s.CreatedAt).Take(50).ToListAsync(ct);
+    /// <summary>Notes that a session is in use, at most once an hour (one conditional write, never on every request).</summary>
+    public async Task SeenAsync(Guid sessionId, DateTimeOffset lastSeen, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (now - lastSeen < TimeSpan.FromHours(1)) return;
+        var stale = now.AddHours(-1);
+        await db.UserSessions.Where(s => s.Id == sessionId && s.LastSeenAt < stale).ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), ct);
+    }
+
+    /// <summary>
+    /// The user's sessions that may still be in use (not revoked, seen within a cookie's lifetime), most recently used
+    /// first, each with the workspace it is for (null: Parley's home, where the workspace picker is).
+    /// </summary>
+    public async Task<List<(UserSession Session, string? Workspace)>> OpenAsync(Guid userId, CancellationToken ct)
+    {
+        var since = clock.GetUtcNow() - AuthSetup.SessionLifetime;
+        var rows = await db.UserSessions.AsNoTracking().Where(s => s.UserId == userId && s.RevokedAt == null && s.LastSeenAt > since)
+            .OrderByDescending(s => s.LastSeenAt).Take(50)
+            .GroupJoin(db.Tenants, s => s.TenantId, t => t.Id, (s, t) => new { s, t })
+            .SelectMany(x => x.t.DefaultIfEmpty(), (x, t) => new { x.s, Name = t == null ? null : t.Name })
+            .ToListAsync(ct);
+        return rows.Select(r => (r.s, r.Name)).ToList();
+    }
 }
 
 public sealed record RoleRequirement(Role AtLeast) : IAuthorizationRequirement;

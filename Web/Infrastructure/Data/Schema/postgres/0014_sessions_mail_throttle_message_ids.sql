@@ -6,6 +6,7 @@ CREATE TABLE "UserSessions" (
     "UserId" uuid NOT NULL,
     "TenantId" uuid,
     "CreatedAt" timestamp with time zone NOT NULL,
+    "LastSeenAt" timestamp with time zone NOT NULL,
     "RevokedAt" timestamp with time zone,
     "IpAddress" character varying(64),
     "UserAgent" character varying(500),

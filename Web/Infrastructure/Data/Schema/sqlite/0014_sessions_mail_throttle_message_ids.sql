@@ -6,6 +6,7 @@ CREATE TABLE "UserSessions" (
     "UserId" TEXT NOT NULL,
     "TenantId" TEXT NULL,
     "CreatedAt" INTEGER NOT NULL,
+    "LastSeenAt" INTEGER NOT NULL,
     "RevokedAt" INTEGER NULL,
     "IpAddress" TEXT NULL,
     "UserAgent" TEXT NULL,
