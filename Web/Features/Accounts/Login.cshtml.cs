@@ -47,7 +47,7 @@ public class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> user
         if (user is null)
         {
             // Hash anyway, so an unknown email takes as long as a known one.
-            users.PasswordHasher.VerifyHashedPassword(Decoy.User, Decoy.Hash(users.PasswordHasher), Input.Password);
+            HashForNothing();
             return Fail(Generic);
         }
         var member = tenant.TenantId is null || await db.Memberships.AnyAsync(m => m.UserId == user.Id && m.LeftAt == null);
@@ -55,6 +55,7 @@ public class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> user
         {
             // Checked like any sign-in: failures count towards the lockout, and a locked account is not checked at all.
             var check = await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
+            if (check.IsLockedOut) HashForNothing(); // a locked account is not checked; it must not answer faster
             var suspended = check.Succeeded && user.Status != UserStatus.Active;
             await history.RecordAsync(user, false, check.IsLockedOut ? "locked out" : !check.Succeeded ? "wrong password" : suspended ? "suspended" : "not a member");
             return Fail(suspended ? "This account is suspended. Contact support." : Generic);
@@ -64,11 +65,14 @@ public class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> user
         if (result.RequiresTwoFactor)
             return this.RedirectAfterPost($"/account/login-2fa?rememberMe={Input.RememberMe}&returnUrl={Uri.EscapeDataString(Home(Input.ReturnUrl))}");
         await history.RecordAsync(user, result.Succeeded, result.IsLockedOut ? "locked out" : result.Succeeded ? null : "wrong password");
+        if (result.IsLockedOut) HashForNothing();
         if (!result.Succeeded) return Fail(Generic);
         return this.RedirectAfterPost(Home(Input.ReturnUrl));
     }
 
-    /// <summary>A hash to check unknown emails against, made once with the app's own hasher.</summary>
+    private void HashForNothing() => users.PasswordHasher.VerifyHashedPassword(Decoy.User, Decoy.Hash(users.PasswordHasher), Input.Password);
+
+    /// <summary>A hash to check unknown emails (and locked accounts) against, made once with the app's own hasher.</summary>
     private static class Decoy
     {
         public static readonly AppUser User = new();

@@ -9,6 +9,9 @@ public class DomainOptions
 
     /// <summary>Checks sites on this port over http instead of 443/80. Tests only, with the port in Outbound:ExtraPorts.</summary>
     public int? CheckPort { get; set; }
+
+    /// <summary>All the fetches of one check together (file and home page, https then http) end by then: a person is waiting.</summary>
+    public int CheckSeconds { get; set; } = 20;
 }
 
 /// <summary>Proves control of a domain: the token in /.well-known/parley-verification.txt or in a meta tag on the home page.</summary>
@@ -17,11 +20,15 @@ public sealed class DomainVerifier(SafeHttp http, IOptions<DomainOptions> option
     public const string MetaName = "parley-site-verification";
     public const string FilePath = "/.well-known/parley-verification.txt";
 
-    public async Task CheckAsync(Domain domain, CancellationToken ct)
+    public async Task CheckAsync(Domain domain, CancellationToken requestAborted)
     {
         var problems = new List<string>();
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        budget.CancelAfter(TimeSpan.FromSeconds(options.Value.CheckSeconds));
+        var ct = budget.Token;
         foreach (var origin in Origins(domain.Host))
         {
+            if (ct.IsCancellationRequested) break;
             if (await TryAsync(new Uri(origin + FilePath), body => body.Trim() == domain.VerificationToken, "file", problems, ct)
                 || await TryAsync(new Uri(origin + "/"), body => MetaTokens(body).Contains(domain.VerificationToken), "meta tag", problems, ct))
             {
@@ -32,6 +39,7 @@ public sealed class DomainVerifier(SafeHttp http, IOptions<DomainOptions> option
                 return;
             }
         }
+        requestAborted.ThrowIfCancellationRequested();
         domain.Status = DomainStatus.Failed;
         domain.VerifiedAt = null;
         domain.LastError = string.Join(" ", problems.Distinct().Take(3));
@@ -61,11 +69,11 @@ public sealed class DomainVerifier(SafeHttp http, IOptions<DomainOptions> option
             log.LogInformation("Domain check of {Url} refused: {Detail}", url, e.Detail);
             problems.Add(e.Message);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException or AngleSharp.Dom.DomException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or System.Net.Sockets.SocketException or AngleSharp.Dom.DomException)
         {
             // The reason (DNS, refused, reset, TLS) is logged, not shown: the form must not become a network probe.
             log.LogInformation("Domain check of {Url} failed: {Message}", url, e.Message);
-            problems.Add(e is TaskCanceledException ? $"{url.Host} took too long to answer." : $"{url.Host} could not be reached.");
+            problems.Add(e is OperationCanceledException ? $"{url.Host} took too long to answer." : $"{url.Host} could not be reached.");
         }
         return false;
     }
