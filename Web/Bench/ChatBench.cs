@@ -20,95 +20,70 @@ public static partial class ChatBench
 
     public static async Task RunAsync(int chunks, bool quick)
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"parley-chat-bench-{Guid.NewGuid():n}");
-        Directory.CreateDirectory(dir);
-        var app = ParleyHost.Build([], new Dictionary<string, string?>
+        await using var host = await BenchHost.StartAsync("chat", new() { ["Parley:Chat:ExtractiveWordDelayMs"] = "0" });
+        var (app, port) = (host.App, host.Port);
+        var (tenant, botId) = await RetrievalBench.SeedAsync(app.Services, chunks, "chatbench");
+        string publicId;
+        await using (var scope = app.Services.CreateAsyncScope())
         {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Parley:Database:ConnectionString"] = $"Data Source={Path.Combine(dir, "bench.db")}",
-            ["Parley:Storage:FileSystemRoot"] = Path.Combine(dir, "blobs"),
-            ["Parley:Mail:PickupDirectory"] = Path.Combine(dir, "mail"),
-            ["Parley:SeedDemo"] = "false",
-            ["Parley:Chat:ExtractiveWordDelayMs"] = "0",
-            ["Logging:LogLevel:Default"] = "Error",
-            ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging"] = "Error",
-            ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Error",
-        });
-        await app.StartAsync();
-        try
-        {
-            var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
-            var (tenant, botId) = await RetrievalBench.SeedAsync(app.Services, chunks, "chatbench");
-            string publicId;
-            await using (var scope = app.Services.CreateAsyncScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-                using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
-                var plan = await db.Plans.FirstAsync(p => p.Code == PlanCatalog.Premium);
-                var limits = plan.Limits.Copy();
-                limits.MessagesPerMonth = int.MaxValue;
-                limits.VisitorMessagesPerMinute = 1_000_000;
-                db.Subscriptions.Add(new Subscription { PlanId = plan.Id, Limits = limits, CurrentPeriodStart = DateTimeOffset.UtcNow, CurrentPeriodEnd = DateTimeOffset.UtcNow.AddMonths(1) });
-                await db.SaveChangesAsync();
-                publicId = await db.Chatbots.Where(b => b.Id == botId).Select(b => b.PublicId).FirstAsync();
-            }
-            var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            http.DefaultRequestHeaders.Host = $"localhost:{port}";
-            var widget = $"/widget/{publicId}";
-
-            // What a visitor downloads: the loader on every page; the widget's first view when they open it.
-            var embed = await GzipAsync(http, "/embed.js");
-            var shell = await http.GetStringAsync(widget);
-            var assets = Regex.Matches(shell, "(?:src|href)=\"(/[^\"]+\\.(?:js|css)[^\"]*)\"").Select(m => m.Groups[1].Value).ToList();
-            var token = await SessionAsync(http, widget);
-            var home = await SendAsync(http, HttpMethod.Get, $"{widget}?handler=Home", token, null);
-            var firstView = Gzip(shell) + Gzip(await home.Content.ReadAsStringAsync());
-            foreach (var asset in assets) firstView += await GzipAsync(http, asset);
-            Console.WriteLine($"Widget: embed.js {embed / 1024.0:F1} KB gzipped (budget 3 KB); first view {firstView / 1024.0:F1} KB gzipped in total, {assets.Count} assets (budget 40 KB)");
-
-            // Server time to the first SSE event: send, then open the stream; timed from opening the stream.
-            var random = new Random(11);
-            var firsts = new List<double>();
-            var totals = new List<double>();
-            for (var i = 0; i < (quick ? 60 : 220); i++)
-            {
-                var question = $"how do I {RetrievalBench.ContentWord(random)} my {RetrievalBench.ContentWord(random)} {RetrievalBench.ContentWord(random)}?";
-                var (first, total) = await AskAsync(http, widget, token, question);
-                if (i >= 20) { firsts.Add(first); totals.Add(total); }
-            }
-            firsts.Sort();
-            totals.Sort();
-            Console.WriteLine($"Chat at {chunks:N0} passages: first SSE event p50 {firsts[firsts.Count / 2]:F1} ms, p95 {firsts[(int)(firsts.Count * 0.95)]:F1} ms (retrieval + prompt + first words; budget p95 25 ms at 100k); whole answer p50 {totals[totals.Count / 2]:F1} ms");
-
-            // Idle live streams: visitors with the widget open and nothing happening.
-            await IdleStreamsAsync(app, http, widget, tenant, botId, quick ? 500 : 10_000);
-
-            // Answers per second with visitors in parallel.
-            foreach (var parallel in new[] { 8, 32 })
-            {
-                var tokens = new List<string>();
-                for (var v = 0; v < parallel; v++) tokens.Add(await SessionAsync(http, widget));
-                var done = 0;
-                var sw = Stopwatch.StartNew();
-                var until = TimeSpan.FromSeconds(quick ? 3 : 8);
-                await Task.WhenAll(tokens.Select(async (t, v) =>
-                {
-                    var r = new Random(v);
-                    while (sw.Elapsed < until)
-                    {
-                        await AskAsync(http, widget, t, $"what about {RetrievalBench.ContentWord(r)} and {RetrievalBench.ContentWord(r)}?");
-                        Interlocked.Increment(ref done);
-                    }
-                }));
-                Console.WriteLine($"Chat throughput: {done / sw.Elapsed.TotalSeconds:F0} answered messages/s with {parallel} visitors at once ({Environment.ProcessorCount} cores, each answer stored and counted)");
-            }
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
+            var plan = await db.Plans.FirstAsync(p => p.Code == PlanCatalog.Premium);
+            var limits = plan.Limits.Copy();
+            limits.MessagesPerMonth = int.MaxValue;
+            limits.VisitorMessagesPerMinute = 1_000_000;
+            db.Subscriptions.Add(new Subscription { PlanId = plan.Id, Limits = limits, CurrentPeriodStart = DateTimeOffset.UtcNow, CurrentPeriodEnd = DateTimeOffset.UtcNow.AddMonths(1) });
+            await db.SaveChangesAsync();
+            publicId = await db.Chatbots.Where(b => b.Id == botId).Select(b => b.PublicId).FirstAsync();
         }
-        finally
+        var http = host.Client(new SocketsHttpHandler { MaxConnectionsPerServer = 64 });
+        var widget = $"/widget/{publicId}";
+
+        // What a visitor downloads: the loader on every page; the widget's first view when they open it.
+        var embed = await GzipAsync(http, "/embed.js");
+        var shell = await http.GetStringAsync(widget);
+        var assets = Regex.Matches(shell, "(?:src|href)=\"(/[^\"]+\\.(?:js|css)[^\"]*)\"").Select(m => m.Groups[1].Value).ToList();
+        var token = await SessionAsync(http, widget);
+        var home = await SendAsync(http, HttpMethod.Get, $"{widget}?handler=Home", token, null);
+        var firstView = Gzip(shell) + Gzip(await home.Content.ReadAsStringAsync());
+        foreach (var asset in assets) firstView += await GzipAsync(http, asset);
+        Console.WriteLine($"Widget: embed.js {embed / 1024.0:F1} KB gzipped (budget 3 KB); first view {firstView / 1024.0:F1} KB gzipped in total, {assets.Count} assets (budget 40 KB)");
+
+        // Server time to the first SSE event: send, then open the stream; timed from opening the stream.
+        var random = new Random(11);
+        var firsts = new List<double>();
+        var totals = new List<double>();
+        for (var i = 0; i < (quick ? 60 : 220); i++)
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try { Directory.Delete(dir, true); } catch (IOException) { }
+            var question = $"how do I {RetrievalBench.ContentWord(random)} my {RetrievalBench.ContentWord(random)} {RetrievalBench.ContentWord(random)}?";
+            var (first, total) = await AskAsync(http, widget, token, question);
+            if (i >= 20) { firsts.Add(first); totals.Add(total); }
+        }
+        firsts.Sort();
+        totals.Sort();
+        Console.WriteLine($"Chat at {chunks:N0} passages: first SSE event p50 {firsts[firsts.Count / 2]:F1} ms, p95 {firsts[(int)(firsts.Count * 0.95)]:F1} ms (retrieval + prompt + first words; budget p95 25 ms at 100k); whole answer p50 {totals[totals.Count / 2]:F1} ms");
+
+        // Idle live streams: visitors with the widget open and nothing happening.
+        await IdleStreamsAsync(app, http, widget, tenant, botId, quick ? 500 : 10_000);
+
+        // Answers per second with visitors in parallel.
+        foreach (var parallel in new[] { 8, 32 })
+        {
+            var tokens = new List<string>();
+            for (var v = 0; v < parallel; v++) tokens.Add(await SessionAsync(http, widget));
+            var done = 0;
+            var sw = Stopwatch.StartNew();
+            var until = TimeSpan.FromSeconds(quick ? 3 : 8);
+            await Task.WhenAll(tokens.Select(async (t, v) =>
+            {
+                var r = new Random(v);
+                while (sw.Elapsed < until)
+                {
+                    await AskAsync(http, widget, t, $"what about {RetrievalBench.ContentWord(r)} and {RetrievalBench.ContentWord(r)}?");
+                    Interlocked.Increment(ref done);
+                }
+            }));
+            Console.WriteLine($"Chat throughput: {done / sw.Elapsed.TotalSeconds:F0} answered messages/s with {parallel} visitors at once ({Environment.ProcessorCount} cores, each answer stored and counted)");
         }
     }
 
