@@ -36,6 +36,24 @@ public abstract class HardeningTests<TApp>(TApp app) : IClassFixture<TApp> where
     }
 
     [Fact]
+    public async Task An_answer_quoting_a_huge_bracketed_number_is_streamed_and_stored()
+    {
+        var ws = await app.SignUpAsync();
+        var bot = await ws.Tenant.CreateBotAsync("Orders");
+        var knowledge = $"/bots/{bot}/knowledge";
+        await ws.Tenant.PostFormAsync(knowledge, $"{knowledge}?handler=Text", Http.Form(("title", "Order numbers"), ("content", "# Order numbers\nOrder numbers look like [99999999999] and are printed on the receipt.")));
+        await app.WaitForSourcesAsync(ws.TenantId);
+        var widget = new WidgetClient(app, bot);
+        await widget.StartAsync();
+        var (_, answer) = await widget.AskAsync("What do order numbers look like?");
+        Assert.Contains("99999999999", answer.Done);
+        Assert.Equal(2, await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Messages.IgnoreQueryFilters().CountAsync(m => m.TenantId == ws.TenantId)));
+        // The widget page tells its script the full origins a parent page may have (scheme, host and port), not host names.
+        var page = await (await app.Client().GetAsync($"/widget/{bot}")).BodyAsync();
+        Assert.Contains("data-parent-origins=\"http://localhost:*\"", page);
+    }
+
+    [Fact]
     public async Task A_lead_whose_name_has_a_line_break_is_stored_and_mailed()
     {
         var (ws, bot) = await BotAsync();
