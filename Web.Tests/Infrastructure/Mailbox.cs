@@ -18,13 +18,17 @@ public sealed class Mailbox(string folder, bool useMaildev = true)
     private static readonly string? MaildevUrl = Environment.GetEnvironmentVariable("PARLEY_TEST_MAILDEV_URL");
     private static readonly HttpClient Http = new();
 
-    public async Task<ReceivedMail> WaitForAsync(string to, string subjectContains)
+    /// <summary>
+    /// The newest mail to an address about a subject, once at least <paramref name="count"/> such mails arrived: mail
+    /// leaves through the outbox after the request, so it is waited for (up to 20 seconds).
+    /// </summary>
+    public async Task<ReceivedMail> WaitForAsync(string to, string subjectContains, int count = 1)
     {
-        for (var attempt = 0; attempt < 100; attempt++)
+        for (var attempt = 0; attempt < 200; attempt++)
         {
-            var found = (await AllAsync()).LastOrDefault(m =>
-                m.To.Contains(to, StringComparison.OrdinalIgnoreCase) && m.Subject.Contains(subjectContains, StringComparison.OrdinalIgnoreCase));
-            if (found is not null) return found;
+            var found = (await AllAsync()).Where(m =>
+                m.To.Contains(to, StringComparison.OrdinalIgnoreCase) && m.Subject.Contains(subjectContains, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (found.Count >= count) return found[^1];
             await Task.Delay(100);
         }
         throw new Xunit.Sdk.XunitException($"No mail to {to} about '{subjectContains}' arrived.");

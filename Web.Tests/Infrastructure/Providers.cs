@@ -6,4 +6,6 @@ public static class Providers
     public const string Trait = "Provider";
     public const string Postgres = "Postgres";
     public const string Azurite = "Azurite";
+    /// <summary>Needs the maildev the test command starts (PARLEY_TEST_SMTP_PORT), a real SMTP server.</summary>
+    public const string Maildev = "Maildev";
 }

@@ -54,6 +54,14 @@ public class MailOptions
 
     [Required]
     public string PickupDirectory { get; set; } = "App_Data/mail";
+
+    /// <summary>How often each instance looks for queued mail (it delivers what it queued itself at once).</summary>
+    [Range(1, 300)]
+    public int OutboxPollSeconds { get; set; } = 2;
+
+    /// <summary>Waits before the 2nd, 3rd… delivery attempt (default 10 s, 1 min, 5 min, 30 min, 2 h, 6 h); after the last a mail is marked failed.</summary>
+    public int[]? OutboxBackoffSeconds { get; set; }
+    public IReadOnlyList<int> OutboxBackoff => OutboxBackoffSeconds is { Length: > 0 } b ? b : [10, 60, 300, 1800, 7200, 21600];
 }
 
 public class TelemetryOptions

@@ -49,6 +49,7 @@ public abstract class PlatformTests<TApp>(TApp app) : IClassFixture<TApp> where 
         await using var local = new SqliteApp { UseMaildev = false };
         await local.InitializeAsync();
         var ws = await local.SignUpAsync();
+        await local.Mail.WaitForAsync(ws.Email, "Confirm your email"); // the outbox delivers after the request
         var list = await (await local.Client().GetAsync("/dev/mail")).BodyAsync();
         Assert.Contains("Confirm your email for Parley", list);
         Assert.Contains(ws.Email, list);

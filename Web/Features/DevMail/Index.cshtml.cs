@@ -13,7 +13,7 @@ public class IndexModel(IOptions<MailOptions> options, IWebHostEnvironment env) 
     public IActionResult OnGet(string? file)
     {
         if (!env.IsDevelopment()) return NotFound();
-        var folder = SmtpEmailSender.PickupFolder(options.Value, env);
+        var folder = PickupMailTransport.PickupFolder(options.Value, env);
         if (Directory.Exists(folder))
             Mails = Directory.EnumerateFiles(folder, "*.eml").Select(EmlReader.Read).OrderByDescending(m => m.Date).Take(200).ToList();
         Selected = file is null ? Mails.FirstOrDefault() : Mails.FirstOrDefault(m => m.File == file);

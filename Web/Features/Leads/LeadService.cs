@@ -187,17 +187,10 @@ public sealed partial class LeadService(AppDbContext db, AuditTrail audit, IEmai
         await SendAllAsync(s.Recipients(), subject, text.ToString(), html.ToString(), ct);
     }
 
-    /// <summary>Sends one mail per address; a failing address is logged and the others still get theirs.</summary>
+    /// <summary>Queues one mail per address; the outbox delivers and retries each on its own, so one bad address never stops the others.</summary>
     public async Task SendAllAsync(IEnumerable<string> recipients, string subject, string text, string html, CancellationToken ct)
     {
-        foreach (var to in recipients)
-        {
-            try { await mail.SendAsync(new EmailMessage(to, subject, text, html), ct); }
-            catch (Exception e) when (e is SmtpException or IOException or InvalidOperationException or FormatException)
-            {
-                log.LogWarning(e, "Could not send \"{Subject}\" to {To}", subject, to);
-            }
-        }
+        foreach (var to in recipients) await mail.SendAsync(new EmailMessage(to, subject, text, html), ct);
     }
 
     public static bool ValidEmail(string value) =>

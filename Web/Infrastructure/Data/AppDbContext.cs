@@ -27,7 +27,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
         typeof(AppUser), typeof(Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>),
         typeof(Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>), typeof(Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>),
         typeof(Tenant), typeof(SlugRedirect), typeof(Plan), typeof(LoginHistory),
-        typeof(DataProtectionKey), typeof(UsedTicket), typeof(UserSession), typeof(MailThrottle), typeof(Features.Chat.SystemError),
+        typeof(DataProtectionKey), typeof(UsedTicket), typeof(UserSession), typeof(MailThrottle), typeof(Email.OutboxMail), typeof(Features.Chat.SystemError),
     };
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
@@ -38,6 +38,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     public DbSet<LoginHistory> LoginHistory => Set<LoginHistory>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<MailThrottle> MailThrottles => Set<MailThrottle>();
+    public DbSet<Email.OutboxMail> OutboxMails => Set<Email.OutboxMail>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<UsedTicket> UsedTickets => Set<UsedTicket>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
@@ -143,6 +144,13 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
             e.Property(x => x.IpAddress).HasMaxLength(64);
             e.Property(x => x.UserAgent).HasMaxLength(500);
             e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Email.OutboxMail>(e =>
+        {
+            e.HasIndex(x => new { x.SentAt, x.NextAttemptAt });
+            e.Property(x => x.To).HasMaxLength(256);
+            e.Property(x => x.Subject).HasMaxLength(500);
+            e.Property(x => x.LastError).HasMaxLength(1000);
         });
         b.Entity<MailThrottle>(e =>
         {
