@@ -133,7 +133,8 @@ public sealed class FakeAzureSearch : IAsyncLifetime
     private IResult Search(string name, JsonObject? body)
     {
         if (Index?["name"]?.GetValue<string>() != name) return Error(404, $"The index '{name}' was not found.");
-        foreach (var field in body!.Select(p => p.Key))
+        if (body is null) return Violation("A search needs a JSON body.");
+        foreach (var field in body.Select(p => p.Key))
             if (field is not ("search" or "filter" or "top" or "skip" or "select" or "vectorQueries" or "count" or "queryType" or "searchMode" or "orderby"))
                 return Violation($"Unknown search parameter '{field}'.");
         var top = body["top"]?.GetValue<int>() ?? 50;

@@ -42,14 +42,13 @@ public class PlaygroundModel(BotAccess access, AppDbContext db, ChatService chat
         if (accepted is null)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            Response.Headers["HX-Retarget"] = "#notice";
+            Response.Htmx(h => h.Retarget("#notice"));
             return Content($"<p class=\"widget-notice\" role=\"alert\">{System.Net.WebUtility.HtmlEncode(problem)}</p>", "text/html");
         }
         var turn = new TurnView(View, accepted.Question, accepted.Ticket, null);
         if (conversationId is null)
         {
-            Response.Headers["HX-Retarget"] = "#view";
-            Response.Headers["HX-Reswap"] = "innerHTML";
+            Response.Htmx(h => h.Retarget("#view").Reswap("innerHTML"));
             return Partial("/Features/Widget/_Conversation.cshtml", new ConversationView(View, accepted.Conversation, [], turn));
         }
         return Partial("/Features/Widget/_Turn.cshtml", turn);

@@ -18,7 +18,8 @@ public static class DemoSetup
 }
 
 /// <summary>Seeds the plans on every start, and on first start the demo workspace whose owner's sign-in it prints.</summary>
-internal sealed class StartupSeeder(IServiceScopeFactory scopes, Infrastructure.Jobs.TenantScopes tenantScopes, IOptions<ParleyOptions> options, IHostEnvironment env, ILogger<StartupSeeder> log) : IHostedService
+internal sealed class StartupSeeder(IServiceScopeFactory scopes, Infrastructure.Jobs.TenantScopes tenantScopes, IOptions<ParleyOptions> options, IHostEnvironment env,
+    IHostApplicationLifetime lifetime, Microsoft.AspNetCore.Hosting.Server.IServer server, ILogger<StartupSeeder> log) : IHostedService
 {
     public const string DemoSlug = "demo";
     public const string DemoEmail = "owner@demo.parley.example";
@@ -31,10 +32,10 @@ internal sealed class StartupSeeder(IServiceScopeFactory scopes, Infrastructure.
         // A demo account with a printed password has no place on a public server unless asked for.
         if (!(options.Value.SeedDemo ?? env.IsDevelopment())) return;
 
-        var url = new UriBuilder(options.Value.PublicBaseUrl) { Host = $"{DemoSlug}.{options.Value.AppDomain}" }.Uri.ToString().TrimEnd('/');
         if (await db.Tenants.AnyAsync(t => t.Slug == DemoSlug, ct))
         {
-            log.LogInformation("Demo workspace: {Url} (owner {Email}; the password was printed at first start)", url, DemoEmail);
+            WhenListening(root => log.LogInformation("Demo workspace: {Url} (owner {Email}; a new password: dotnet run --project Web -- demo-password)",
+                DemoUrl(root), DemoEmail));
             return;
         }
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
@@ -44,18 +45,28 @@ internal sealed class StartupSeeder(IServiceScopeFactory scopes, Infrastructure.
         if (!created.Succeeded) throw new InvalidOperationException("Could not create the demo owner: " + string.Join("; ", created.Errors.Select(e => e.Description)));
         await scope.ServiceProvider.GetRequiredService<Infrastructure.Tenancy.TenantStore>().CreateAsync(owner.Id, "Demo Company", DemoSlug, ct);
         var botId = await SeedBotAsync(ct);
-        var widget = new UriBuilder(options.Value.PublicBaseUrl) { Path = $"/widget/{botId}" }.Uri;
-
-        Console.WriteLine($"""
+        WhenListening(root => Console.WriteLine($"""
 
             ================================================================
-             Parley demo workspace: {url}
+             Parley demo workspace: {DemoUrl(root)}
              Sign in as {DemoEmail} with password {password}
-             Chat with its bot, trained on Parley's guide: {widget}
+             Chat with its bot, trained on Parley's guide: {root}/widget/{botId}
             ================================================================
 
-            """);
+            """));
     }
+
+    /// <summary>Runs once the server listens, with the root URL it actually bound (port included), not the configured one.</summary>
+    private void WhenListening(Action<string> print) => lifetime.ApplicationStarted.Register(() =>
+    {
+        var bound = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        var configured = new Uri(options.Value.PublicBaseUrl);
+        var port = bound is not null && Uri.TryCreate(bound.Replace("*", "localhost").Replace("+", "localhost"), UriKind.Absolute, out var b) ? b.Port : configured.Port;
+        var scheme = bound is not null && bound.StartsWith("https") ? "https" : configured.Scheme;
+        print($"{scheme}://{options.Value.AppDomain}{(port is 80 or 443 ? "" : $":{port}")}");
+    });
+
+    private string DemoUrl(string root) => root.Replace("://", $"://{DemoSlug}.");
 
     /// <summary>A bot in the demo workspace that knows Parley's own guide, so the widget answers from the first minute.</summary>
     private async Task<string> SeedBotAsync(CancellationToken ct)

@@ -18,7 +18,7 @@ public sealed record LeadValue(string Name, string Label, string Value);
 /// Lead collection: the bot's settings (saved with an audit row), the decision to offer the form after an answer,
 /// and the visitor's submission, which makes them a lead and tells the addresses the bot notifies.
 /// </summary>
-public sealed partial class LeadService(AppDbContext db, AuditTrail audit, IEmailSender mail, TimeProvider clock, ILogger<LeadService> log)
+public sealed partial class LeadService(AppDbContext db, AuditTrail audit, IEmailSender mail, TimeProvider clock)
 {
     /// <summary>Words that show a visitor is ready to buy, book or be contacted (the "shows interest" trigger).</summary>
     public static readonly string[] InterestWords =

@@ -202,8 +202,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         if (conversationId is null)
         {
             // A new conversation: the whole conversation view replaces the home view.
-            Response.Headers["HX-Retarget"] = "#view";
-            Response.Headers["HX-Reswap"] = "innerHTML";
+            Response.Htmx(h => h.Retarget("#view").Reswap("innerHTML"));
             return Partial("_Conversation", new ConversationView(View, accepted.Conversation, [], turn));
         }
         return Partial("_Turn", turn);
@@ -304,8 +303,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
     private IActionResult Notice(int status, string message)
     {
         Response.StatusCode = status;
-        Response.Headers["HX-Retarget"] = "#notice";
-        Response.Headers["HX-Reswap"] = "innerHTML";
+        Response.Htmx(h => h.Retarget("#notice").Reswap("innerHTML"));
         return Content($"<p class=\"widget-notice\" role=\"alert\">{WebUtility.HtmlEncode(message)}</p>", "text/html");
     }
 

@@ -90,7 +90,7 @@ public sealed class SmtpMailTransport(IOptions<MailOptions> options) : IMailTran
     {
         var o = options.Value;
         using var client = new SmtpClient { Timeout = 30_000 };
-        await client.ConnectAsync(o.SmtpHost, o.SmtpPort, o.SmtpSsl ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable, ct);
+        await client.ConnectAsync(o.SmtpHost!, o.SmtpPort, o.SmtpSsl ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable, ct);
         if (!string.IsNullOrEmpty(o.SmtpUser)) await client.AuthenticateAsync(o.SmtpUser, o.SmtpPassword ?? "", ct);
         for (var i = 0; i < messages.Count; i++)
         {

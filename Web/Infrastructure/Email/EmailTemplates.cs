@@ -8,7 +8,7 @@ public static class EmailTemplates
     public static EmailMessage Action(string to, string subject, string greeting, string body, string buttonText, string url, string? footnote = null)
     {
         var text = $"{greeting}\n\n{body}\n\n{buttonText}: {url}\n\n{footnote ?? "If you didn't ask for this, you can ignore this email."}\n\n— Parley";
-        Func<string?, string> e = WebUtility.HtmlEncode;
+        static string e(string? value) => WebUtility.HtmlEncode(value) ?? "";
         var html = $"""
             <!doctype html><html><body style="margin:0;background:#f6f7fb;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2937">
             <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center" style="padding:32px 16px">

@@ -82,10 +82,10 @@ public static class AuthSetup
     /// <summary>htmx follows a redirect inside the swap; HX-Redirect makes it a full navigation instead.</summary>
     private static Task HtmxAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
-        if (ctx.Request.Headers.ContainsKey("HX-Request"))
+        if (ctx.Request.IsHtmx())
         {
             ctx.Response.StatusCode = status;
-            ctx.Response.Headers["HX-Redirect"] = ctx.RedirectUri;
+            ctx.Response.Htmx(h => h.Redirect(ctx.RedirectUri));
             if (ctx.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
         }
         else ctx.Response.Redirect(ctx.RedirectUri);

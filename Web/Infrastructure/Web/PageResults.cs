@@ -1,16 +1,14 @@
+using Htmx;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 
-namespace Parley.Infrastructure.Htmx;
+namespace Parley.Infrastructure.Web;
 
-/// <summary>The few htmx request/response conventions Parley uses (after Htmx.Net).</summary>
-public static class HtmxExtensions
+/// <summary>
+/// Parley's page conventions on top of Htmx.Net (<c>Request.IsHtmx()</c>, <c>Response.Htmx(h => ...)</c>): one page
+/// answers with the full page or its partial, failed forms come back with 422, success redirects the htmx way.
+/// </summary>
+public static class PageResults
 {
-    public static bool IsHtmx(this HttpRequest request) => request.Headers.ContainsKey("HX-Request");
-
-    public static void HxRedirect(this HttpResponse response, string url) => response.Headers["HX-Redirect"] = url;
-
-    public static void HxTrigger(this HttpResponse response, string eventName) => response.Headers["HX-Trigger"] = eventName;
-
     /// <summary>
     /// The whole page for a normal request, only the partial for htmx; always varies on HX-Request.
     /// The partial's fields keep the page's names through <paramref name="prefix"/>, so the same form posts either way.
@@ -32,14 +30,14 @@ public static class HtmxExtensions
 
     /// <summary>Whether the form bound under <paramref name="prefix"/> is valid, ignoring the page's other forms.</summary>
     public static bool IsValidFor(this Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary state, string prefix) =>
-        !state.Any(e => e.Key.StartsWith(prefix + ".", StringComparison.Ordinal) && e.Value.Errors.Count > 0);
+        !state.Any(e => e.Key.StartsWith(prefix + ".", StringComparison.Ordinal) && e.Value is { Errors.Count: > 0 });
 
     /// <summary>Success: htmx gets HX-Redirect (a full navigation), a plain form gets a 303.</summary>
     public static IActionResult RedirectAfterPost(this PageModel page, string url)
     {
         if (page.Request.IsHtmx())
         {
-            page.Response.HxRedirect(url);
+            page.Response.Htmx(h => h.Redirect(url));
             return new NoContentResult();
         }
         page.Response.StatusCode = StatusCodes.Status303SeeOther;
