@@ -91,7 +91,7 @@ public sealed class BlobStoreContractTests_Azurite : BlobStoreContractTests
     public const string AccountName = "devstoreaccount1";
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly AzureBlobStore store = new(new HttpClient(), new StorageOptions
+    private readonly AzureBlobStore store = AzureBlobStore.Create(new StorageOptions
     {
         Provider = BlobProvider.AzureBlob,
         AzureServiceUri = Environment.GetEnvironmentVariable("PARLEY_TEST_AZURITE_BLOB")
@@ -106,7 +106,7 @@ public sealed class BlobStoreContractTests_Azurite : BlobStoreContractTests
     [Fact]
     public async Task A_request_signed_with_the_wrong_key_is_refused()
     {
-        var wrong = new AzureBlobStore(new HttpClient(), new StorageOptions
+        var wrong = AzureBlobStore.Create(new StorageOptions
         {
             Provider = BlobProvider.AzureBlob, AzureServiceUri = Environment.GetEnvironmentVariable("PARLEY_TEST_AZURITE_BLOB"),
             AzureContainer = "contract-wrongkey", AzureAccountName = AccountName, AzureAccountKey = Convert.ToBase64String(new byte[64]),

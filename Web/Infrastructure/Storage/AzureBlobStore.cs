@@ -1,62 +1,58 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
-using System.Xml.Linq;
+using Azure;
 using Azure.Core;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace Parley.Infrastructure.Storage;
 
 /// <summary>
-/// Azure Blob Storage over its REST API (Azure.Storage.Blobs is not in the registry): SharedKey signing for
-/// Azurite and account keys, an Entra ID bearer token (Azure.Core TokenCredential, managed identity in Azure) otherwise.
+/// Azure Blob Storage through Azure.Storage.Blobs: Shared Key for Azurite and account keys, an Entra ID token
+/// (managed identity in Azure, through Azure.Identity) otherwise. The container is created on first write. Failures
+/// surface as IOException with the service's status, like the file system's.
 /// </summary>
-public sealed class AzureBlobStore(HttpClient http, StorageOptions options, TokenCredential? credential) : IBlobStore
+public sealed class AzureBlobStore(BlobContainerClient container) : IBlobStore
 {
-    private const string ApiVersion = "2023-11-03";
-    private static readonly string[] Scope = ["https://storage.azure.com/.default"];
     private readonly SemaphoreSlim containerLock = new(1, 1);
     private bool containerReady;
 
-    private Uri BlobUri(string path, string query = "") =>
-        new($"{options.AzureServiceUri!.TrimEnd('/')}/{options.AzureContainer}/{BlobPaths.Check(path)}{query}");
+    /// <summary>One client for the app's life: the SDK pools connections and retries transient failures itself.</summary>
+    public static AzureBlobStore Create(StorageOptions o, TokenCredential? credential)
+    {
+        var service = new Uri(o.AzureServiceUri!);
+        var client = !string.IsNullOrEmpty(o.AzureAccountKey)
+            ? new BlobServiceClient(service, new StorageSharedKeyCredential(o.AzureAccountName, o.AzureAccountKey))
+            : new BlobServiceClient(service, credential ?? throw new ArgumentNullException(nameof(credential), "Without an account key a token credential signs the requests."));
+        return new AzureBlobStore(client.GetBlobContainerClient(o.AzureContainer));
+    }
 
-    private Uri ContainerUri(string query) => new($"{options.AzureServiceUri!.TrimEnd('/')}/{options.AzureContainer}{query}");
+    private BlobClient Blob(string path) => container.GetBlobClient(BlobPaths.Check(path));
 
     public async Task PutAsync(string path, Stream content, string contentType, CancellationToken ct)
     {
         await EnsureContainerAsync(ct);
-        var buffer = new MemoryStream();
-        await content.CopyToAsync(buffer, ct);
-        var request = new HttpRequestMessage(HttpMethod.Put, BlobUri(path)) { Content = new ByteArrayContent(buffer.ToArray()) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        request.Headers.Add("x-ms-blob-type", "BlockBlob");
-        using var response = await SendAsync(request, ct);
-        await EnsureAsync(response, "upload", path);
+        await Guard("upload", path, () => Blob(path).UploadAsync(content, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, ct));
     }
 
     public async Task<Stream?> OpenReadAsync(string path, CancellationToken ct)
     {
-        var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, BlobUri(path)), ct, HttpCompletionOption.ResponseHeadersRead);
-        if (response.StatusCode == HttpStatusCode.NotFound) { response.Dispose(); return null; }
-        await EnsureAsync(response, "read", path);
-        return await response.Content.ReadAsStreamAsync(ct);
+        try { return (await Blob(path).DownloadStreamingAsync(cancellationToken: ct)).Value.Content; }
+        catch (RequestFailedException e) when (e.Status == 404) { return null; }
+        catch (RequestFailedException e) { throw Failure("read", path, e); }
     }
 
     public async Task<bool> ExistsAsync(string path, CancellationToken ct)
     {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Head, BlobUri(path)), ct);
-        if (response.StatusCode == HttpStatusCode.NotFound) return false;
-        await EnsureAsync(response, "check", path);
-        return true;
+        try { return (await Blob(path).ExistsAsync(ct)).Value; }
+        catch (RequestFailedException e) when (e.Status == 404) { return false; }
+        catch (RequestFailedException e) { throw Failure("check", path, e); }
     }
 
     public async Task<bool> DeleteAsync(string path, CancellationToken ct)
     {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, BlobUri(path)), ct);
-        if (response.StatusCode == HttpStatusCode.NotFound) return false;
-        await EnsureAsync(response, "delete", path);
-        return true;
+        try { return (await Blob(path).DeleteIfExistsAsync(cancellationToken: ct)).Value; }
+        catch (RequestFailedException e) when (e.Status == 404) { return false; } // no container yet
+        catch (RequestFailedException e) { throw Failure("delete", path, e); }
     }
 
     public async Task<int> DeletePrefixAsync(string prefix, CancellationToken ct)
@@ -70,18 +66,19 @@ public sealed class AzureBlobStore(HttpClient http, StorageOptions options, Toke
     public async IAsyncEnumerable<string> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         BlobPaths.CheckPrefix(prefix);
-        string? marker = null;
-        do
+        await using var pages = container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct).AsPages().GetAsyncEnumerator(ct);
+        while (true)
         {
-            var query = $"?restype=container&comp=list&prefix={Uri.EscapeDataString(prefix)}" + (marker is null ? "" : $"&marker={Uri.EscapeDataString(marker)}");
-            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, ContainerUri(query)), ct);
-            if (response.StatusCode == HttpStatusCode.NotFound) yield break; // no container yet: nothing stored
-            await EnsureAsync(response, "list", prefix);
-            var xml = XDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-            foreach (var name in xml.Descendants("Blob").Select(b => b.Element("Name")?.Value).OfType<string>())
-                yield return name;
-            marker = xml.Root?.Element("NextMarker")?.Value;
-        } while (!string.IsNullOrEmpty(marker));
+            Page<BlobItem> page;
+            try
+            {
+                if (!await pages.MoveNextAsync()) yield break;
+                page = pages.Current;
+            }
+            catch (RequestFailedException e) when (e.Status == 404) { yield break; } // no container yet: nothing stored
+            catch (RequestFailedException e) { throw Failure("list", prefix, e); }
+            foreach (var blob in page.Values) yield return blob.Name;
+        }
     }
 
     private async Task EnsureContainerAsync(CancellationToken ct)
@@ -91,67 +88,18 @@ public sealed class AzureBlobStore(HttpClient http, StorageOptions options, Toke
         try
         {
             if (containerReady) return;
-            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Put, ContainerUri("?restype=container")), ct);
-            if (response.StatusCode != HttpStatusCode.Conflict) await EnsureAsync(response, "create container", options.AzureContainer);
+            await Guard("create container", container.Name, () => container.CreateIfNotExistsAsync(cancellationToken: ct));
             containerReady = true;
         }
         finally { containerLock.Release(); }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    private static async Task Guard<T>(string action, string path, Func<Task<T>> call)
     {
-        request.Headers.Add("x-ms-version", ApiVersion);
-        request.Headers.Add("x-ms-date", DateTimeOffset.UtcNow.ToString("R"));
-        if (!string.IsNullOrEmpty(options.AzureAccountKey))
-            request.Headers.Authorization = new AuthenticationHeaderValue("SharedKey", $"{options.AzureAccountName}:{SharedKey.Sign(request, options.AzureAccountName!, options.AzureAccountKey)}");
-        else if (credential is not null)
-        {
-            var token = await credential.GetTokenAsync(new TokenRequestContext(Scope), ct);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-        }
-        return await http.SendAsync(request, completion, ct);
+        try { await call(); }
+        catch (RequestFailedException e) { throw Failure(action, path, e); }
     }
 
-    private static async Task EnsureAsync(HttpResponseMessage response, string action, string path)
-    {
-        if (response.IsSuccessStatusCode) return;
-        var body = await response.Content.ReadAsStringAsync();
-        throw new IOException($"Blob storage could not {action} '{path}': {(int)response.StatusCode} {response.ReasonPhrase}. {body[..Math.Min(body.Length, 300)]}");
-    }
-}
-
-/// <summary>The Shared Key signature of the Blob service (the documented string-to-sign, version 2015-02-21 and later).</summary>
-public static class SharedKey
-{
-    public static string Sign(HttpRequestMessage request, string account, string base64Key)
-    {
-        var content = request.Content?.Headers;
-        var length = content?.ContentLength is > 0 ? content.ContentLength.ToString() : "";
-        string H(string name) => request.Headers.TryGetValues(name, out var v) ? string.Join(",", v) : "";
-        var canonicalHeaders = request.Headers.Where(h => h.Key.StartsWith("x-ms-", StringComparison.OrdinalIgnoreCase))
-            .Select(h => (Name: h.Key.ToLowerInvariant(), Value: string.Join(",", h.Value).Trim()))
-            .OrderBy(h => h.Name, StringComparer.Ordinal)
-            .Select(h => $"{h.Name}:{h.Value}\n");
-        var uri = request.RequestUri!;
-        var resource = new StringBuilder($"/{account}{uri.AbsolutePath}");
-        foreach (var (name, value) in ParseQuery(uri.Query).OrderBy(q => q.Name, StringComparer.Ordinal))
-            resource.Append('\n').Append(name).Append(':').Append(value);
-        var toSign = string.Join("\n",
-            request.Method.Method,
-            string.Join(",", content?.ContentEncoding ?? []),
-            string.Join(",", content?.ContentLanguage ?? []),
-            length,
-            content?.ContentMD5 is { } md5 ? Convert.ToBase64String(md5) : "",
-            content?.ContentType?.ToString() ?? "",
-            "", // Date: x-ms-date is sent instead
-            H("If-Modified-Since"), H("If-Match"), H("If-None-Match"), H("If-Unmodified-Since"), H("Range"))
-            + "\n" + string.Concat(canonicalHeaders) + resource;
-        return Convert.ToBase64String(HMACSHA256.HashData(Convert.FromBase64String(base64Key), Encoding.UTF8.GetBytes(toSign)));
-    }
-
-    private static IEnumerable<(string Name, string Value)> ParseQuery(string query) =>
-        query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Split('=', 2))
-            .GroupBy(p => Uri.UnescapeDataString(p[0]).ToLowerInvariant())
-            .Select(g => (g.Key, string.Join(",", g.Select(p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "").Order(StringComparer.Ordinal))));
+    private static IOException Failure(string action, string path, RequestFailedException e) =>
+        new($"Blob storage could not {action} '{path}': {e.Status} {e.ErrorCode}.", e);
 }

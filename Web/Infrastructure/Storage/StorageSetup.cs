@@ -28,7 +28,6 @@ public static class StorageSetup
             .Validate(o => o.Provider != BlobProvider.AzureBlob || !string.IsNullOrEmpty(o.AzureServiceUri), "Parley:Storage:AzureServiceUri is required for AzureBlob.")
             .Validate(o => string.IsNullOrEmpty(o.AzureAccountKey) || !string.IsNullOrEmpty(o.AzureAccountName), "Parley:Storage:AzureAccountName is required with an account key.")
             .ValidateOnStart();
-        builder.Services.AddHttpClient(nameof(AzureBlobStore));
         builder.Services.AddSingleton<IBlobStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
@@ -37,8 +36,7 @@ public static class StorageSetup
                 var root = Path.IsPathRooted(o.FileSystemRoot) ? o.FileSystemRoot : Path.Combine(builder.Environment.ContentRootPath, o.FileSystemRoot);
                 return new FileSystemBlobStore(root);
             }
-            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(AzureBlobStore));
-            return new AzureBlobStore(http, o, string.IsNullOrEmpty(o.AzureAccountKey) ? new DefaultAzureCredential() : null);
+            return AzureBlobStore.Create(o, string.IsNullOrEmpty(o.AzureAccountKey) ? new DefaultAzureCredential() : null);
         });
         return builder;
     }
