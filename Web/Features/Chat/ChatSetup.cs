@@ -23,7 +23,7 @@ public static class ChatSetup
         builder.Services.AddSingleton<IChatClient>(sp =>
         {
             var ai = sp.GetRequiredService<IOptions<Infrastructure.AI.AiOptions>>().Value;
-            return ai.Provider == Infrastructure.AI.AiProvider.OpenAI ? new Infrastructure.AI.OpenAIChatClient(ai) : sp.GetRequiredService<ExtractiveChatClient>();
+            return ai.Provider == Infrastructure.AI.AiProvider.OpenAI ? Infrastructure.AI.AiClients.Chat(ai, sp) : sp.GetRequiredService<ExtractiveChatClient>();
         });
         return builder;
     }

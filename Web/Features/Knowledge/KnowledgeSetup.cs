@@ -31,7 +31,7 @@ public static class KnowledgeSetup
         builder.Services.AddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(sp =>
         {
             var ai = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.AI.AiOptions>>().Value;
-            return ai.Provider == Infrastructure.AI.AiProvider.OpenAI ? new Infrastructure.AI.OpenAIEmbeddingGenerator(ai) : new Embedding.HashingEmbedder();
+            return ai.Provider == Infrastructure.AI.AiProvider.OpenAI ? Infrastructure.AI.AiClients.Embeddings(ai, sp) : new Embedding.HashingEmbedder();
         });
         var sweep = builder.Configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>()?.SweepSeconds ?? 30;
         builder.Services.AddQuartz(q => q.ScheduleJob<IngestionSweepJob>(
