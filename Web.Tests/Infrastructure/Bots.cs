@@ -13,6 +13,17 @@ public static class Bots
         return Regex.Match(response.RedirectTarget()!, "/bots/(bot_[0-9a-f]+)").Groups[1].Value;
     }
 
+    /// <summary>A new workspace with one bot that knows one text, ingested and ready.</summary>
+    public static async Task<(SignedUp Ws, string Bot)> WorkspaceWithTrainedBotAsync(this ParleyApp app, string name, string title, string content)
+    {
+        var ws = await app.SignUpAsync();
+        var bot = await ws.Tenant.CreateBotAsync(name);
+        var knowledge = $"/bots/{bot}/knowledge";
+        await ws.Tenant.PostFormAsync(knowledge, $"{knowledge}?handler=Text", Http.Form(("title", title), ("content", content)));
+        await app.WaitForSourcesAsync(ws.TenantId);
+        return (ws, bot);
+    }
+
     public static Task<List<Source>> SourcesAsync(this ParleyApp app, Guid tenantId) =>
         app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Sources.IgnoreQueryFilters().AsNoTracking()
             .Where(s => s.TenantId == tenantId).OrderBy(s => s.CreatedAt).ToListAsync());

@@ -6,15 +6,8 @@ namespace Parley.Tests.Features.Security;
 /// <summary>Issue 11's findings against the running app: bad input answered with 4xx, retries, tickets, hand-over, headers.</summary>
 public abstract class HardeningTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : ParleyApp
 {
-    private async Task<(SignedUp Ws, string Bot)> BotAsync()
-    {
-        var ws = await app.SignUpAsync();
-        var bot = await ws.Tenant.CreateBotAsync("Kettles");
-        var knowledge = $"/bots/{bot}/knowledge";
-        await ws.Tenant.PostFormAsync(knowledge, $"{knowledge}?handler=Text", Http.Form(("title", "Warranty"), ("content", "# Warranty\nEvery kettle is covered for two years.")));
-        await app.WaitForSourcesAsync(ws.TenantId);
-        return (ws, bot);
-    }
+    private Task<(SignedUp Ws, string Bot)> BotAsync() =>
+        app.WorkspaceWithTrainedBotAsync("Kettles", "Warranty", "# Warranty\nEvery kettle is covered for two years.");
 
     [Fact]
     public async Task Bad_values_get_a_clear_answer_never_a_500()
@@ -38,11 +31,7 @@ public abstract class HardeningTests<TApp>(TApp app) : IClassFixture<TApp> where
     [Fact]
     public async Task An_answer_quoting_a_huge_bracketed_number_is_streamed_and_stored()
     {
-        var ws = await app.SignUpAsync();
-        var bot = await ws.Tenant.CreateBotAsync("Orders");
-        var knowledge = $"/bots/{bot}/knowledge";
-        await ws.Tenant.PostFormAsync(knowledge, $"{knowledge}?handler=Text", Http.Form(("title", "Order numbers"), ("content", "# Order numbers\nOrder numbers look like [99999999999] and are printed on the receipt.")));
-        await app.WaitForSourcesAsync(ws.TenantId);
+        var (ws, bot) = await app.WorkspaceWithTrainedBotAsync("Orders", "Order numbers", "# Order numbers\nOrder numbers look like [99999999999] and are printed on the receipt.");
         var widget = new WidgetClient(app, bot);
         await widget.StartAsync();
         var (_, answer) = await widget.AskAsync("What do order numbers look like?");
