@@ -22,7 +22,11 @@ public static class KnowledgeSetup
             .ValidateOnStart();
         var searchProvider = builder.Configuration.GetSection(Search.SearchOptions.Section).Get<Search.SearchOptions>()?.Provider ?? Search.SearchProvider.Local;
         builder.Services.AddHttpClient(Search.AzureSearchIndex.HttpClientName);
-        if (searchProvider == Search.SearchProvider.AzureAISearch) builder.Services.AddScoped<Search.ISearchIndex, Search.AzureSearchIndex>();
+        if (searchProvider == Search.SearchProvider.AzureAISearch)
+        {
+            builder.Services.AddSingleton<Search.AzureSearchClients>();
+            builder.Services.AddScoped<Search.ISearchIndex, Search.AzureSearchIndex>();
+        }
         else builder.Services.AddScoped<Search.ISearchIndex>(sp => sp.GetRequiredService<Search.LocalSearchIndex>());
         builder.Services.AddScoped<SourceService>();
         builder.Services.AddOptions<Infrastructure.AI.AiOptions>().BindConfiguration(Infrastructure.AI.AiOptions.Section)

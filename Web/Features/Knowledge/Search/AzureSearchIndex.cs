@@ -44,20 +44,13 @@ public sealed class AzureSearchIndex : ISearchIndex
 
     public const string HttpClientName = "Parley.AzureSearch";
 
-    public AzureSearchIndex(IOptions<SearchOptions> o, AppDbContext db, ITenantContext tenant, IEmbeddingGenerator<string, Embedding<float>> embedder, IHttpClientFactory http)
+    public AzureSearchIndex(IOptions<SearchOptions> o, AppDbContext db, ITenantContext tenant, IEmbeddingGenerator<string, Embedding<float>> embedder, AzureSearchClients clients)
     {
         options = o.Value;
         this.db = db;
         this.tenant = tenant;
         this.embedder = embedder;
-        var endpoint = new Uri(options.Endpoint ?? throw new InvalidOperationException("Parley:Search:Endpoint is required for Azure AI Search."));
-        var clientOptions = new SearchClientOptions { Transport = new Azure.Core.Pipeline.HttpClientTransport(http.CreateClient(HttpClientName)) };
-        clientOptions.Retry.MaxRetries = 4;
-        clientOptions.Retry.Mode = Azure.Core.RetryMode.Exponential;
-        indexes = string.IsNullOrEmpty(options.ApiKey)
-            ? new SearchIndexClient(endpoint, new DefaultAzureCredential(), clientOptions)
-            : new SearchIndexClient(endpoint, new AzureKeyCredential(options.ApiKey), clientOptions);
-        client = indexes.GetSearchClient(options.IndexName);
+        (indexes, client) = (clients.Indexes, clients.Search);
     }
 
     /// <summary>The index definition Parley needs; created or updated once per process.</summary>
@@ -172,5 +165,28 @@ public sealed class AzureSearchIndex : ISearchIndex
         var failed = result.Value.Results.Where(r => !r.Succeeded).ToList();
         if (failed.Count > 0)
             throw new RequestFailedException($"Azure AI Search refused {failed.Count} of {batch.Actions.Count} documents: {failed[0].ErrorMessage}");
+    }
+}
+
+/// <summary>
+/// The Azure AI Search clients and their credential, made once for the app's life (a credential caches its tokens;
+/// one made per request would fetch a new one each time). The SDK pipeline retries with exponential backoff.
+/// </summary>
+public sealed class AzureSearchClients
+{
+    public SearchIndexClient Indexes { get; }
+    public SearchClient Search { get; }
+
+    public AzureSearchClients(IOptions<SearchOptions> o, IHttpClientFactory http)
+    {
+        var options = o.Value;
+        var endpoint = new Uri(options.Endpoint ?? throw new InvalidOperationException("Parley:Search:Endpoint is required for Azure AI Search."));
+        var clientOptions = new SearchClientOptions { Transport = new Azure.Core.Pipeline.HttpClientTransport(http.CreateClient(AzureSearchIndex.HttpClientName)) };
+        clientOptions.Retry.MaxRetries = 4;
+        clientOptions.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        Indexes = string.IsNullOrEmpty(options.ApiKey)
+            ? new SearchIndexClient(endpoint, new DefaultAzureCredential(), clientOptions)
+            : new SearchIndexClient(endpoint, new AzureKeyCredential(options.ApiKey), clientOptions);
+        Search = Indexes.GetSearchClient(options.IndexName);
     }
 }
