@@ -15,7 +15,8 @@ public static class KnowledgeSetup
         builder.Services.AddOptions<CrawlOptions>().BindConfiguration(CrawlOptions.Section);
         builder.Services.AddSingleton<DocumentExtractor>();
         builder.Services.AddSingleton<WebsiteCrawler>();
-        builder.Services.AddSingleton<Search.VectorCache>();
+        builder.Services.AddSingleton(sp => new Search.VectorCache(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Search.SearchOptions>>().Value.VectorCacheMegabytes * 1024L * 1024));
         builder.Services.AddScoped<Search.LocalSearchIndex>();
         builder.Services.AddOptions<Search.SearchOptions>().BindConfiguration(Search.SearchOptions.Section)
             .Validate(o => o.Provider == Search.SearchProvider.Local || Uri.TryCreate(o.Endpoint, UriKind.Absolute, out _), "Parley:Search:Endpoint is required for Azure AI Search.")

@@ -23,6 +23,8 @@ public class SearchOptions
     public string IndexName { get; set; } = "parley-chunks";
     /// <summary>Must match the embedder's vector size (Parley:AI:EmbeddingDimensions, or 256 for the embedded default).</summary>
     public int Dimensions { get; set; } = 512;
+    /// <summary>The embedded index keeps bots' vectors in memory up to this size, least recently used dropped first.</summary>
+    public int VectorCacheMegabytes { get; set; } = 512;
 }
 
 /// <summary>

@@ -198,18 +198,70 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
 }
 
 /// <summary>
-/// Each bot's vectors in one contiguous float array, reloaded when the bot's KnowledgeVersion moves (AppDbContext
-/// bumps it whenever its chunks change); a primary-key read checks it before every search, so several instances stay correct.
+/// Each bot's vectors in memory, reloaded when the bot's KnowledgeVersion moves (so every instance serves what the
+/// database holds). Loads are single-flight (concurrent searches of a bot wait for one load) and the whole cache is
+/// bounded: past <see cref="MaxBytes"/> the least recently used bots are dropped and reloaded when asked for again.
 /// </summary>
-public sealed class VectorCache
+public sealed class VectorCache(long maxBytes = VectorCache.DefaultMaxBytes)
 {
-    private readonly ConcurrentDictionary<Guid, BotVectors> bots = new();
+    public const long DefaultMaxBytes = 512L * 1024 * 1024;
+    private readonly ConcurrentDictionary<Guid, Entry> bots = new();
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> loading = new();
+    private long bytes;
+
+    public long MaxBytes => maxBytes;
+    /// <summary>What the cached vectors take now (ids and floats), for tests and the bench.</summary>
+    public long Bytes => Interlocked.Read(ref bytes);
+    /// <summary>How many times bots were read from the database, for tests.</summary>
+    public int Loads => loads;
+    private int loads;
+
+    private sealed class Entry(BotVectors vectors)
+    {
+        public BotVectors Vectors { get; } = vectors;
+        public long LastUsed = Environment.TickCount64;
+        public long Size => Vectors.Data.LongLength * sizeof(float) + Vectors.Ids.LongLength * sizeof(long);
+    }
 
     public async Task<BotVectors> GetAsync(AppDbContext db, Guid tenantId, Guid chatbotId, CancellationToken ct)
     {
         var key = await db.Chatbots.Where(b => b.Id == chatbotId).Select(b => b.KnowledgeVersion).FirstOrDefaultAsync(ct);
-        if (bots.TryGetValue(chatbotId, out var cached) && cached.TenantId == tenantId && cached.Stamp == key) return cached;
+        if (Fresh(chatbotId, tenantId, key) is { } hit) return hit;
+        var gate = loading.GetOrAdd(chatbotId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (Fresh(chatbotId, tenantId, key) is { } loaded) return loaded; // another search loaded it meanwhile
+            var fresh = await LoadAsync(db, tenantId, chatbotId, key, ct);
+            Store(chatbotId, new Entry(fresh));
+            return fresh;
+        }
+        finally { gate.Release(); }
+    }
 
+    private BotVectors? Fresh(Guid chatbotId, Guid tenantId, long key)
+    {
+        if (!bots.TryGetValue(chatbotId, out var cached) || cached.Vectors.TenantId != tenantId || cached.Vectors.Stamp != key) return null;
+        cached.LastUsed = Environment.TickCount64;
+        return cached.Vectors;
+    }
+
+    private void Store(Guid chatbotId, Entry entry)
+    {
+        if (bots.TryRemove(chatbotId, out var old)) Interlocked.Add(ref bytes, -old.Size);
+        bots[chatbotId] = entry;
+        Interlocked.Add(ref bytes, entry.Size);
+        // Over the bound: drop the least recently used bots (never the one just loaded).
+        foreach (var (id, victim) in bots.Where(b => b.Key != chatbotId).OrderBy(b => b.Value.LastUsed).ToList())
+        {
+            if (Bytes <= maxBytes) break;
+            if (bots.TryRemove(new KeyValuePair<Guid, Entry>(id, victim))) Interlocked.Add(ref bytes, -victim.Size);
+        }
+    }
+
+    private async Task<BotVectors> LoadAsync(AppDbContext db, Guid tenantId, Guid chatbotId, long key, CancellationToken ct)
+    {
+        Interlocked.Increment(ref loads);
         var rows = await db.Chunks.AsNoTracking().Where(c => c.ChatbotId == chatbotId).OrderBy(c => c.Id)
             .Select(c => new { c.Id, c.Embedding, c.Text }).ToListAsync(ct);
         var dims = rows.Count == 0 ? 0 : rows[0].Embedding.Length / sizeof(float);
@@ -225,9 +277,7 @@ public sealed class VectorCache
             foreach (var word in LocalSearchIndex.Words(rows[i].Text))
                 if (seen.Add(word)) frequencies[word] = frequencies.GetValueOrDefault(word) + 1;
         }
-        var fresh = new BotVectors(tenantId, key, ids, data, dims, frequencies);
-        bots[chatbotId] = fresh;
-        return fresh;
+        return new BotVectors(tenantId, key, ids, data, dims, frequencies);
     }
 }
 
