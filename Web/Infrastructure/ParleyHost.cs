@@ -52,6 +52,7 @@ public static class ParleyHost
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseMiddleware<RejectedSessionMiddleware>();
+        app.UseJobsDashboard();
         app.UseRouting();
         app.UseMiddleware<HostGateMiddleware>();
         app.UseAntiforgery();

@@ -1,47 +1,97 @@
-using Microsoft.Extensions.Logging;
+using Hangfire;
 using Parley.Infrastructure.Jobs;
-using Quartz;
 
 namespace Parley.Tests.Features.Jobs;
 
 /// <summary>Writes what it saw inside its tenant scope, so the test can tell the tenant was set.</summary>
-public sealed class MarkerJob(IServiceScopeFactory scopes, ILogger<MarkerJob> log) : TenantJob(scopes, log)
+public sealed class MarkerJob(TenantScopes tenants)
 {
-    protected override async Task ExecuteForTenant(IJobExecutionContext context, IServiceProvider services, CancellationToken ct)
+    public Task RunAsync(Guid tenantId, string marker, CancellationToken ct) => tenants.RunJobAsync("marker", tenantId, async (services, token) =>
     {
         var db = services.GetRequiredService<AppDbContext>();
         var tenant = services.GetRequiredService<Parley.Infrastructure.Tenancy.ITenantContext>().Tenant!;
-        var members = await db.Memberships.CountAsync(ct);
-        await File.WriteAllTextAsync(context.MergedJobDataMap.GetString("marker")!, $"{tenant.Slug}:{members}", ct);
+        var members = await db.Memberships.CountAsync(token);
+        await File.WriteAllTextAsync(marker, $"{tenant.Slug}:{members}:{Guid.NewGuid():N}\n", token);
+    }, ct);
+
+    /// <summary>Adds a line per run, so two runs of one job would show.</summary>
+    public async Task CountAsync(string file, int n, CancellationToken ct)
+    {
+        await File.AppendAllTextAsync(file + $".{n}-{Guid.NewGuid():N}", "", ct);
+        await Task.Delay(50, ct);
     }
 }
 
-public abstract class JobTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : ParleyApp
+public abstract class JobTests<TApp> where TApp : ParleyApp, new()
 {
     [Fact]
     public async Task Job_scheduled_before_a_restart_runs_after_it_inside_its_tenant()
     {
-        var ws = await app.SignUpAsync();
         var marker = Path.Combine(Path.GetTempPath(), $"parley-marker-{Guid.NewGuid():n}.txt");
-        var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var job = JobBuilder.Create<MarkerJob>().WithIdentity($"marker-{Guid.NewGuid():n}")
-            .UsingJobData(TenantJob.TenantKey, ws.TenantId.ToString()).UsingJobData("marker", marker).Build();
-        // Fires after this instance is gone; only the durable store can carry it to the next one.
-        await scheduler.ScheduleJob(job, TriggerBuilder.Create().StartAt(DateTimeOffset.UtcNow.AddSeconds(4)).Build());
-        await scheduler.Standby();
-
-        await using var restarted = app.Twin();
+        // The owner keeps the database for the test and runs no jobs itself.
+        await using var owner = new TApp { Settings = new() { ["Parley:Jobs:RunServer"] = "false" } };
+        await owner.InitializeAsync();
+        var first = owner.Twin();
+        first.Settings["Parley:Jobs:RunServer"] = "true";
+        await first.InitializeAsync();
+        var ws = await first.SignUpAsync();
+        // Due after this instance is gone; only the durable store can carry it to the next one.
+        first.Services.GetRequiredService<IBackgroundJobClient>().Schedule<MarkerJob>(j => j.RunAsync(ws.TenantId, marker, CancellationToken.None), TimeSpan.FromSeconds(3));
+        await first.DisposeAsync();
+        await using var restarted = owner.Twin();
+        restarted.Settings["Parley:Jobs:RunServer"] = "true";
         await restarted.InitializeAsync();
         for (var i = 0; i < 200 && !File.Exists(marker); i++) await Task.Delay(100);
         Assert.True(File.Exists(marker), "The job scheduled before the restart did not run after it.");
         await Task.Delay(100);
-        Assert.Equal($"{ws.Slug}:1", await File.ReadAllTextAsync(marker));
+        Assert.StartsWith($"{ws.Slug}:1:", await File.ReadAllTextAsync(marker));
         File.Delete(marker);
-        await scheduler.Start();
+    }
+
+    [Fact]
+    public async Task Apps_on_different_databases_keep_their_jobs_apart()
+    {
+        await using var x = new TApp();
+        await x.InitializeAsync();
+        await using var y = new TApp();
+        await y.InitializeAsync();
+        var marker = Path.Combine(Path.GetTempPath(), "never");
+        x.Services.GetRequiredService<IBackgroundJobClient>().Schedule<MarkerJob>(j => j.RunAsync(Guid.Empty, marker, CancellationToken.None), TimeSpan.FromHours(1));
+        Assert.NotSame(x.Services.GetRequiredService<JobStorage>(), y.Services.GetRequiredService<JobStorage>());
+        Assert.Equal(1, x.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
+        Assert.Equal(0, y.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
+    }
+
+    [Fact]
+    public async Task Two_instances_on_one_store_run_each_job_once()
+    {
+        await using var a = new TApp();
+        await a.InitializeAsync();
+        await using var b = a.Twin();
+        await b.InitializeAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"parley-once-{Guid.NewGuid():n}");
+        var jobs = a.Services.GetRequiredService<IBackgroundJobClient>();
+        for (var n = 0; n < 20; n++)
+        {
+            var k = n;
+            jobs.Enqueue<MarkerJob>(j => j.CountAsync(file, k, CancellationToken.None));
+        }
+        string[] runs = [];
+        for (var i = 0; i < 150 && runs.Length < 20; i++)
+        {
+            await Task.Delay(100);
+            runs = Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(file) + ".*");
+        }
+        await Task.Delay(1500); // time for a second run of anything to show
+        runs = Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(file) + ".*");
+        var perJob = runs.Select(r => Path.GetFileName(r).Split('.')[1].Split('-')[0]).GroupBy(n => n).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var r in runs) File.Delete(r);
+        Assert.Equal(20, perJob.Count);
+        Assert.All(perJob, p => Assert.Equal(1, p.Value));
     }
 }
 
-public sealed class JobTests_Sqlite(SqliteApp app) : JobTests<SqliteApp>(app);
+public sealed class JobTests_Sqlite : JobTests<SqliteApp>;
 
 [Trait(Providers.Trait, Providers.Postgres)]
-public sealed class JobTests_Postgres(PostgresApp app) : JobTests<PostgresApp>(app);
+public sealed class JobTests_Postgres : JobTests<PostgresApp>;

@@ -2,7 +2,6 @@ using System.Text;
 using Parley.Features.Knowledge.Chunking;
 using Parley.Features.Knowledge.Extraction;
 using Parley.Features.Knowledge.Sources;
-using Quartz;
 
 namespace Parley.Tests.Features.Knowledge;
 
@@ -21,15 +20,15 @@ public abstract class ResumeTests<TApp> where TApp : ParleyApp, new()
     [Fact]
     public async Task Source_stopped_mid_run_resumes_after_restart_with_each_passage_once()
     {
-        var settings = new Dictionary<string, string> { ["Parley:Ingestion:BatchSize"] = "1" };
-        // The owner holds the database for the test; its own scheduler stands by so only the instances below ingest.
+        var settings = new Dictionary<string, string> { ["Parley:Ingestion:BatchSize"] = "1", ["Parley:Jobs:RunServer"] = "false" };
+        // The owner holds the database for the test and runs no jobs, so only the instances below ingest.
         await using var owner = new TApp { Settings = settings };
         await owner.InitializeAsync();
-        await (await owner.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).Standby();
 
         var text = LargeText();
         var expected = Chunker.Chunk(HtmlAndTextExtractor.Markdown(text)).Count;
         var first = owner.Twin();
+        first.Settings["Parley:Jobs:RunServer"] = "true";
         await first.InitializeAsync();
         var ws = await first.SignUpAsync();
         var bot = await ws.Tenant.CreateBotAsync();
@@ -46,6 +45,7 @@ public abstract class ResumeTests<TApp> where TApp : ParleyApp, new()
         Assert.Null(stopped.LeaseUntil); // handed back at once, not left to lapse
 
         await using var second = owner.Twin();
+        second.Settings["Parley:Jobs:RunServer"] = "true";
         await second.InitializeAsync();
         var done = Assert.Single(await second.WaitForSourcesAsync(ws.TenantId, seconds: 90));
         Assert.Equal(SourceStatus.Ready, done.Status);

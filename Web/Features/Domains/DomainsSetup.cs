@@ -1,5 +1,5 @@
+using Hangfire;
 using Parley.Infrastructure.Jobs;
-using Quartz;
 
 namespace Parley.Features.Domains;
 
@@ -9,21 +9,19 @@ public static class DomainsSetup
     {
         builder.Services.AddOptions<DomainOptions>().BindConfiguration(DomainOptions.Section);
         builder.Services.AddScoped<DomainVerifier>();
-        builder.Services.AddQuartz(q => q.ScheduleJob<DomainRecheckJob>(
-            t => t.WithIdentity("domains.recheck").WithCronSchedule("0 15 3 * * ?").WithDescription("Re-checks every verified and failed domain daily"),
-            j => j.WithIdentity(DomainRecheckJob.Key).StoreDurably()));
+        builder.Services.AddRecurringJob<DomainRecheckJob>(DomainRecheckJob.Id, j => j.RunAsync(CancellationToken.None), _ => "15 3 * * *");
         return builder;
     }
 }
 
 /// <summary>Daily: re-checks every domain of every workspace, so a removed tag or file un-verifies the domain.</summary>
-[DisallowConcurrentExecution]
-public sealed class DomainRecheckJob(TenantScopes tenants) : IJob
+public sealed class DomainRecheckJob(TenantScopes tenants)
 {
-    public static readonly JobKey Key = new("domains.recheck");
+    public const string Id = "domains.recheck";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
-        await tenants.ForEachAsync(Key.Name, async (sp, token) =>
+    [DisableConcurrentExecution(timeoutInSeconds: 60), JobDisplayName("Re-check every domain")]
+    public async Task RunAsync(CancellationToken ct) =>
+        await tenants.ForEachAsync(Id, async (sp, token) =>
         {
             var db = sp.GetRequiredService<AppDbContext>();
             var verifier = sp.GetRequiredService<DomainVerifier>();

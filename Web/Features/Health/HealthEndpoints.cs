@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Quartz;
+using Hangfire;
 
 namespace Parley.Features.Health;
 
@@ -60,18 +60,17 @@ public static class HealthEndpoints
         }
     }
 
-    private sealed class JobStoreCheck(ISchedulerFactory factory) : IHealthCheck
+    private sealed class JobStoreCheck(JobStorage storage, Microsoft.Extensions.Options.IOptions<Infrastructure.Jobs.JobsOptions> jobs) : IHealthCheck
     {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
         {
             try
             {
-                var scheduler = await factory.GetScheduler(ct);
-                if (scheduler.Status != SchedulerStatus.Running) return HealthCheckResult.Unhealthy("The job scheduler is not running.");
-                await scheduler.GetJobGroupNames(ct); // reads the persistent store
-                return HealthCheckResult.Healthy("The job scheduler runs and its store answers.");
+                var servers = storage.GetMonitoringApi().Servers(); // reads the persistent store
+                if (jobs.Value.RunServer && servers.Count == 0) return Task.FromResult(HealthCheckResult.Unhealthy("No job server is running."));
+                return Task.FromResult(HealthCheckResult.Healthy($"The job store answers; {servers.Count} job server{(servers.Count == 1 ? "" : "s")} running."));
             }
-            catch (Exception e) { return HealthCheckResult.Unhealthy("The job store does not answer.", e); }
+            catch (Exception e) { return Task.FromResult(HealthCheckResult.Unhealthy("The job store does not answer.", e)); }
         }
     }
 }

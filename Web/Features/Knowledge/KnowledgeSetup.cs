@@ -2,7 +2,6 @@ using Parley.Features.Knowledge.Crawling;
 using Parley.Features.Knowledge.Extraction;
 using Parley.Features.Knowledge.Sources;
 using Parley.Infrastructure.Jobs;
-using Quartz;
 
 namespace Parley.Features.Knowledge;
 
@@ -39,10 +38,9 @@ public static class KnowledgeSetup
             return ai.Provider == Infrastructure.AI.AiProvider.OpenAI ? Infrastructure.AI.AiClients.Embeddings(ai, sp) : new Embedding.HashingEmbedder();
         });
         var sweep = builder.Configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>()?.SweepSeconds ?? 30;
-        builder.Services.AddQuartz(q => q.ScheduleJob<IngestionSweepJob>(
-            t => t.WithIdentity("ingestion.sweep").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, sweep))).RepeatForever())
-                .WithDescription("Resumes stopped ingestion runs and queues website re-syncs that are due"),
-            j => j.WithIdentity(IngestionSweepJob.Key).StoreDurably()));
+        // Resumes stopped runs and queues website re-syncs that are due: every few seconds (cron with seconds).
+        builder.Services.AddRecurringJob<IngestionSweepJob>(IngestionSweepJob.Id, j => j.RunAsync(CancellationToken.None),
+            _ => sweep >= 60 ? $"*/{Math.Min(59, sweep / 60)} * * * *" : $"*/{Math.Max(1, sweep)} * * * * *");
         builder.Services.AddHostedService<IngestionLifecycle>();
         return builder;
     }

@@ -1,76 +1,81 @@
-using Microsoft.Extensions.Options;
-using Quartz;
+using System.Linq.Expressions;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.Storage.SQLite;
 
 namespace Parley.Infrastructure.Jobs;
 
-public static class JobsSetup
+public class JobsOptions
 {
-    /// <summary>Quartz with a persistent store on the app's own database; clustered on PostgreSQL.</summary>
-    public static IHostApplicationBuilder AddParleyJobs(this IHostApplicationBuilder builder)
-    {
-        var db = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var contentRoot = builder.Environment.ContentRootPath;
-        builder.Services.AddSingleton<TenantScopes>();
-        builder.Services.AddQuartz(q =>
-        {
-            // On shutdown running jobs are asked to stop (and waited for); a job that asks for recovery is handed back
-            // and runs again at the next start, which is how a long ingestion resumes after a deploy.
-            q.ConfigureScheduler(o => { o.InstanceName = "Parley"; o.GenerateInstanceId = true; o.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs; });
-            q.UseDefaultThreadPool(tp => tp.MaxConcurrency = 4);
-            q.UsePersistentStore(store =>
-            {
-                store.UseSystemTextJsonSerializer();
-                store.ProvisionSchema();
-                store.ConfigureStore(o => o.RecoverFiringsCancelledByShutdown = true);
-                if (db.Provider == DatabaseProvider.Postgres)
-                {
-                    store.UsePostgres(db.ConnectionString);
-                    store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(10));
-                }
-                else
-                {
-                    store.UseSqlite(DataSetup.SqliteConnectionString(db.ConnectionString, contentRoot));
-                }
-            });
-        });
-        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        return builder;
-    }
+    public const string Section = "Parley:Jobs";
+    /// <summary>Whether this instance runs jobs (every instance can queue them). Tests turn it off for a bystander instance.</summary>
+    public bool RunServer { get; set; } = true;
+    public int Workers { get; set; } = 4;
 }
 
 /// <summary>
-/// Base for jobs that work inside one tenant: opens a scope, sets the tenant, and logs a failure with the
-/// tenant and job so one tenant's bad data never hides behind another's.
+/// Hangfire with durable storage: SQLite (a jobs file beside the app database) embedded, PostgreSQL (its own schema)
+/// on servers, where several instances share one queue and each job runs once. Jobs survive restarts; a job stopped by a
+/// shutdown is handed back and runs again at the next start. Parley's jobs retry by their own rules, so Hangfire's
+/// automatic retry is off; recurring jobs are registered by features with <see cref="AddRecurringJob{T}"/>.
 /// </summary>
-public abstract class TenantJob(IServiceScopeFactory scopes, ILogger logger) : IJob
+public static class JobsSetup
 {
-    public const string TenantKey = "tenantId";
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public static IHostApplicationBuilder AddParleyJobs(this IHostApplicationBuilder builder)
     {
-        var tenantId = Guid.Parse(context.MergedJobDataMap.GetString(TenantKey)!);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var tenant = await db.Tenants.FindAsync([tenantId], cancellationToken);
-        if (tenant is null || tenant.Status != Features.Workspaces.TenantStatus.Active)
-        {
-            logger.LogWarning("Skipped job {Job} for tenant {TenantId}: the tenant is gone or suspended", context.JobDetail.Key, tenantId);
-            return;
-        }
-        using var _ = scope.ServiceProvider.GetRequiredService<Tenancy.ITenantContext>().Use(tenant);
-        using var logScope = logger.BeginScope(new Dictionary<string, object> { ["TenantId"] = tenantId, ["Job"] = context.JobDetail.Key.ToString() });
-        try
-        {
-            // Interrupting the job (as the host does when stopping) cancels context.CancellationToken.
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.CancellationToken);
-            await ExecuteForTenant(context, scope.ServiceProvider, linked.Token);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError(e, "Job {Job} failed for tenant {TenantId}", context.JobDetail.Key, tenantId);
-            throw new JobExecutionException(e);
-        }
+        var db = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var jobs = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section);
+        builder.Services.AddSingleton<TenantScopes>();
+        // The app's own store, registered before Hangfire's default (which reads the process-wide JobStorage.Current):
+        // with several apps in one process, as in the tests, each keeps to its own database.
+        builder.Services.AddSingleton<JobStorage>(_ => db.Provider == DatabaseProvider.Postgres
+            ? new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(db.ConnectionString, PostgresOptions), PostgresOptions)
+            : new SQLiteStorage(JobsDatabase(db.ConnectionString, contentRoot), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }));
+        builder.Services.AddHangfire((sp, c) => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings()
+            .UseStorage(sp.GetRequiredService<JobStorage>())
+            .UseFilter(new AutomaticRetryAttribute { Attempts = 0 }));
+        if (jobs.RunServer)
+            builder.Services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = Math.Max(1, jobs.Workers);
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                o.ShutdownTimeout = TimeSpan.FromSeconds(20);
+            });
+        builder.Services.AddHostedService<RecurringJobsRegistrar>();
+        return builder;
     }
 
-    protected abstract Task ExecuteForTenant(IJobExecutionContext context, IServiceProvider services, CancellationToken ct);
+    private static readonly PostgreSqlStorageOptions PostgresOptions = new()
+    {
+        SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(1),
+        InvisibilityTimeout = TimeSpan.FromMinutes(10), // a job whose instance died is handed to another after this
+    };
+
+    /// <summary>A job Hangfire runs on a schedule (cron with seconds allowed: "*/30 * * * * *").</summary>
+    public static IServiceCollection AddRecurringJob<T>(this IServiceCollection services, string id, Expression<Func<T, Task>> call, Func<IServiceProvider, string> cron) =>
+        services.AddSingleton(new RecurringJobRegistration((manager, sp) => manager.AddOrUpdate(id, call, cron(sp), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc })));
+
+    /// <summary>Hangfire's SQLite file: the app database's name with ".jobs" before the extension, in the same folder.</summary>
+    public static string JobsDatabase(string connectionString, string contentRoot)
+    {
+        var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(DataSetup.SqliteConnectionString(connectionString, contentRoot)).DataSource;
+        return Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + ".jobs" + Path.GetExtension(path));
+    }
+}
+
+public sealed record RecurringJobRegistration(Action<IRecurringJobManager, IServiceProvider> Register);
+
+/// <summary>Puts every feature's recurring jobs in the store at start (idempotent: AddOrUpdate by id).</summary>
+internal sealed class RecurringJobsRegistrar(IEnumerable<RecurringJobRegistration> registrations, IRecurringJobManager manager, IServiceProvider services) : IHostedService
+{
+    public Task StartAsync(CancellationToken ct)
+    {
+        foreach (var r in registrations) r.Register(manager, services);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }

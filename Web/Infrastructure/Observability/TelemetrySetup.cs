@@ -27,7 +27,7 @@ public static class TelemetrySetup
 
         var resource = ResourceBuilder.CreateDefault().AddService("parley-web");
         var tracer = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource)
-            .AddSource("Microsoft.AspNetCore", "Quartz", "Npgsql", "Parley", Infrastructure.AI.AiClients.TelemetrySource)
+            .AddSource("Microsoft.AspNetCore", "Npgsql", "Parley", Infrastructure.AI.AiClients.TelemetrySource)
             .AddOtlpExporter(o => o.Endpoint = new Uri(endpoint)).Build();
         var meter = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource)
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Parley", Infrastructure.AI.AiClients.TelemetrySource)

@@ -10,7 +10,7 @@ using Parley.Features.Knowledge.Search;
 using Parley.Features.Plans;
 using Parley.Infrastructure.Jobs;
 using Parley.Infrastructure.Storage;
-using Quartz;
+using Hangfire;
 
 namespace Parley.Features.Knowledge.Sources;
 
@@ -36,34 +36,24 @@ public class IngestionOptions
 /// Bad input fails the source with a readable reason; anything else is retried with backoff and recorded as an
 /// IngestionError.
 /// </summary>
-public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJob> log) : TenantJob(scopes, log)
+public sealed class IngestionJob(TenantScopes tenants)
 {
-    public const string SourceKey = "sourceId";
-    public const string Group = "ingestion";
-
-    public static async Task EnqueueAsync(ISchedulerFactory factory, Guid tenantId, Guid sourceId, CancellationToken ct, DateTimeOffset? at = null) =>
-        await EnqueueAsync(await factory.GetScheduler(ct), tenantId, sourceId, ct, at);
-
-    public static async Task EnqueueAsync(IScheduler scheduler, Guid tenantId, Guid sourceId, CancellationToken ct, DateTimeOffset? at = null)
+    /// <summary>Queues a run of the source now, or at a time (a retry after backoff). Runs survive restarts in Hangfire's store.</summary>
+    public static void Enqueue(IBackgroundJobClient jobs, Guid tenantId, Guid sourceId, DateTimeOffset? at = null)
     {
-        var job = JobBuilder.Create<IngestionJob>().WithIdentity($"ingest-{sourceId:N}-{Guid.NewGuid():N}", Group)
-            .UsingJobData(TenantKey, tenantId.ToString()).UsingJobData(SourceKey, sourceId.ToString())
-            .RequestRecovery() // a node that dies mid-run gets the job re-run elsewhere or after restart
-            .Build();
-        await scheduler.ScheduleJob(job, (at is { } when ? TriggerBuilder.Create().StartAt(when) : TriggerBuilder.Create().StartNow()).Build(), cancellationToken: ct);
+        if (at is { } when) jobs.Schedule<IngestionJob>(j => j.RunAsync(tenantId, sourceId, CancellationToken.None), when);
+        else jobs.Enqueue<IngestionJob>(j => j.RunAsync(tenantId, sourceId, CancellationToken.None));
     }
 
-    protected override async Task ExecuteForTenant(IJobExecutionContext context, IServiceProvider services, CancellationToken ct)
-    {
-        var sourceId = Guid.Parse(context.MergedJobDataMap.GetString(SourceKey)!);
-        var run = new Run(services, context.Scheduler, sourceId);
-        await run.ExecuteAsync(ct);
-    }
+    /// <summary>Hangfire passes its own token: stopping the host cancels it, the run lets its lease go, and the job runs again at the next start.</summary>
+    [JobDisplayName("Ingest source {1}")]
+    public Task RunAsync(Guid tenantId, Guid sourceId, CancellationToken ct) =>
+        tenants.RunJobAsync("ingestion", tenantId, (services, token) => new Run(services, services.GetRequiredService<IBackgroundJobClient>(), sourceId).ExecuteAsync(token), ct);
 
     /// <summary>Thrown when another run has taken the source over; this run stops without writing more.</summary>
     private sealed class LeaseLostException() : Exception("Another run holds this source.");
 
-    private sealed class Run(IServiceProvider services, IScheduler scheduler, Guid sourceId)
+    private sealed class Run(IServiceProvider services, IBackgroundJobClient jobs, Guid sourceId)
     {
         private readonly AppDbContext db = services.GetRequiredService<AppDbContext>();
         private readonly TimeProvider clock = services.GetRequiredService<TimeProvider>();
@@ -365,7 +355,7 @@ public sealed class IngestionJob(IServiceScopeFactory scopes, ILogger<IngestionJ
             s.LeaseUntil = null;
             await db.SaveChangesAsync(ct);
             if (again is { } at)
-                await EnqueueAsync(scheduler, s.TenantId, s.Id, ct, at);
+                Enqueue(jobs, s.TenantId, s.Id, at);
             await UpdateBotAsync(ct);
         }
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Parley.Features.Plans;
 using Parley.Infrastructure.Jobs;
 using Parley.Infrastructure.Tenancy;
-using Quartz;
+using Hangfire;
 
 namespace Parley.Features.Knowledge.Sources;
 
@@ -10,15 +10,15 @@ namespace Parley.Features.Knowledge.Sources;
 /// Every few seconds, and at start: re-queues sources whose run stopped (host stopped or died: the lease lapsed)
 /// or whose retry is due, and queues website re-syncs that are due on the plan's schedule.
 /// </summary>
-[DisallowConcurrentExecution]
-public sealed class IngestionSweepJob(TenantScopes tenants, TimeProvider clock) : IJob
+public sealed class IngestionSweepJob(TenantScopes tenants, IBackgroundJobClient jobs, TimeProvider clock)
 {
-    public static readonly JobKey Key = new("ingestion.sweep");
+    public const string Id = "ingestion.sweep";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
-        await tenants.ForEachAsync(Key.Name, async (sp, token) =>
+    /// <summary>One sweep at a time across every instance (a second waits a few seconds, then gives up: the next one comes soon).</summary>
+    [DisableConcurrentExecution(timeoutInSeconds: 5), JobDisplayName("Ingestion sweep")]
+    public async Task RunAsync(CancellationToken ct) =>
+        await tenants.ForEachAsync(Id, async (sp, token) =>
         {
-            var scheduler = context.Scheduler;
             var db = sp.GetRequiredService<AppDbContext>();
             var tenantId = sp.GetRequiredService<ITenantContext>().TenantId!.Value;
             var now = clock.GetUtcNow();
@@ -26,7 +26,7 @@ public sealed class IngestionSweepJob(TenantScopes tenants, TimeProvider clock) 
                 .Where(s => !s.Excluded && s.Status != SourceStatus.Ready && s.Status != SourceStatus.Failed
                             && (s.LeaseUntil == null || s.LeaseUntil < now) && (s.NextAttemptAt == null || s.NextAttemptAt <= now))
                 .Select(s => s.Id).ToListAsync(token);
-            foreach (var id in stalled) await IngestionJob.EnqueueAsync(scheduler, tenantId, id, token);
+            foreach (var id in stalled) IngestionJob.Enqueue(jobs, tenantId, id);
 
             var period = SyncPeriod((await sp.GetRequiredService<PlanLimitsReader>().LimitsAsync(token)).AutoSync);
             if (period is null) return;
@@ -41,7 +41,7 @@ public sealed class IngestionSweepJob(TenantScopes tenants, TimeProvider clock) 
                 db.IngestionEvents.Add(new IngestionEvent { SourceId = source.Id, At = now, Step = SourceStatus.Queued, Message = "Scheduled re-sync: checking the site for changes." });
             }
             await db.SaveChangesAsync(token);
-            foreach (var source in resync) await IngestionJob.EnqueueAsync(scheduler, tenantId, source.Id, token);
+            foreach (var source in resync) IngestionJob.Enqueue(jobs, tenantId, source.Id);
         }, ct);
 
     public static TimeSpan? SyncPeriod(SyncFrequency frequency) => frequency switch
@@ -54,15 +54,15 @@ public sealed class IngestionSweepJob(TenantScopes tenants, TimeProvider clock) 
 }
 
 /// <summary>Sweeps as soon as the app has started, so runs stopped by the last shutdown resume without waiting for the interval.</summary>
-public sealed class IngestionLifecycle(ISchedulerFactory factory, IHostApplicationLifetime lifetime, ILogger<IngestionLifecycle> log) : IHostedService
+public sealed class IngestionLifecycle(IBackgroundJobClient jobs, IHostApplicationLifetime lifetime, ILogger<IngestionLifecycle> log) : IHostedService
 {
     public Task StartAsync(CancellationToken ct)
     {
-        lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        lifetime.ApplicationStarted.Register(() =>
         {
-            try { await (await factory.GetScheduler()).TriggerJob(IngestionSweepJob.Key, new JobDataMap()); }
-            catch (Exception e) { log.LogWarning(e, "The start-up ingestion sweep could not be triggered"); }
-        }));
+            try { jobs.Enqueue<IngestionSweepJob>(j => j.RunAsync(CancellationToken.None)); }
+            catch (Exception e) { log.LogWarning(e, "The start-up ingestion sweep could not be queued"); }
+        });
         return Task.CompletedTask;
     }
 

@@ -7,14 +7,13 @@ using Parley.Features.Plans;
 using Parley.Infrastructure.Outbound;
 using Parley.Infrastructure.Storage;
 using Parley.Infrastructure.Tenancy;
-using Quartz;
 
 namespace Parley.Features.Knowledge.Sources;
 
 public sealed record WebsiteInput(string? Url, bool Sitemap, int Depth, int Pages, string? Include, string? Exclude, bool AutoSync);
 
 /// <summary>Adding, retrying, re-syncing, excluding and deleting a bot's sources, with the plan's limits. Callers have checked the user may edit the bot.</summary>
-public sealed class SourceService(AppDbContext db, ITenantContext tenant, ISchedulerFactory scheduler, AuditTrail audit, PlanLimitsReader plans,
+public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfire.IBackgroundJobClient jobs, AuditTrail audit, PlanLimitsReader plans,
     IBlobStore blobs, Search.ISearchIndex index, IOptions<ExtractionOptions> extraction, IOptions<OutboundOptions> outbound, IOptions<CrawlOptions> crawl, TimeProvider clock)
 {
     public static string BotPrefix(Guid tenantId, Guid botId) => $"tenants/{tenantId:N}/bots/{botId:N}/";
@@ -144,7 +143,7 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, ISched
     private async Task QueueAsync(Source source, CancellationToken ct)
     {
         await db.Chatbots.Where(b => b.Id == source.ChatbotId).ExecuteUpdateAsync(u => u.SetProperty(b => b.TrainingStatus, TrainingStatus.Training), ct);
-        await IngestionJob.EnqueueAsync(scheduler, tenant.TenantId!.Value, source.Id, ct);
+        IngestionJob.Enqueue(jobs, tenant.TenantId!.Value, source.Id);
     }
 
     /// <summary>The plan's source count and page limit, checked before anything is queued.</summary>
