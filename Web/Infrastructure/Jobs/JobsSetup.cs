@@ -29,13 +29,18 @@ public static class JobsSetup
         builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section);
         builder.Services.AddSingleton<TenantScopes>();
         // The app's own store, registered before Hangfire's default (which reads the process-wide JobStorage.Current):
-        // with several apps in one process, as in the tests, each keeps to its own database.
-        builder.Services.AddSingleton<JobStorage>(_ => db.Provider == DatabaseProvider.Postgres
-            ? new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(db.ConnectionString, PostgresOptions), PostgresOptions)
-            : new SQLiteStorage(JobsDatabase(db.ConnectionString, contentRoot), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }));
+        // with several apps in one process, as in the tests, each keeps to its own database. Hangfire's settings are
+        // applied (IGlobalConfiguration) before the store is made, so it logs through this app's loggers.
+        builder.Services.AddSingleton<JobStorage>(sp =>
+        {
+            sp.GetRequiredService<IGlobalConfiguration>();
+            return db.Provider == DatabaseProvider.Postgres
+                ? new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(db.ConnectionString, PostgresOptions), PostgresOptions)
+                : new SQLiteStorage(JobsDatabase(db.ConnectionString, contentRoot), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) });
+        });
         builder.Services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings()
-            .UseStorage(sp.GetRequiredService<JobStorage>())
+            .UseLogProvider(new HangfireLogs(sp.GetRequiredService<ILoggerFactory>()))
             .UseFilter(new AutomaticRetryAttribute { Attempts = 0 }));
         if (jobs.RunServer)
             builder.Services.AddHangfireServer(o =>
@@ -63,6 +68,27 @@ public static class JobsSetup
     {
         var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(DataSetup.SqliteConnectionString(connectionString, contentRoot)).DataSource;
         return Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + ".jobs" + Path.GetExtension(path));
+    }
+}
+
+/// <summary>
+/// Hangfire's logging is process-wide; this provider sends it to the app's loggers and stays quiet if that app is
+/// already gone (several apps share a process in the tests).
+/// </summary>
+internal sealed class HangfireLogs(ILoggerFactory factory) : Hangfire.Logging.ILogProvider
+{
+    private readonly Hangfire.AspNetCore.AspNetCoreLogProvider inner = new(factory);
+
+    public Hangfire.Logging.ILog GetLogger(string name)
+    {
+        try { return inner.GetLogger(name); }
+        catch (ObjectDisposedException) { return Quiet.Instance; }
+    }
+
+    private sealed class Quiet : Hangfire.Logging.ILog
+    {
+        public static readonly Quiet Instance = new();
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
     }
 }
 

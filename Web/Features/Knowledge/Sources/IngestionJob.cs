@@ -296,15 +296,15 @@ public sealed class IngestionJob(TenantScopes tenants)
         private async Task FinishAsync(int pages, string? note, CancellationToken ct)
         {
             var now = Now;
-            var totals = await db.Chunks.Where(c => c.SourceId == source.Id).GroupBy(c => 1)
-                .Select(g => new { Count = g.Count(), Tokens = g.Sum(c => c.Tokens) }).FirstOrDefaultAsync(ct);
+            var mine = db.Chunks.Where(c => c.SourceId == source.Id);
+            var totals = new { Count = await mine.CountAsync(ct), Tokens = await mine.SumAsync(c => c.Tokens, ct) };
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             await RenewAsync(ct);
             source.Status = SourceStatus.Ready;
             source.Error = null;
             source.Attempts = 0;
-            source.Chunks = totals?.Count ?? 0;
-            source.Tokens = totals?.Tokens ?? 0;
+            source.Chunks = totals.Count;
+            source.Tokens = totals.Tokens;
             source.Pages = pages;
             source.LastSyncedAt = now;
             db.Add(new IngestionEvent { SourceId = source.Id, At = now, Step = SourceStatus.Ready,
