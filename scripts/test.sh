@@ -70,6 +70,8 @@ wait_http "http://127.0.0.1:$BLOB_PORT/" || { cat "$WORK/azurite.log"; exit 1; }
 export PARLEY_TEST_AZURITE_BLOB="http://127.0.0.1:$BLOB_PORT/devstoreaccount1"
 export PARLEY_TEST_MAILDEV_URL="http://127.0.0.1:$MAILDEV_WEB"
 export PARLEY_CHROMIUM=$(command -v chromium)
+# Many app instances share each test process: file watchers poll rather than use up the user's inotify instances.
+export DOTNET_USE_POLLING_FILE_WATCHER=true
 
 # --- 3. Build once, then each test project -----------------------------------------------------------
 log "Building"

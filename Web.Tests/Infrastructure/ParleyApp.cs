@@ -12,6 +12,7 @@ namespace Parley.Tests.Infrastructure;
 /// </summary>
 public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
+
     public string Root { get; protected init; } = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("n"));
     /// <summary>False for a twin: another instance on the same database, which leaves the database to its original.</summary>
     protected bool OwnsDatabase { get; init; } = true;
