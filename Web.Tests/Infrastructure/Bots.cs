@@ -29,7 +29,7 @@ public static class Bots
             .Where(s => s.TenantId == tenantId).OrderBy(s => s.CreatedAt).ToListAsync());
 
     /// <summary>Waits until every source of the workspace is Ready or Failed (excluded ones count as done).</summary>
-    public static async Task<List<Source>> WaitForSourcesAsync(this ParleyApp app, Guid tenantId, int seconds = 30)
+    public static async Task<List<Source>> WaitForSourcesAsync(this ParleyApp app, Guid tenantId, int seconds = 60)
     {
         for (var i = 0; i < seconds * 10; i++)
         {

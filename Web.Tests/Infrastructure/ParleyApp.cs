@@ -56,6 +56,8 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Parley:Throttling:MailFormsPerMinute", "100000");
         builder.UseSetting("Parley:Throttling:VisitorSessionsPerMinute", "100000");
         builder.UseSetting("Parley:Throttling:MailPerAddressMinutes", "0");
+        // Dozens of instances share this process and its two cores: two job workers each are plenty.
+        builder.UseSetting("Parley:Jobs:Workers", "2");
         if (!Settings.ContainsKey("Parley:SeedDemo")) builder.UseSetting("Parley:SeedDemo", "false");
         builder.UseSetting("Parley:Database:Provider", Provider);
         builder.UseSetting("Parley:Database:ConnectionString", ConnectionString);

@@ -35,7 +35,7 @@ public static class JobsSetup
         {
             sp.GetRequiredService<IGlobalConfiguration>();
             return db.Provider == DatabaseProvider.Postgres
-                ? new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(db.ConnectionString, PostgresOptions), PostgresOptions)
+                ? new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(JobsConnectionString(db.ConnectionString), PostgresOptions), PostgresOptions)
                 : new SQLiteStorage(JobsDatabase(db.ConnectionString, contentRoot), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) });
         });
         builder.Services.AddHangfire((sp, c) => c
@@ -62,6 +62,13 @@ public static class JobsSetup
     /// <summary>A job Hangfire runs on a schedule (cron with seconds allowed: "*/30 * * * * *").</summary>
     public static IServiceCollection AddRecurringJob<T>(this IServiceCollection services, string id, Expression<Func<T, Task>> call, Func<IServiceProvider, string> cron) =>
         services.AddSingleton(new RecurringJobRegistration((manager, sp) => manager.AddOrUpdate(id, call, cron(sp), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc })));
+
+    /// <summary>
+    /// Hangfire's PostgreSQL connections come from a pool of their own (a connection string of its own), so busy
+    /// requests never starve the job server of connections, nor the job server the requests.
+    /// </summary>
+    public static string JobsConnectionString(string connectionString) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "parley-jobs", MaxPoolSize = 10 }.ConnectionString;
 
     /// <summary>Hangfire's SQLite file: the app database's name with ".jobs" before the extension, in the same folder.</summary>
     public static string JobsDatabase(string connectionString, string contentRoot)
