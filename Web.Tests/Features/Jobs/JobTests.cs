@@ -60,6 +60,19 @@ public abstract class JobTests<TApp> where TApp : ParleyApp, new()
         Assert.NotSame(x.Services.GetRequiredService<JobStorage>(), y.Services.GetRequiredService<JobStorage>());
         Assert.Equal(1, x.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
         Assert.Equal(0, y.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
+
+        // And each runs its jobs with its own services: a job of X's finds X's workspace (from Y's it would be skipped).
+        foreach (var (app, name) in new[] { (x, "x"), (y, "y"), (x, "x2") })
+        {
+            var ws = await app.SignUpAsync();
+            var file = Path.Combine(Path.GetTempPath(), $"parley-own-{name}-{Guid.NewGuid():n}.txt");
+            app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<MarkerJob>(j => j.RunAsync(ws.TenantId, file, CancellationToken.None));
+            for (var i = 0; i < 300 && !File.Exists(file); i++) await Task.Delay(100);
+            Assert.True(File.Exists(file), $"The job queued on {name} did not run inside {name}'s workspace.");
+            await Task.Delay(100);
+            Assert.StartsWith($"{ws.Slug}:", await File.ReadAllTextAsync(file));
+            File.Delete(file);
+        }
     }
 
     [Fact]

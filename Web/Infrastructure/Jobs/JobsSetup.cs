@@ -43,8 +43,11 @@ public static class JobsSetup
             .UseLogProvider(new HangfireLogs(sp.GetRequiredService<ILoggerFactory>()))
             .UseFilter(new AutomaticRetryAttribute { Attempts = 0 }));
         if (jobs.RunServer)
-            builder.Services.AddHangfireServer(o =>
+            builder.Services.AddHangfireServer((sp, o) =>
             {
+                // This app's own services activate its jobs (Hangfire's default activator is process-wide: with several
+                // apps in one process a job could be built from another app's services and database).
+                o.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
                 o.WorkerCount = Math.Max(1, jobs.Workers);
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
                 o.ShutdownTimeout = TimeSpan.FromSeconds(20);
