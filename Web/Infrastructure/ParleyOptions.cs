@@ -55,6 +55,9 @@ public class MailOptions
     [Required]
     public string PickupDirectory { get; set; } = "App_Data/mail";
 
+    /// <summary>Whether this instance delivers the outbox (every instance can queue mail).</summary>
+    public bool Dispatch { get; set; } = true;
+
     /// <summary>How often each instance looks for queued mail (it delivers what it queued itself at once).</summary>
     [Range(1, 300)]
     public int OutboxPollSeconds { get; set; } = 2;

@@ -131,7 +131,7 @@ public static class EmailSetup
         builder.Services.AddSingleton<IMailTransport>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<MailOptions>>().Value.SmtpHost)
             ? ActivatorUtilities.CreateInstance<PickupMailTransport>(sp)
             : ActivatorUtilities.CreateInstance<SmtpMailTransport>(sp));
-        builder.Services.AddHostedService<MailDispatcher>();
+        if (builder.Configuration.GetValue($"{MailOptions.Section}:Dispatch", true)) builder.Services.AddHostedService<MailDispatcher>();
         return builder;
     }
 }
