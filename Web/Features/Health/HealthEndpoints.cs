@@ -41,10 +41,7 @@ public static class HealthEndpoints
     private static async Task<bool> MaySeeDetailsAsync(HttpContext ctx)
     {
         if (ctx.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip)) return true;
-        if (ctx.User.Identity?.IsAuthenticated != true
-            || !Guid.TryParse(ctx.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value, out var userId)) return false;
-        var db = ctx.RequestServices.GetRequiredService<AppDbContext>();
-        return await db.Users.AnyAsync(u => u.Id == userId && u.IsPlatformAdmin, ctx.RequestAborted);
+        return await Infrastructure.Security.PlatformOperators.IsOperatorAsync(ctx);
     }
 
     private sealed class DatabaseCheck(AppDbContext db) : IHealthCheck

@@ -37,9 +37,7 @@ public static class JobsDashboard
     private static async Task<bool> IsOperatorAsync(HttpContext ctx)
     {
         if (ctx.RequestServices.GetRequiredService<ITenantContext>().TenantId is not null) return false; // root host only
-        if (ctx.User.Identity?.IsAuthenticated != true
-            || !Guid.TryParse(ctx.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value, out var userId)) return false;
-        return await ctx.RequestServices.GetRequiredService<AppDbContext>().Users.AnyAsync(u => u.Id == userId && u.IsPlatformAdmin, ctx.RequestAborted);
+        return await Security.PlatformOperators.IsOperatorAsync(ctx);
     }
 
     private sealed class OperatorsOnly : IDashboardAuthorizationFilter
