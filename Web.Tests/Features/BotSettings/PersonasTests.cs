@@ -12,6 +12,10 @@ public abstract class PersonasTests<TApp>(TApp app) : IClassFixture<TApp> where 
         var list = await (await ws.Tenant.GetAsync(page)).TextAsync();
         Assert.Contains("Helpful assistant", list);
         Assert.Contains("Concise expert", list);
+        // The forms post (plain and through htmx) to the routes the tag helpers generate from the page and handler.
+        Assert.Matches($"action=\"{page}\\?id=[0-9a-f-]{{36}}&handler=Activate\"", list);
+        Assert.Matches($"hx-post=\"{page}\\?id=[0-9a-f-]{{36}}&handler=Activate\"", list);
+        Assert.Contains($"hx-post=\"{page}?handler=Save\"", list);
         Task<List<Parley.Features.BotSettings.Persona>> Personas() => app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Personas.IgnoreQueryFilters().Where(p => p.TenantId == ws.TenantId).ToListAsync());
         var builtIns = await Personas();
         Assert.Equal(3, builtIns.Count);

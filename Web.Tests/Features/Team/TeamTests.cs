@@ -134,6 +134,9 @@ public abstract class TeamTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
             return (Owner: all.Single(m => m.Role == Role.Owner).Id, Agent: all.Single(m => m.Role == Role.Agent).Id);
         });
 
+        var team = await (await admin.GetAsync("/team")).TextAsync();
+        Assert.Contains($"hx-post=\"/team?id={ids.Agent}&handler=Role\"", team);
+        Assert.Contains($"action=\"/team?id={ids.Agent}&handler=Remove\"", team);
         var promote = await admin.PostFormAsync("/team", $"/team?handler=Role&id={ids.Agent}", Http.Form(("role", "Manager")));
         Assert.Contains("Role changed.", await promote.TextAsync());
         var demoteOwner = await admin.PostFormAsync("/team", $"/team?handler=Role&id={ids.Owner}", Http.Form(("role", "Agent")));

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Parley.Features.Accounts;
@@ -16,7 +17,7 @@ using Parley.Infrastructure.Tenancy;
 namespace Parley.Infrastructure.Data;
 
 public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext tenant)
-    : IdentityUserContext<AppUser, Guid>(options)
+    : IdentityUserContext<AppUser, Guid>(options), IDataProtectionKeyContext
 {
     /// <summary>The name of the query filter every tenant-owned entity carries.</summary>
     public const string TenantFilter = "Tenant";
@@ -157,7 +158,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
             e.HasKey(x => x.Key);
             e.Property(x => x.Key).HasMaxLength(300);
         });
-        b.Entity<DataProtectionKey>(e => e.Property(k => k.FriendlyName).HasMaxLength(200));
+        b.Entity<DataProtectionKey>(e => { e.Property(k => k.FriendlyName).HasMaxLength(200); e.Property(k => k.Xml).IsRequired(); });
         b.Entity<UsedTicket>(e => e.HasIndex(t => t.ExpiresAt));
         b.Entity<Invitation>(e =>
         {
@@ -295,14 +296,6 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
                     $"{entry.Entity.GetType().Name} belongs to tenant {entry.Entity.TenantId} but the current tenant is {current}.");
         }
     }
-}
-
-/// <summary>An ASP.NET Data Protection key, shared by every instance through the database.</summary>
-public class DataProtectionKey
-{
-    public int Id { get; set; }
-    public string? FriendlyName { get; set; }
-    public string Xml { get; set; } = "";
 }
 
 /// <summary>When mail of one kind last went to one address, so a form cannot be used to flood an inbox (shared by every instance).</summary>

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 using Parley.Infrastructure.Tenancy;
 
@@ -19,10 +17,8 @@ public static class DataSetup
         builder.Services.AddSingleton<SchemaRunner>();
         builder.Services.AddHostedService<SchemaStartup>();
 
-        builder.Services.AddSingleton<IXmlRepository, DatabaseXmlRepository>();
-        builder.Services.AddDataProtection().SetApplicationName("Parley");
-        builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<IXmlRepository>((o, repo) => o.XmlRepository = repo);
+        // Keys live in the database, so every instance decrypts every other instance's cookies and tickets.
+        builder.Services.AddDataProtection().SetApplicationName("Parley").PersistKeysToDbContext<AppDbContext>();
         return builder;
     }
 
@@ -51,24 +47,4 @@ internal sealed class SchemaStartup(SchemaRunner runner) : IHostedService
 {
     public Task StartAsync(CancellationToken ct) => runner.ApplyAsync(ct);
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
-}
-
-/// <summary>Keeps Data Protection keys in the database so every instance decrypts every other instance's cookies.</summary>
-internal sealed class DatabaseXmlRepository(IServiceScopeFactory scopes) : IXmlRepository
-{
-    public IReadOnlyCollection<System.Xml.Linq.XElement> GetAllElements()
-    {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        return db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToList()
-            .Select(x => System.Xml.Linq.XElement.Parse(x)).ToList();
-    }
-
-    public void StoreElement(System.Xml.Linq.XElement element, string friendlyName)
-    {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = friendlyName, Xml = element.ToString(System.Xml.Linq.SaveOptions.DisableFormatting) });
-        db.SaveChanges();
-    }
 }
