@@ -60,25 +60,27 @@ public static class Workspaces
     }
 
     /// <summary>Gives a workspace more seats, as an upgrade would (billing comes later).</summary>
-    public static Task SetSeatsAsync(this ParleyApp app, Guid tenantId, int seats) => app.ScopedAsync(async sp =>
-    {
-        var db = sp.GetRequiredService<AppDbContext>();
-        return await db.Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.Seats, seats));
-    });
+    public static Task SetSeatsAsync(this ParleyApp app, Guid tenantId, int seats) => app.SetLimitAsync(tenantId, s => s.Limits.Seats, seats);
 
     /// <summary>Allows a workspace more chatbots, as an upgrade would.</summary>
-    public static Task SetBotLimitAsync(this ParleyApp app, Guid tenantId, int bots) => app.ScopedAsync(async sp =>
-    {
-        var db = sp.GetRequiredService<AppDbContext>();
-        return await db.Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.Bots, bots));
-    });
+    public static Task SetBotLimitAsync(this ParleyApp app, Guid tenantId, int bots) => app.SetLimitAsync(tenantId, s => s.Limits.Bots, bots);
 
     /// <summary>Changes one of a workspace's plan limits, as an upgrade or downgrade would.</summary>
-    public static Task SetLimitAsync(this ParleyApp app, Guid tenantId, System.Linq.Expressions.Expression<Func<Parley.Features.Plans.Subscription, int>> limit, int value) =>
-        app.ScopedAsync(async sp => await sp.GetRequiredService<AppDbContext>().Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId)
-            .ExecuteUpdateAsync(u => u.SetProperty(limit, value)));
+    public static Task SetLimitAsync<T>(this ParleyApp app, Guid tenantId, System.Linq.Expressions.Expression<Func<Parley.Features.Plans.Subscription, T>> limit, T value) =>
+        app.UpdateSubscriptionAsync(tenantId, u => u.SetProperty(limit, value));
+
+    /// <summary>
+    /// A bulk write to a workspace's subscription, as billing or an operator would make it: like every bulk write to a
+    /// workspace's cached state, it moves the workspace's CacheVersion so every instance sees the change at once.
+    /// </summary>
+    public static Task UpdateSubscriptionAsync(this ParleyApp app, Guid tenantId, Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Parley.Features.Plans.Subscription>> set) =>
+        app.ScopedAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var rows = await db.Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId).ExecuteUpdateAsync(set);
+            await db.TouchTenantAsync(tenantId);
+            return rows;
+        });
 
     /// <summary>Adds an Agent to the workspace, assigns them to the bot through the bot page, and signs them in.</summary>
     public static async Task<HttpClient> AgentOnBotAsync(this ParleyApp app, SignedUp ws, string botPublicId)

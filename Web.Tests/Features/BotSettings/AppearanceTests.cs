@@ -72,8 +72,7 @@ public abstract class AppearanceTests<TApp>(TApp app) : IClassFixture<TApp> wher
         locked.AssertStatus(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("Hiding Parley's branding comes with the Premium plan.", await locked.TextAsync());
 
-        await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == ws.TenantId)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.RemoveBranding, true)));
+        await app.UpdateSubscriptionAsync(ws.TenantId, u => u.SetProperty(s => s.Limits.RemoveBranding, true));
         (await ws.Tenant.PostFormAsync(page, page, Form(("Input.HideBranding", "true")))).AssertStatus(HttpStatusCode.OK);
         var widget = new WidgetClient(app, bot);
         Assert.DoesNotContain("data-testid=\"branding\"", await (await widget.Http.GetAsync(widget.Base)).Content.ReadAsStringAsync());

@@ -64,8 +64,7 @@ public abstract class GeneralTests<TApp>(TApp app) : IClassFixture<TApp> where T
         Assert.Contains("Send between 0 and 20 earlier messages.", await bad.TextAsync());
 
         // On Premium the limit applies: after two messages the visitor is asked to start a new conversation.
-        await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == ws.TenantId)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.RemoveBranding, true)));
+        await app.UpdateSubscriptionAsync(ws.TenantId, u => u.SetProperty(s => s.Limits.RemoveBranding, true));
         (await ws.Tenant.PostFormAsync(page, page, Form(("Input.LimitMessages", "true"), ("Input.MaxMessages", "2")))).AssertStatus(HttpStatusCode.OK);
         var widget = new WidgetClient(app, bot);
         await widget.StartAsync();

@@ -134,8 +134,7 @@ public abstract class WidgetControlsTests<TApp>(TApp app) : IClassFixture<TApp> 
         var locked = await ws.Tenant.PostFormAsync(page, page, form);
         locked.AssertStatus(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("Your own watermark comes with the Silver plan and above.", await locked.TextAsync());
-        await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == ws.TenantId)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.CustomWatermark, true)));
+        await app.UpdateSubscriptionAsync(ws.TenantId, u => u.SetProperty(s => s.Limits.CustomWatermark, true));
         (await ws.Tenant.PostFormAsync(page, page, form)).AssertStatus(HttpStatusCode.OK);
         shell = await (await widget.Http.GetAsync(widget.Base)).Content.ReadAsStringAsync();
         Assert.Contains("data-testid=\"watermark\"", shell);

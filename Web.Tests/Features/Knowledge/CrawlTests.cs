@@ -137,8 +137,7 @@ public abstract class CrawlTests<TApp>(LoopbackSite site) : IClassFixture<Loopba
         Serve();
         await using var app = await AppAsync(sweepSeconds: 1);
         var ws = await app.SignUpAsync();
-        await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == ws.TenantId)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.AutoSync, Parley.Features.Plans.SyncFrequency.Weekly)));
+        await app.UpdateSubscriptionAsync(ws.TenantId, u => u.SetProperty(s => s.Limits.AutoSync, Parley.Features.Plans.SyncFrequency.Weekly));
         var bot = await ws.Tenant.CreateBotAsync();
         var page = $"/bots/{bot}/knowledge";
         Assert.Contains("Re-sync automatically weekly", await (await ws.Tenant.GetAsync(page)).TextAsync());

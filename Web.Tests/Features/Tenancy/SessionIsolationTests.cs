@@ -72,6 +72,7 @@ public abstract class SessionIsolationTests<TApp>(TApp app) : IClassFixture<TApp
             var db = sp.GetRequiredService<AppDbContext>();
             await db.Memberships.IgnoreQueryFilters().Where(m => m.TenantId == a.TenantId && m.Role == Parley.Features.Workspaces.Role.Agent)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeftAt, DateTimeOffset.UtcNow));
+            await db.TouchTenantAsync(a.TenantId);
             return 0;
         });
         (await agent.GetAsync("/dashboard")).AssertStatus(HttpStatusCode.NotFound);

@@ -33,14 +33,18 @@ public static class PlanCatalog
     }
 }
 
-/// <summary>Reads the current tenant's limits. Every feature that enforces a limit asks here.</summary>
-public sealed class PlanLimitsReader(AppDbContext db)
+/// <summary>
+/// Reads the current tenant's plan, subscription and limits. Every feature that enforces a limit asks here; the answer
+/// is cached per workspace version (<see cref="TenantCache"/>), so the several reads of one request and of the requests
+/// after it cost no query until the subscription or workspace changes on any instance.
+/// </summary>
+public sealed class PlanLimitsReader(AppDbContext db, TenantCache cache)
 {
     public async Task<(Plan Plan, Subscription Subscription)?> CurrentAsync(CancellationToken ct = default)
     {
-        var sub = await db.Subscriptions.Include(s => s.Plan)
+        var sub = await cache.GetAsync("subscription", async token => await db.Subscriptions.AsNoTracking().Include(s => s.Plan)
             .Where(s => s.Status != SubscriptionStatus.Canceled)
-            .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(ct);
+            .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(token), ct);
         return sub is null ? null : (sub.Plan!, sub);
     }
 

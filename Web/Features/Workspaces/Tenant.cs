@@ -11,6 +11,12 @@ public class Tenant
     public TenantStatus Status { get; set; } = TenantStatus.Active;
     public string? StripeCustomerId { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// Moves (atomically, after the save commits) whenever the workspace, a membership or the subscription changes:
+    /// every instance reads it with the tenant row and keys its cached memberships and limits by it.
+    /// </summary>
+    public long CacheVersion { get; set; }
 }
 
 /// <summary>An old subdomain kept so links made before a rename still arrive.</summary>

@@ -97,6 +97,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
             e.Property(t => t.Name).HasMaxLength(100);
             e.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(t => t.StripeCustomerId).HasMaxLength(100);
+            e.Property(t => t.CacheVersion).HasDefaultValue(0L);
         });
         b.Entity<SlugRedirect>(e =>
         {
@@ -246,7 +247,10 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
         GuardTenant();
         var changedBots = ChangedKnowledge();
         var changedSettings = ChangedSettings();
+        var changedTenants = ChangedTenantState();
         var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        if (changedTenants.Count > 0)
+            Tenants.Where(t => changedTenants.Contains(t.Id)).ExecuteUpdate(u => u.SetProperty(t => t.CacheVersion, t => t.CacheVersion + 1));
         if (changedBots.Count > 0)
             Chatbots.Where(b => changedBots.Contains(b.Id)).ExecuteUpdate(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1));
         if (changedSettings.Count > 0)
@@ -259,7 +263,10 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
         GuardTenant();
         var changedBots = ChangedKnowledge();
         var changedSettings = ChangedSettings();
+        var changedTenants = ChangedTenantState();
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        if (changedTenants.Count > 0)
+            await Tenants.Where(t => changedTenants.Contains(t.Id)).ExecuteUpdateAsync(u => u.SetProperty(t => t.CacheVersion, t => t.CacheVersion + 1), ct);
         if (changedBots.Count > 0)
             await Chatbots.Where(b => changedBots.Contains(b.Id)).ExecuteUpdateAsync(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1), ct);
         if (changedSettings.Count > 0)
@@ -271,10 +278,24 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     public Task TouchKnowledgeAsync(Guid chatbotId, CancellationToken ct) =>
         Chatbots.Where(b => b.Id == chatbotId).ExecuteUpdateAsync(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1), ct);
 
+    /// <summary>For bulk writes (ExecuteUpdate skips the change tracker) to a workspace, its memberships or its subscription: move its CacheVersion by hand, after the write.</summary>
+    public Task TouchTenantAsync(Guid tenantId, CancellationToken ct = default) =>
+        Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(u => u.SetProperty(t => t.CacheVersion, t => t.CacheVersion + 1), ct);
+
     /// <summary>The bots whose settings this save changes, so their SettingsVersion moves and the widget's cache reloads.</summary>
     private List<Guid> ChangedSettings() => ChangeTracker.Entries<Features.BotSettings.IBotSetting>()
         .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
         .Select(e => e.Entity.ChatbotId).Distinct().ToList();
+
+    /// <summary>
+    /// The workspaces whose cached state (<see cref="Infrastructure.Tenancy.TenantCache"/>: memberships, subscription and
+    /// limits) this save changes. Their CacheVersion moves after the commit, so another instance may briefly cache the new
+    /// rows under the old version, never old rows under the new one.
+    /// </summary>
+    private List<Guid> ChangedTenantState() => ChangeTracker.Entries()
+        .Where(e => e.State is EntityState.Modified or EntityState.Deleted || (e.State == EntityState.Added && e.Entity is not Tenant))
+        .Select(e => e.Entity switch { Tenant t => t.Id, Membership m => m.TenantId, Subscription s => s.TenantId, _ => Guid.Empty })
+        .Where(id => id != Guid.Empty).Distinct().ToList();
 
     /// <summary>The bots whose chunks this save changes, so their KnowledgeVersion moves and search caches reload.</summary>
     private List<Guid> ChangedKnowledge() => ChangeTracker.Entries<Chunk>()

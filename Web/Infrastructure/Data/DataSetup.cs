@@ -12,6 +12,10 @@ public static class DataSetup
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<TenantContext>();
         builder.Services.AddScoped<Tenancy.TenantStore>();
+        builder.Services.AddScoped<Tenancy.TenantCache>();
+        var cache = builder.Configuration.GetSection(Tenancy.CacheOptions.Section).Get<Tenancy.CacheOptions>() ?? new Tenancy.CacheOptions();
+        builder.Services.AddMemoryCache(o => o.SizeLimit = cache.Megabytes * 1024L * 1024L);
+        builder.Services.AddHybridCache(o => o.MaximumPayloadBytes = 256 * 1024);
         builder.Services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         builder.Services.AddDbContext<AppDbContext>((sp, o) => Configure(o, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, builder.Environment.ContentRootPath));
         builder.Services.AddSingleton<SchemaRunner>();

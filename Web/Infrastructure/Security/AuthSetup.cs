@@ -152,7 +152,8 @@ public static class WorkspaceSession
         await http.RequestServices.GetRequiredService<UserSessions>().SeenAsync(sessionId, user.LastSeenAt, http.RequestAborted);
         if (tenant.TenantId is not null)
         {
-            var membership = await db.Memberships.AsNoTracking().FirstOrDefaultAsync(m => m.UserId == userId && m.LeftAt == null, http.RequestAborted);
+            var membership = await http.RequestServices.GetRequiredService<TenantCache>().GetAsync($"member:{userId:N}",
+                ct => new ValueTask<Membership?>(db.Memberships.AsNoTracking().FirstOrDefaultAsync(m => m.UserId == userId && m.LeftAt == null, ct)), http.RequestAborted);
             if (membership is null)
             {
                 Reject(ctx, foreign: true);

@@ -17,11 +17,16 @@ public static class PublicBots
         return found;
     }
 
+    /// <summary>
+    /// One indexed query for the bot and its workspace together. It is not cached: the row is the version check for
+    /// everything cached behind it (the bot's settings by SettingsVersion, its search data by KnowledgeVersion, the
+    /// workspace's limits by CacheVersion), and those versions move by bulk updates a cached copy would miss.
+    /// </summary>
     public static async Task<(Tenant Tenant, Chatbot Bot)?> FindAsync(AppDbContext db, string publicId, CancellationToken ct)
     {
-        var bot = await db.Chatbots.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(b => b.PublicId == publicId, ct);
-        if (bot is null) return null;
-        var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == bot.TenantId, ct);
-        return tenant is null ? null : (tenant, bot);
+        var found = await db.Chatbots.IgnoreQueryFilters().AsNoTracking().Where(b => b.PublicId == publicId)
+            .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Bot = b, Tenant = t })
+            .FirstOrDefaultAsync(ct);
+        return found is null ? null : (found.Tenant, found.Bot);
     }
 }
