@@ -42,7 +42,7 @@ public sealed class FakeAzureSearch : IAsyncLifetime
 
     /// <summary>Makes the app's Azure AI Search client trust this server's certificate (and no other untrusted one).</summary>
     public void Trust(IServiceCollection services) =>
-        services.AddHttpClient(Parley.Features.Knowledge.Search.AzureSearchIndex.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
+        services.AddHttpClient(Parley.Infrastructure.Outbound.ResilientClients.AzureSearch).ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, presented, _, errors) => errors == System.Net.Security.SslPolicyErrors.None || presented?.Thumbprint == Certificate.Thumbprint,
         });

@@ -35,6 +35,7 @@ public static class ParleyHost
         builder.AddAccounts();
         builder.AddWorkspaces();
         builder.AddOutbound();
+        builder.AddResilientClients();
         builder.AddTeam();
         builder.AddDomains();
         builder.AddKnowledge();

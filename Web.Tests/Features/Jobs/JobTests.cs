@@ -3,16 +3,14 @@ using Parley.Infrastructure.Jobs;
 
 namespace Parley.Tests.Features.Jobs;
 
-/// <summary>Writes what it saw inside its tenant scope, so the test can tell the tenant was set.</summary>
-public sealed class MarkerJob(TenantScopes tenants)
+/// <summary>Writes what it saw of its workspace (entered by infrastructure from the job's parameter), so the test can tell the tenant was set.</summary>
+public sealed class MarkerJob(AppDbContext db, Parley.Infrastructure.Tenancy.ITenantContext tenant)
 {
-    public Task RunAsync(Guid tenantId, string marker, CancellationToken ct) => tenants.RunJobAsync("marker", tenantId, async (services, token) =>
+    public async Task RunAsync(string marker, CancellationToken ct)
     {
-        var db = services.GetRequiredService<AppDbContext>();
-        var tenant = services.GetRequiredService<Parley.Infrastructure.Tenancy.ITenantContext>().Tenant!;
-        var members = await db.Memberships.CountAsync(token);
-        await File.WriteAllTextAsync(marker, $"{tenant.Slug}:{members}:{Guid.NewGuid():N}\n", token);
-    }, ct);
+        var members = await db.Memberships.CountAsync(ct);
+        await File.WriteAllTextAsync(marker, $"{tenant.Tenant!.Slug}:{members}:{Guid.NewGuid():N}\n", ct);
+    }
 
     /// <summary>Adds a line per run, so two runs of one job would show.</summary>
     public async Task CountAsync(string file, int n, CancellationToken ct)
@@ -36,7 +34,7 @@ public abstract class JobTests<TApp> where TApp : ParleyApp, new()
         await first.InitializeAsync();
         var ws = await first.SignUpAsync();
         // Due after this instance is gone; only the durable store can carry it to the next one.
-        first.Services.GetRequiredService<IBackgroundJobClient>().Schedule<MarkerJob>(j => j.RunAsync(ws.TenantId, marker, CancellationToken.None), TimeSpan.FromSeconds(3));
+        TenantJobs.Enqueue<MarkerJob>(first.Services.GetRequiredService<IBackgroundJobClient>(), ws.TenantId, j => j.RunAsync(marker, CancellationToken.None), DateTimeOffset.UtcNow.AddSeconds(3));
         await first.DisposeAsync();
         await using var restarted = owner.Twin();
         restarted.Settings["Parley:Jobs:RunServer"] = "true";
@@ -56,7 +54,7 @@ public abstract class JobTests<TApp> where TApp : ParleyApp, new()
         await using var y = new TApp();
         await y.InitializeAsync();
         var marker = Path.Combine(Path.GetTempPath(), "never");
-        x.Services.GetRequiredService<IBackgroundJobClient>().Schedule<MarkerJob>(j => j.RunAsync(Guid.Empty, marker, CancellationToken.None), TimeSpan.FromHours(1));
+        TenantJobs.Enqueue<MarkerJob>(x.Services.GetRequiredService<IBackgroundJobClient>(), Guid.Empty, j => j.RunAsync(marker, CancellationToken.None), DateTimeOffset.UtcNow.AddHours(1));
         Assert.NotSame(x.Services.GetRequiredService<JobStorage>(), y.Services.GetRequiredService<JobStorage>());
         Assert.Equal(1, x.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
         Assert.Equal(0, y.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
@@ -66,13 +64,31 @@ public abstract class JobTests<TApp> where TApp : ParleyApp, new()
         {
             var ws = await app.SignUpAsync();
             var file = Path.Combine(Path.GetTempPath(), $"parley-own-{name}-{Guid.NewGuid():n}.txt");
-            app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<MarkerJob>(j => j.RunAsync(ws.TenantId, file, CancellationToken.None));
+            TenantJobs.Enqueue<MarkerJob>(app.Services.GetRequiredService<IBackgroundJobClient>(), ws.TenantId, j => j.RunAsync(file, CancellationToken.None));
             for (var i = 0; i < 300 && !File.Exists(file); i++) await Task.Delay(100);
             Assert.True(File.Exists(file), $"The job queued on {name} did not run inside {name}'s workspace.");
             await Task.Delay(100);
             Assert.StartsWith($"{ws.Slug}:", await File.ReadAllTextAsync(file));
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task A_suspended_workspace_s_job_is_skipped_and_runs_for_none()
+    {
+        await using var app = new TApp();
+        await app.InitializeAsync();
+        var ws = await app.SignUpAsync();
+        await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Tenants.Where(t => t.Id == ws.TenantId)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, Parley.Features.Workspaces.TenantStatus.Suspended)));
+        var skipped = Path.Combine(Path.GetTempPath(), $"parley-skipped-{Guid.NewGuid():n}.txt");
+        var id = TenantJobs.Enqueue<MarkerJob>(app.Services.GetRequiredService<IBackgroundJobClient>(), ws.TenantId, j => j.RunAsync(skipped, CancellationToken.None));
+        var monitor = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        for (var i = 0; i < 200 && monitor.JobDetails(id).History.Count < 3; i++) await Task.Delay(100);
+        var states = monitor.JobDetails(id).History.Select(h => h.StateName).ToList();
+        Assert.Contains("Processing", states);
+        Assert.DoesNotContain("Failed", states);
+        Assert.False(File.Exists(skipped), "A suspended workspace's job ran.");
     }
 
     [Fact]

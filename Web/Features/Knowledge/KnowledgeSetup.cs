@@ -21,7 +21,6 @@ public static class KnowledgeSetup
             .Validate(o => o.Provider == Search.SearchProvider.Local || Uri.TryCreate(o.Endpoint, UriKind.Absolute, out _), "Parley:Search:Endpoint is required for Azure AI Search.")
             .ValidateOnStart();
         var searchProvider = builder.Configuration.GetSection(Search.SearchOptions.Section).Get<Search.SearchOptions>()?.Provider ?? Search.SearchProvider.Local;
-        builder.Services.AddHttpClient(Search.AzureSearchIndex.HttpClientName);
         if (searchProvider == Search.SearchProvider.AzureAISearch)
         {
             builder.Services.AddSingleton<Search.AzureSearchClients>();

@@ -5,7 +5,7 @@ namespace Parley.Infrastructure.AI;
 /// <summary>
 /// Chat and embeddings from Azure OpenAI's v1 endpoint (or OpenAI) through Microsoft.Extensions.AI.OpenAI: the OpenAI
 /// SDK's clients as IChatClient / IEmbeddingGenerator, with OpenTelemetry (gen_ai spans and token metrics) and logging
-/// from the Microsoft.Extensions.AI pipeline. The SDK's retry policy retries 429 and 5xx with backoff.
+/// from the Microsoft.Extensions.AI pipeline, sent through the resilient HttpClient (retries of 429 and 5xx with backoff).
 /// </summary>
 public static class AiClients
 {
@@ -13,14 +13,14 @@ public static class AiClients
 
     public static IChatClient Chat(AiOptions options, IServiceProvider services)
     {
-        var root = OpenAIClients.Create(options);
+        var root = OpenAIClients.Create(options, services);
         return new PerModelChatClient(model => root.GetChatClient(model).AsIChatClient(), options)
             .AsBuilder().UseOpenTelemetry(sourceName: TelemetrySource).UseLogging().Build(services);
     }
 
     public static IEmbeddingGenerator<string, Embedding<float>> Embeddings(AiOptions options, IServiceProvider services)
     {
-        var inner = OpenAIClients.Create(options).GetEmbeddingClient(options.EmbeddingModel)
+        var inner = OpenAIClients.Create(options, services).GetEmbeddingClient(options.EmbeddingModel)
             .AsIEmbeddingGenerator(options.EmbeddingDimensions > 0 ? options.EmbeddingDimensions : null);
         return new BatchingEmbeddingGenerator(inner, Math.Clamp(options.EmbeddingBatchSize, 1, 2048))
             .AsBuilder().UseOpenTelemetry(sourceName: TelemetrySource).UseLogging().Build(services);

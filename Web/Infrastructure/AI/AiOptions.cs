@@ -25,16 +25,21 @@ public class AiOptions
     public int TimeoutSeconds { get; set; } = 60;
 }
 
-/// <summary>The one OpenAI SDK client for chat and embeddings: v1 endpoint, retry with backoff on 429/5xx, network timeout, key or Entra ID.</summary>
+/// <summary>
+/// The one OpenAI SDK client for chat and embeddings: v1 endpoint, key or Entra ID, sent through the resilient HttpClient
+/// (<see cref="Outbound.ResilientClients"/>: retries of 429/5xx with backoff that honours Retry-After, timeouts, circuit
+/// breaker), so the SDK's own retry is off.
+/// </summary>
 public static class OpenAIClients
 {
-    public static OpenAI.OpenAIClient Create(AiOptions options)
+    public static OpenAI.OpenAIClient Create(AiOptions options, IServiceProvider services)
     {
         var clientOptions = new OpenAI.OpenAIClientOptions
         {
             Endpoint = new Uri(options.Endpoint ?? throw new InvalidOperationException("Parley:AI:Endpoint is required for the OpenAI provider.")),
-            RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(options.MaxRetries),
-            NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
+            Transport = Outbound.ResilientClients.OpenAITransport(services),
+            RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(0),
+            NetworkTimeout = Timeout.InfiniteTimeSpan, // the handler times each attempt
             UserAgentApplicationId = "parley",
         };
 #pragma warning disable OPENAI001 // token-credential constructor: the documented way to use Entra ID with the v1 endpoint

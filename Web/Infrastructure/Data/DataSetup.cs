@@ -29,7 +29,9 @@ public static class DataSetup
     public static void Configure(DbContextOptionsBuilder o, DatabaseOptions db, string contentRoot)
     {
         if (db.Provider == DatabaseProvider.Postgres)
-            o.UseNpgsql(db.ConnectionString);
+            // Transient failures (a failover, a dropped connection) are retried; explicit transactions run inside the
+            // execution strategy (CreateExecutionStrategy().ExecuteAsync) so a retry repeats the whole unit.
+            o.UseNpgsql(db.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 4, maxRetryDelay: TimeSpan.FromSeconds(5), errorCodesToAdd: null));
         else
             o.UseSqlite(SqliteConnectionString(db.ConnectionString, contentRoot));
     }

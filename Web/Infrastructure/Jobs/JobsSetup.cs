@@ -38,6 +38,10 @@ public static class JobsSetup
                 ? new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(JobsConnectionString(db.ConnectionString), PostgresOptions), PostgresOptions)
                 : new SQLiteStorage(JobsDatabase(db.ConnectionString, contentRoot), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) });
         });
+        // Filters of this app (Hangfire's global filter list is process-wide), before Hangfire's default provider.
+        builder.Services.AddSingleton<TenantJobFilter>();
+        builder.Services.AddSingleton<Hangfire.Common.IJobFilterProvider>(sp =>
+            new Hangfire.Common.JobFilterProviderCollection(Hangfire.Common.JobFilterProviders.Providers.ToArray().Append(new AppFilters(sp.GetRequiredService<TenantJobFilter>())).ToArray()));
         builder.Services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings()
             .UseLogProvider(new HangfireLogs(sp.GetRequiredService<ILoggerFactory>()))
@@ -45,9 +49,8 @@ public static class JobsSetup
         if (jobs.RunServer)
             builder.Services.AddHangfireServer((sp, o) =>
             {
-                // This app's own services activate its jobs (Hangfire's default activator is process-wide: with several
-                // apps in one process a job could be built from another app's services and database).
-                o.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
+                o.Activator = new TenantJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
+                o.FilterProvider = sp.GetRequiredService<Hangfire.Common.IJobFilterProvider>();
                 o.WorkerCount = Math.Max(1, jobs.Workers);
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
                 o.ShutdownTimeout = TimeSpan.FromSeconds(20);
@@ -100,6 +103,13 @@ internal sealed class HangfireLogs(ILoggerFactory factory) : Hangfire.Logging.IL
         public static readonly Quiet Instance = new();
         public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
     }
+}
+
+/// <summary>This app's own job filters, alongside Hangfire's global ones.</summary>
+internal sealed class AppFilters(params object[] filters) : Hangfire.Common.IJobFilterProvider
+{
+    public IEnumerable<Hangfire.Common.JobFilter> GetFilters(Hangfire.Common.Job job) =>
+        filters.Select(f => new Hangfire.Common.JobFilter(f, Hangfire.Common.JobFilterScope.Global, null));
 }
 
 public sealed record RecurringJobRegistration(Action<IRecurringJobManager, IServiceProvider> Register);

@@ -4,8 +4,9 @@ using Parley.Infrastructure.Tenancy;
 namespace Parley.Infrastructure.Jobs;
 
 /// <summary>
-/// The one place work outside a request enters a tenant (OrchardCore's ShellScope): a fresh DI scope with the tenant
-/// set, for one tenant or once per active tenant. Features never switch the tenant context themselves.
+/// Where work outside a request enters a tenant (OrchardCore's ShellScope): a fresh DI scope with the tenant set, for one
+/// tenant or once per active tenant. A workspace's queued job enters its tenant through <see cref="TenantJobActivator"/>.
+/// Features never switch the tenant context themselves.
 /// </summary>
 public sealed class TenantScopes(IServiceScopeFactory scopes, ILogger<TenantScopes> log)
 {
@@ -15,32 +16,6 @@ public sealed class TenantScopes(IServiceScopeFactory scopes, ILogger<TenantScop
         await using var scope = scopes.CreateAsyncScope();
         using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
         return await work(scope.ServiceProvider);
-    }
-
-    /// <summary>
-    /// Runs a job inside the tenant it was queued for (the tenant id travels with the job as an argument): skipped when
-    /// the workspace is gone or suspended; a failure is logged with the tenant and job, then rethrown.
-    /// </summary>
-    public async Task RunJobAsync(string job, Guid tenantId, Func<IServiceProvider, CancellationToken, Task> work, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var tenant = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, ct);
-        if (tenant is null || tenant.Status != TenantStatus.Active)
-        {
-            log.LogWarning("Skipped job {Job} for tenant {TenantId}: the tenant is gone or suspended", job, tenantId);
-            return;
-        }
-        using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
-        using var logScope = log.BeginScope(new Dictionary<string, object> { ["TenantId"] = tenantId, ["Job"] = job });
-        try
-        {
-            await work(scope.ServiceProvider, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogError(e, "Job {Job} failed for tenant {TenantId}", job, tenantId);
-            throw;
-        }
     }
 
     /// <summary>Runs work once per active tenant, each in its own scope; one tenant's failure is logged and skipped.</summary>

@@ -17,12 +17,14 @@ public sealed class AzureBlobStore(BlobContainerClient container) : IBlobStore
     private bool containerReady;
 
     /// <summary>One client for the app's life: the SDK pools connections and retries transient failures itself.</summary>
-    public static AzureBlobStore Create(StorageOptions o, TokenCredential? credential)
+    public static AzureBlobStore Create(StorageOptions o, TokenCredential? credential, Azure.Core.Pipeline.HttpPipelineTransport? transport = null)
     {
         var service = new Uri(o.AzureServiceUri!);
+        var options = new BlobClientOptions();
+        if (transport is not null) options.Transport = transport;
         var client = !string.IsNullOrEmpty(o.AzureAccountKey)
-            ? new BlobServiceClient(service, new StorageSharedKeyCredential(o.AzureAccountName, o.AzureAccountKey))
-            : new BlobServiceClient(service, credential ?? throw new ArgumentNullException(nameof(credential), "Without an account key a token credential signs the requests."));
+            ? new BlobServiceClient(service, new StorageSharedKeyCredential(o.AzureAccountName, o.AzureAccountKey), options)
+            : new BlobServiceClient(service, credential ?? throw new ArgumentNullException(nameof(credential), "Without an account key a token credential signs the requests."), options);
         return new AzureBlobStore(client.GetBlobContainerClient(o.AzureContainer));
     }
 

@@ -36,7 +36,8 @@ public static class StorageSetup
                 var root = Path.IsPathRooted(o.FileSystemRoot) ? o.FileSystemRoot : Path.Combine(builder.Environment.ContentRootPath, o.FileSystemRoot);
                 return new FileSystemBlobStore(root);
             }
-            return AzureBlobStore.Create(o, string.IsNullOrEmpty(o.AzureAccountKey) ? new DefaultAzureCredential() : null);
+            return AzureBlobStore.Create(o, string.IsNullOrEmpty(o.AzureAccountKey) ? new DefaultAzureCredential() : null,
+                Outbound.ResilientClients.AzureTransport(sp, Outbound.ResilientClients.AzureBlob));
         });
         return builder;
     }

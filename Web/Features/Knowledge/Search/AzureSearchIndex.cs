@@ -44,7 +44,6 @@ public sealed class AzureSearchIndex : ISearchIndex
     private static readonly SemaphoreSlim EnsureLock = new(1, 1);
     private static volatile string? ensured;
 
-    public const string HttpClientName = "Parley.AzureSearch";
 
     public AzureSearchIndex(IOptions<SearchOptions> o, AppDbContext db, ITenantContext tenant, IEmbeddingGenerator<string, Embedding<float>> embedder, AzureSearchClients clients)
     {
@@ -179,13 +178,12 @@ public sealed class AzureSearchClients
     public SearchIndexClient Indexes { get; }
     public SearchClient Search { get; }
 
-    public AzureSearchClients(IOptions<SearchOptions> o, IHttpClientFactory http)
+    public AzureSearchClients(IOptions<SearchOptions> o, IServiceProvider services)
     {
         var options = o.Value;
         var endpoint = new Uri(options.Endpoint ?? throw new InvalidOperationException("Parley:Search:Endpoint is required for Azure AI Search."));
-        var clientOptions = new SearchClientOptions { Transport = new Azure.Core.Pipeline.HttpClientTransport(http.CreateClient(AzureSearchIndex.HttpClientName)) };
-        clientOptions.Retry.MaxRetries = 4;
-        clientOptions.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        var clientOptions = new SearchClientOptions { Transport = Infrastructure.Outbound.ResilientClients.AzureTransport(services, Infrastructure.Outbound.ResilientClients.AzureSearch) };
+        clientOptions.Retry.MaxRetries = 0; // the resilient HttpClient retries
         Indexes = string.IsNullOrEmpty(options.ApiKey)
             ? new SearchIndexClient(endpoint, new DefaultAzureCredential(), clientOptions)
             : new SearchIndexClient(endpoint, new AzureKeyCredential(options.ApiKey), clientOptions);

@@ -36,19 +36,18 @@ public class IngestionOptions
 /// Bad input fails the source with a readable reason; anything else is retried with backoff and recorded as an
 /// IngestionError.
 /// </summary>
-public sealed class IngestionJob(TenantScopes tenants)
+public sealed class IngestionJob(IServiceProvider services, IBackgroundJobClient jobs)
 {
     /// <summary>Queues a run of the source now, or at a time (a retry after backoff). Runs survive restarts in Hangfire's store.</summary>
-    public static void Enqueue(IBackgroundJobClient jobs, Guid tenantId, Guid sourceId, DateTimeOffset? at = null)
-    {
-        if (at is { } when) jobs.Schedule<IngestionJob>(j => j.RunAsync(tenantId, sourceId, CancellationToken.None), when);
-        else jobs.Enqueue<IngestionJob>(j => j.RunAsync(tenantId, sourceId, CancellationToken.None));
-    }
+    public static void Enqueue(IBackgroundJobClient jobs, Guid tenantId, Guid sourceId, DateTimeOffset? at = null) =>
+        TenantJobs.Enqueue<IngestionJob>(jobs, tenantId, j => j.RunAsync(sourceId, CancellationToken.None), at);
 
-    /// <summary>Hangfire passes its own token: stopping the host cancels it, the run lets its lease go, and the job runs again at the next start.</summary>
-    [JobDisplayName("Ingest source {1}")]
-    public Task RunAsync(Guid tenantId, Guid sourceId, CancellationToken ct) =>
-        tenants.RunJobAsync("ingestion", tenantId, (services, token) => new Run(services, services.GetRequiredService<IBackgroundJobClient>(), sourceId).ExecuteAsync(token), ct);
+    /// <summary>
+    /// Runs inside the source's workspace (the job's tenant travels as a job parameter; infrastructure enters it). Hangfire
+    /// passes its own token: stopping the host cancels it, the run lets its lease go, and the job runs again at the next start.
+    /// </summary>
+    [JobDisplayName("Ingest source {0}")]
+    public Task RunAsync(Guid sourceId, CancellationToken ct) => new Run(services, jobs, sourceId).ExecuteAsync(ct);
 
     /// <summary>Thrown when another run has taken the source over; this run stops without writing more.</summary>
     private sealed class LeaseLostException() : Exception("Another run holds this source.");
@@ -119,13 +118,27 @@ public sealed class IngestionJob(TenantScopes tenants)
             return true;
         }
 
-        /// <summary>Extends the lease inside the caller's transaction, or finds another run has it.</summary>
-        private async Task RenewAsync(CancellationToken ct)
+        /// <summary>
+        /// Saves the tracked changes in one transaction that first extends the lease (or finds another run has it) and
+        /// runs <paramref name="statements"/> (set-based writes), inside the provider's execution strategy: on PostgreSQL a
+        /// transient failure retries the whole unit. Changes are accepted only after the commit, so a retry saves them
+        /// again; the new lease value is fixed before the first attempt, so a retry after a commit whose answer was lost
+        /// still finds its own lease.
+        /// </summary>
+        private async Task SaveFencedAsync(Func<CancellationToken, Task>? statements, CancellationToken ct)
         {
-            var next = NextLease();
-            var mine = lease;
-            if (await db.Sources.Where(s => s.Id == sourceId && s.LeaseUntil == mine).ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, next), ct) == 0)
-                throw new LeaseLostException();
+            var (mine, next) = (lease, NextLease());
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(token);
+                if (await db.Sources.Where(s => s.Id == sourceId && (s.LeaseUntil == mine || s.LeaseUntil == next))
+                        .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, next), token) == 0)
+                    throw new LeaseLostException();
+                if (statements is not null) await statements(token);
+                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
+                await tx.CommitAsync(token);
+            }, ct);
+            db.ChangeTracker.AcceptAllChanges();
             (previousLease, lease) = (lease, next);
         }
 
@@ -225,10 +238,7 @@ public sealed class IngestionJob(TenantScopes tenants)
                         await db.TouchKnowledgeAsync(source.ChatbotId, ct);
                 }
                 source.Pages = indexed; // progress shown while the crawl runs
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
-                await RenewAsync(ct);
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
+                await SaveFencedAsync(null, ct);
             }
             // Pages the site no longer has (not seen in this run) leave the bot.
             var since = source.RunStartedAt!.Value;
@@ -271,10 +281,7 @@ public sealed class IngestionJob(TenantScopes tenants)
                     embeddingTokens += generated.Usage?.InputTokenCount ?? 0;
                     for (var j = 0; j < need.Count; j++) vectors[hashes[need[j]]] = LocalSearchIndex.ToBytes(generated[j].Vector.Span);
                 }
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
-                await RenewAsync(ct);
                 var indexes = batch.ToList();
-                await db.Chunks.Where(c => c.SourceId == source.Id && c.Url == url && indexes.Contains(c.Index)).ExecuteDeleteAsync(ct);
                 var now = Now;
                 foreach (var i in batch)
                     db.Chunks.Add(new Chunk
@@ -283,8 +290,8 @@ public sealed class IngestionJob(TenantScopes tenants)
                         Page = drafts[i].Page, Headings = string.Join(" › ", drafts[i].Headings), Url = url,
                         ContentHash = hashes[i], Embedding = vectors[hashes[i]], CreatedAt = now,
                     });
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
+                // What was at these indexes goes in the same transaction (a retry deletes what a lost commit stored).
+                await SaveFencedAsync(token => db.Chunks.Where(c => c.SourceId == source.Id && c.Url == url && indexes.Contains(c.Index)).ExecuteDeleteAsync(token), ct);
                 db.ChangeTracker.Entries<Chunk>().ToList().ForEach(e => e.State = EntityState.Detached);
             }
             var count = drafts.Count;
@@ -298,8 +305,6 @@ public sealed class IngestionJob(TenantScopes tenants)
             var now = Now;
             var mine = db.Chunks.Where(c => c.SourceId == source.Id);
             var totals = new { Count = await mine.CountAsync(ct), Tokens = await mine.SumAsync(c => c.Tokens, ct) };
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await RenewAsync(ct);
             source.Status = SourceStatus.Ready;
             source.Error = null;
             source.Attempts = 0;
@@ -310,10 +315,11 @@ public sealed class IngestionJob(TenantScopes tenants)
             db.Add(new IngestionEvent { SourceId = source.Id, At = now, Step = SourceStatus.Ready,
                 Message = $"Ready: {Plural(source.Chunks, "passage")}, {source.Tokens:N0} tokens.{(note is null ? "" : " " + note)}"
                           + (embeddingTokens > 0 ? $" The embedding model billed {embeddingTokens:N0} tokens." : "") });
-            await db.IngestionErrors.Where(e => e.SourceId == source.Id && e.ResolvedAt == null).ExecuteUpdateAsync(u => u.SetProperty(e => e.ResolvedAt, now), ct);
-            await db.SaveChangesAsync(ct);
-            await db.Sources.Where(s => s.Id == source.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, (DateTimeOffset?)null), ct);
-            await tx.CommitAsync(ct);
+            await SaveFencedAsync(async token =>
+            {
+                await db.IngestionErrors.Where(e => e.SourceId == source.Id && e.ResolvedAt == null).ExecuteUpdateAsync(u => u.SetProperty(e => e.ResolvedAt, now), token);
+                await db.Sources.Where(s => s.Id == source.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, (DateTimeOffset?)null), token);
+            }, ct);
             await UpdateBotAsync(ct);
         }
 
