@@ -53,15 +53,19 @@ public static partial class ChatBench
         var random = new Random(11);
         var firsts = new List<double>();
         var totals = new List<double>();
+        using var commands = new DbCommandCounter();
+        long before = 0;
         for (var i = 0; i < (quick ? 60 : 220); i++)
         {
+            if (i == 20) before = commands.Count;
             var question = $"how do I {RetrievalBench.ContentWord(random)} my {RetrievalBench.ContentWord(random)} {RetrievalBench.ContentWord(random)}?";
             var (first, total) = await AskAsync(http, widget, token, question);
             if (i >= 20) { firsts.Add(first); totals.Add(total); }
         }
+        var perQuestion = (commands.Count - before) / (double)firsts.Count;
         firsts.Sort();
         totals.Sort();
-        Console.WriteLine($"Chat at {chunks:N0} passages: first SSE event p50 {firsts[firsts.Count / 2]:F1} ms, p95 {firsts[(int)(firsts.Count * 0.95)]:F1} ms (retrieval + prompt + first words; budget p95 25 ms at 100k); whole answer p50 {totals[totals.Count / 2]:F1} ms");
+        Console.WriteLine($"Chat at {chunks:N0} passages: first SSE event p50 {firsts[firsts.Count / 2]:F1} ms, p95 {firsts[(int)(firsts.Count * 0.95)]:F1} ms (retrieval + prompt + first words; budget p95 25 ms at 100k); whole answer p50 {totals[totals.Count / 2]:F1} ms; {perQuestion:F1} database commands per question (send + answer stream)");
 
         // Idle live streams: visitors with the widget open and nothing happening.
         await IdleStreamsAsync(app, http, widget, tenant, botId, quick ? 500 : 10_000);
