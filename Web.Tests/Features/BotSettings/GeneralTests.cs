@@ -42,8 +42,8 @@ public abstract class GeneralTests<TApp>(TApp app) : IClassFixture<TApp> where T
 
         // Page context off: the prompt has no page block. Checked on the prompt the pipeline builds.
         var conversation = new Conversation { PageUrl = "https://shop.example/help", PageTitle = "Help" };
-        var bare = ChatService.Prompt(new Parley.Features.Bots.Chatbot { Name = "K" }, new Conversation(), [], "q", [], []);
-        var withPage = ChatService.Prompt(new Parley.Features.Bots.Chatbot { Name = "K" }, conversation, [], "q", [], []);
+        var bare = AnswerPrompt.Build(new Parley.Features.Bots.Chatbot { Name = "K" }, new Conversation(), [], "q", [], []);
+        var withPage = AnswerPrompt.Build(new Parley.Features.Bots.Chatbot { Name = "K" }, conversation, [], "q", [], []);
         Assert.DoesNotContain(bare, m => (m.Text ?? "").Contains("<page>"));
         Assert.Contains(withPage, m => (m.Text ?? "").Contains("<page>"));
     }

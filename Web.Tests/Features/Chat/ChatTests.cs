@@ -141,7 +141,8 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Contains("very fast", await third.Content.ReadAsStringAsync());
 
         await app.SetLimitAsync(ws.TenantId, s => s.Limits.VisitorMessagesPerMinute, 100);
-        await app.SetLimitAsync(ws.TenantId, s => s.Limits.MessagesPerMonth, 1);
+        // Each accepted message takes its share of the quota at once: the first visitor's two took two of three.
+        await app.SetLimitAsync(ws.TenantId, s => s.Limits.MessagesPerMonth, 3);
         var other = new WidgetClient(app, bot);
         await other.StartAsync();
         var (_, first) = await other.AskAsync("How long is the warranty?");
@@ -150,7 +151,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Contains("reached its limit for the month", over);
         Assert.Null(WidgetClient.StreamOf(over));
         await other.SendAsync("Hello again?");
-        var mail = await app.Mail.WaitForAsync(ws.Email, "this month's 1 messages");
+        var mail = await app.Mail.WaitForAsync(ws.Email, "this month's 3 messages");
         Assert.Contains("Upgrade your plan", mail.Text);
         await Task.Delay(300);
         Assert.Equal(1, await app.Mail.CountAsync(ws.Email, "this month's"));

@@ -74,11 +74,12 @@ public class PlaygroundModel(BotAccess access, AppDbContext db, ChatService chat
     {
         if (!await LoadAsync(publicId, ct)) return NotFound();
         var visitor = await VisitorAsync(ct);
-        var message = await db.Messages.FirstOrDefaultAsync(m => m.PublicId == messageId && m.ChatbotId == Bot.Id
+        var message = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.PublicId == messageId && m.ChatbotId == Bot.Id
             && db.Conversations.Any(c => c.Id == m.ConversationId && c.VisitorId == visitor.Id), ct);
         if (message is null) return NotFound();
-        message.Reaction = value == "up" && message.Reaction != Reaction.Positive ? Reaction.Positive : value == "down" && message.Reaction != Reaction.Negative ? Reaction.Negative : Reaction.None;
-        await db.SaveChangesAsync(ct);
+        var pressed = value switch { "up" => Reaction.Positive, "down" => Reaction.Negative, _ => Reaction.None };
+        message.Reaction = await HttpContext.RequestServices.GetRequiredService<Feedback>()
+            .SetAsync(message.Id, message.ConversationId, current => Feedback.Toggle(current, pressed), ct);
         return Partial("/Features/Widget/_Feedback.cshtml", new AnswerView(View, message, false));
     }
 

@@ -10,6 +10,8 @@ public static class ChatSetup
     {
         builder.Services.AddOptions<ChatPipelineOptions>().BindConfiguration(ChatPipelineOptions.Section);
         builder.Services.AddScoped<ChatService>();
+        builder.Services.AddScoped<UsageMeter>();
+        builder.Services.AddScoped<Feedback>();
         builder.Services.AddScoped<BotSettings.BotSettingsService>();
         builder.Services.AddScoped<BotSettings.BotIcons>();
         builder.Services.AddScoped<Leads.LeadService>();

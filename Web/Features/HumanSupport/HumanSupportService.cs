@@ -37,17 +37,21 @@ public sealed class HumanSupportService(AppDbContext db, AuditTrail audit, LeadS
     {
         var s = await SettingsAsync(bot.Id, ct);
         if (!s.Enabled) return null;
-        var row = await db.Conversations.FirstAsync(c => c.Id == conversation.Id, ct);
         var now = clock.GetUtcNow();
-        if (row.Mode == ConversationMode.Human && row.Escalated)
-            return await db.Messages.Where(m => m.ConversationId == row.Id && m.Role == MessageRole.System).OrderByDescending(m => m.Id).FirstOrDefaultAsync(ct);
-        row.Escalated = true;
-        row.EscalatedAt = now;
-        row.Mode = ConversationMode.Human;
-        row.LastMessageAt = now;
-        var message = new Message { ConversationId = row.Id, ChatbotId = bot.Id, Role = MessageRole.System, Content = s.Confirmation.Length > 0 ? s.Confirmation : confirmationText, CreatedAt = now };
+        var message = new Message { ConversationId = conversation.Id, ChatbotId = bot.Id, Role = MessageRole.System, Content = s.Confirmation.Length > 0 ? s.Confirmation : confirmationText, CreatedAt = now };
         db.Messages.Add(message);
-        await db.SaveChangesAsync(ct);
+        // Claimed with one conditional write, so a double click or a second tab gets the first confirmation, not another.
+        var claimed = false;
+        await db.SaveAtomicallyAsync(async token =>
+        {
+            claimed = await db.Conversations.Where(c => c.Id == conversation.Id && !(c.Escalated && c.Mode == ConversationMode.Human))
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.Escalated, true).SetProperty(c => c.EscalatedAt, now)
+                    .SetProperty(c => c.Mode, ConversationMode.Human).SetProperty(c => c.LastMessageAt, now), token) == 1;
+            db.Entry(message).State = claimed ? EntityState.Added : EntityState.Detached;
+        }, ct);
+        if (!claimed)
+            return await db.Messages.Where(m => m.ConversationId == conversation.Id && m.Role == MessageRole.System).OrderByDescending(m => m.Id).FirstOrDefaultAsync(ct);
+        var row = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversation.Id, ct);
         live.Publish(new LiveEvent(tenant.TenantId!.Value, row.VisitorId, row.Id, message.Id, tab is { Length: > 0 and <= 64 } ? tab : null)); // the asking tab shows it already
         if (s.Notify) await NotifyAsync(bot, row, s, conversationUrl, ct);
         return message;

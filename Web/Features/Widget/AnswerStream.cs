@@ -25,6 +25,7 @@ public static class AnswerStream
         await response.Body.FlushAsync(ct);
         var (answer, debug) = await chat.AnswerAsync(bot, conversation, question,
             piece => WriteEventAsync(response, "token", WebUtility.HtmlEncode(piece).Replace("\n", "<br>"), ct), ct, tab);
+        if (ct.IsCancellationRequested) return; // the visitor left: the answer is stored and shows on reload
         var lead = answer is not null && offerLead is not null ? await offerLead(answer) : null;
         var html = answer is null
             ? await RenderAsync(page, "/Features/Widget/_Failed.cshtml", new TurnView(view, question, null, null))

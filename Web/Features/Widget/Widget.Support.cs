@@ -47,16 +47,10 @@ public partial class WidgetModel
         if (!await LoadAsync(botId, ct)) return NotFound();
         if (Refused() is { } refused) return refused;
         if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
-        var message = await db.Messages.FirstOrDefaultAsync(m => m.PublicId == messageId && m.Role == MessageRole.Assistant, ct);
-        var conversation = message is null ? null : await db.Conversations.FirstOrDefaultAsync(c => c.Id == message.ConversationId && c.VisitorId == visitor.Id, ct);
-        if (message is null || conversation is null) return NotFound();
-        if (message.Reaction != Reaction.Positive)
-        {
-            if (message.Reaction == Reaction.Negative) conversation.NegativeCount--;
-            conversation.PositiveCount++;
-            message.Reaction = Reaction.Positive;
-            await db.SaveChangesAsync(ct);
-        }
+        var message = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.PublicId == messageId && m.Role == MessageRole.Assistant
+            && db.Conversations.Any(c => c.Id == m.ConversationId && c.VisitorId == visitor.Id), ct);
+        if (message is null) return NotFound();
+        await HttpContext.RequestServices.GetRequiredService<Feedback>().SetAsync(message.Id, message.ConversationId, _ => Reaction.Positive, ct);
         return Content($"<p class=\"text-xs text-slate-500\" data-testid=\"helpful-thanks\">👍 {WebUtility.HtmlEncode(T["helpful"])}</p>", "text/html");
     }
 

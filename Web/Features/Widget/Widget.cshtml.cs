@@ -186,7 +186,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         TurnView turn;
         if (accepted.Conversation.Mode == ConversationMode.Human)
             turn = new TurnView(View, accepted.Question, null, null); // the team answers; the bot stays quiet
-        else if (!await chat.WithinQuotaAsync(Bot, ct))
+        else if (!await chat.ReserveAsync(Bot, ct))
         {
             var notice = new Message
             {
@@ -221,10 +221,11 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         if (questionId == Guid.Empty) return NotFound();
         var plan = await plans.LimitsAsync(ct);
         if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait) return TooFast(wait);
-        if (!await chat.WithinQuotaAsync(Bot, ct)) return Notice(StatusCodes.Status429TooManyRequests, T["quota_reached"]);
         var retry = await chat.RetryTicketAsync(visitor.Id, questionId, ct);
         if (retry is null) return NotFound();
         if (retry.Value.Ticket is null) return Notice(StatusCodes.Status409Conflict, T["already_answered"]);
+        // The failed answer gave its message back; the new attempt takes one again.
+        if (!await chat.ReserveAsync(Bot, ct)) return Notice(StatusCodes.Status429TooManyRequests, T["quota_reached"]);
         return Partial("_Pending", new TurnView(View, retry.Value.Question, retry.Value.Ticket, null));
     }
 
@@ -286,17 +287,12 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         if (!await LoadAsync(botId, ct)) return NotFound();
         if (Refused() is { } refused) return refused;
         if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
-        var message = await db.Messages.FirstOrDefaultAsync(m => m.PublicId == messageId && m.Role == MessageRole.Assistant, ct);
-        var conversation = message is null ? null : await db.Conversations.FirstOrDefaultAsync(c => c.Id == message.ConversationId && c.VisitorId == visitor.Id, ct);
-        if (message is null || conversation is null) return NotFound();
-        var reaction = value switch { "up" => Reaction.Positive, "down" => Reaction.Negative, _ => Reaction.None };
-        if (message.Reaction == reaction) reaction = Reaction.None; // pressing the same thumb again takes it back
-        if (message.Reaction == Reaction.Positive) conversation.PositiveCount--;
-        if (message.Reaction == Reaction.Negative) conversation.NegativeCount--;
-        if (reaction == Reaction.Positive) conversation.PositiveCount++;
-        if (reaction == Reaction.Negative) conversation.NegativeCount++;
-        message.Reaction = reaction;
-        await db.SaveChangesAsync(ct);
+        var message = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.PublicId == messageId && m.Role == MessageRole.Assistant
+            && db.Conversations.Any(c => c.Id == m.ConversationId && c.VisitorId == visitor.Id), ct);
+        if (message is null) return NotFound();
+        var pressed = value switch { "up" => Reaction.Positive, "down" => Reaction.Negative, _ => Reaction.None };
+        message.Reaction = await HttpContext.RequestServices.GetRequiredService<Feedback>()
+            .SetAsync(message.Id, message.ConversationId, current => Feedback.Toggle(current, pressed), ct);
         return Partial("_Feedback", new AnswerView(View, message, false));
     }
 

@@ -242,43 +242,102 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
             c.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
 
+    /// <summary>
+    /// Saves, and moves the version stamps the saved rows belong to (a bot's knowledge or settings, a workspace's cached
+    /// state) in the same transaction, so no reader ever sees new rows under an old stamp or old rows under a new one.
+    /// </summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardTenant();
-        var changedBots = ChangedKnowledge();
-        var changedSettings = ChangedSettings();
-        var changedTenants = ChangedTenantState();
-        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
-        if (changedTenants.Count > 0)
-            Tenants.Where(t => changedTenants.Contains(t.Id)).ExecuteUpdate(u => u.SetProperty(t => t.CacheVersion, t => t.CacheVersion + 1));
-        if (changedBots.Count > 0)
-            Chatbots.Where(b => changedBots.Contains(b.Id)).ExecuteUpdate(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1));
-        if (changedSettings.Count > 0)
-            Chatbots.Where(b => changedSettings.Contains(b.Id)).ExecuteUpdate(u => u.SetProperty(b => b.SettingsVersion, b => b.SettingsVersion + 1));
+        var stamps = Stamps();
+        if (!stamps.Any) return base.SaveChanges(acceptAllChangesOnSuccess);
+        if (Database.CurrentTransaction is not null)
+        {
+            var inside = base.SaveChanges(acceptAllChangesOnSuccess);
+            MoveStampsAsync(stamps, sync: true, default).GetAwaiter().GetResult();
+            return inside;
+        }
+        var saved = Database.CreateExecutionStrategy().Execute(() =>
+        {
+            using var tx = Database.BeginTransaction();
+            var n = base.SaveChanges(acceptAllChangesOnSuccess: false);
+            MoveStampsAsync(stamps, sync: true, default).GetAwaiter().GetResult();
+            tx.Commit();
+            return n;
+        });
+        if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
         return saved;
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
     {
         GuardTenant();
-        var changedBots = ChangedKnowledge();
-        var changedSettings = ChangedSettings();
-        var changedTenants = ChangedTenantState();
-        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
-        if (changedTenants.Count > 0)
-            await Tenants.Where(t => changedTenants.Contains(t.Id)).ExecuteUpdateAsync(u => u.SetProperty(t => t.CacheVersion, t => t.CacheVersion + 1), ct);
-        if (changedBots.Count > 0)
-            await Chatbots.Where(b => changedBots.Contains(b.Id)).ExecuteUpdateAsync(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1), ct);
-        if (changedSettings.Count > 0)
-            await Chatbots.Where(b => changedSettings.Contains(b.Id)).ExecuteUpdateAsync(u => u.SetProperty(b => b.SettingsVersion, b => b.SettingsVersion + 1), ct);
+        var stamps = Stamps();
+        if (!stamps.Any) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        if (Database.CurrentTransaction is not null)
+        {
+            var inside = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+            await MoveStampsAsync(stamps, sync: false, ct);
+            return inside;
+        }
+        var saved = await Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+        {
+            await using var tx = await Database.BeginTransactionAsync(token);
+            var n = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
+            await MoveStampsAsync(stamps, sync: false, token);
+            await tx.CommitAsync(token);
+            return n;
+        }, ct);
+        if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
         return saved;
+    }
+
+    /// <summary>
+    /// Saves the tracked changes and runs <paramref name="statements"/> (set-based writes: atomic counters, guards) in one
+    /// transaction, inside the execution strategy, so on PostgreSQL a transient failure repeats the whole unit. Changes
+    /// are accepted only after the commit, so a repeat saves them again.
+    /// </summary>
+    public async Task SaveAtomicallyAsync(Func<CancellationToken, Task> statements, CancellationToken ct)
+    {
+        await Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+        {
+            await using var tx = await Database.BeginTransactionAsync(token);
+            await statements(token);
+            await SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
+            await tx.CommitAsync(token);
+        }, ct);
+        ChangeTracker.AcceptAllChanges();
+    }
+
+    private sealed record StampChanges(List<Guid> Tenants, List<Guid> Knowledge, List<Guid> Settings)
+    {
+        public bool Any => Tenants.Count + Knowledge.Count + Settings.Count > 0;
+    }
+
+    private StampChanges Stamps() => new(ChangedTenantState(), ChangedKnowledge(), ChangedSettings());
+
+    private async Task MoveStampsAsync(StampChanges s, bool sync, CancellationToken ct)
+    {
+        var tenants = Tenants.Where(t => s.Tenants.Contains(t.Id));
+        var knowledge = Chatbots.Where(b => s.Knowledge.Contains(b.Id));
+        var settings = Chatbots.Where(b => s.Settings.Contains(b.Id));
+        if (sync)
+        {
+            if (s.Tenants.Count > 0) tenants.ExecuteUpdate(u => u.SetProperty(t => t.CacheVersion, t => t.CacheVersion + 1));
+            if (s.Knowledge.Count > 0) knowledge.ExecuteUpdate(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1));
+            if (s.Settings.Count > 0) settings.ExecuteUpdate(u => u.SetProperty(b => b.SettingsVersion, b => b.SettingsVersion + 1));
+            return;
+        }
+        if (s.Tenants.Count > 0) await tenants.ExecuteUpdateAsync(u => u.SetProperty(t => t.CacheVersion, t => t.CacheVersion + 1), ct);
+        if (s.Knowledge.Count > 0) await knowledge.ExecuteUpdateAsync(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1), ct);
+        if (s.Settings.Count > 0) await settings.ExecuteUpdateAsync(u => u.SetProperty(b => b.SettingsVersion, b => b.SettingsVersion + 1), ct);
     }
 
     /// <summary>For bulk chunk deletes (ExecuteDelete skips the change tracker): move the bot's KnowledgeVersion by hand.</summary>
     public Task TouchKnowledgeAsync(Guid chatbotId, CancellationToken ct) =>
         Chatbots.Where(b => b.Id == chatbotId).ExecuteUpdateAsync(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1), ct);
 
-    /// <summary>For bulk writes (ExecuteUpdate skips the change tracker) to a workspace, its memberships or its subscription: move its CacheVersion by hand, after the write.</summary>
+    /// <summary>For bulk writes (ExecuteUpdate skips the change tracker) to a workspace, its memberships or its subscription: move its CacheVersion by hand, in the same transaction (or after the write).</summary>
     public Task TouchTenantAsync(Guid tenantId, CancellationToken ct = default) =>
         Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(u => u.SetProperty(t => t.CacheVersion, t => t.CacheVersion + 1), ct);
 
@@ -289,8 +348,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
 
     /// <summary>
     /// The workspaces whose cached state (<see cref="Infrastructure.Tenancy.TenantCache"/>: memberships, subscription and
-    /// limits) this save changes. Their CacheVersion moves after the commit, so another instance may briefly cache the new
-    /// rows under the old version, never old rows under the new one.
+    /// limits) this save changes; their CacheVersion moves in the same transaction.
     /// </summary>
     private List<Guid> ChangedTenantState() => ChangeTracker.Entries()
         .Where(e => e.State is EntityState.Modified or EntityState.Deleted || (e.State == EntityState.Added && e.Entity is not Tenant))

@@ -128,17 +128,13 @@ public sealed class IngestionJob(IServiceProvider services, IBackgroundJobClient
         private async Task SaveFencedAsync(Func<CancellationToken, Task>? statements, CancellationToken ct)
         {
             var (mine, next) = (lease, NextLease());
-            await db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+            await db.SaveAtomicallyAsync(async token =>
             {
-                await using var tx = await db.Database.BeginTransactionAsync(token);
                 if (await db.Sources.Where(s => s.Id == sourceId && (s.LeaseUntil == mine || s.LeaseUntil == next))
                         .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, next), token) == 0)
                     throw new LeaseLostException();
                 if (statements is not null) await statements(token);
-                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
-                await tx.CommitAsync(token);
             }, ct);
-            db.ChangeTracker.AcceptAllChanges();
             (previousLease, lease) = (lease, next);
         }
 
