@@ -17,7 +17,12 @@ public static class DataSetup
         builder.Services.AddMemoryCache(o => o.SizeLimit = cache.Megabytes * 1024L * 1024L);
         builder.Services.AddHybridCache(o => o.MaximumPayloadBytes = 256 * 1024);
         builder.Services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
-        builder.Services.AddDbContext<AppDbContext>((sp, o) => Configure(o, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, builder.Environment.ContentRootPath));
+        builder.Services.AddDbContext<AppDbContext>((sp, o) =>
+        {
+            Configure(o, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, builder.Environment.ContentRootPath);
+            // EF interceptors registered as services join every context (none by default; the fault tests add one).
+            o.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
+        });
         builder.Services.AddSingleton<SchemaRunner>();
         builder.Services.AddHostedService<SchemaStartup>();
 
