@@ -81,6 +81,7 @@ public sealed class BrowserApp : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<Parley.Infrastructure.Data.AppDbContext>();
         var tenantId = await db.Tenants.Where(t => t.Slug == slug).Select(t => t.Id).SingleAsync();
         await db.Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId).ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.Seats, seats));
+        await db.TouchTenantAsync(tenantId); // like every bulk write to a workspace's cached state
     }
 
     /// <summary>A domain the workspace has verified (the DNS/meta check itself is covered by the domain tests).</summary>
