@@ -130,4 +130,23 @@ public class ExtractionTests
         var e = await Assert.ThrowsAsync<ExtractionException>(() => without.ExtractAsync(TestFiles.Pdf("x"), "a.pdf", default));
         Assert.Contains("apt-get install poppler-utils", e.Message);
     }
+
+    [Fact]
+    public async Task Pdftotext_is_killed_when_the_host_stops_the_run()
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), $"pdftotext-pid-{Guid.NewGuid():N}");
+        var script = pidFile + ".sh";
+        await File.WriteAllTextAsync(script, $"#!/bin/sh\necho $$ > {pidFile}\nexec sleep 30\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using var stopping = new CancellationTokenSource();
+        var extracting = new PdfExtractor(new ExtractionOptions { PdfToTextPath = script }).ExtractAsync(TestFiles.Pdf("x"), stopping.Token);
+        for (var i = 0; i < 100 && !File.Exists(pidFile); i++) await Task.Delay(50);
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim());
+        await stopping.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => extracting);
+        for (var i = 0; i < 40 && Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z "); i++) await Task.Delay(50);
+        Assert.True(!Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z "), "pdftotext outlived the stopped run.");
+        File.Delete(script);
+        File.Delete(pidFile);
+    }
 }

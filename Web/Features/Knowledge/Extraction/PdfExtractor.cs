@@ -58,9 +58,12 @@ public sealed class PdfExtractor(ExtractionOptions options)
             {
                 await process.WaitForExitAsync(timeout.Token);
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
-                process.Kill(entireProcessTree: true);
+                // Timed out, or the host is stopping: either way the child must not outlive the run.
+                try { process.Kill(entireProcessTree: true); }
+                catch (InvalidOperationException) { } // it had just exited
+                ct.ThrowIfCancellationRequested();
                 throw new ExtractionException($"Reading this PDF took longer than {options.PdfTimeoutSeconds} seconds, so it was stopped.");
             }
             return (process.ExitCode, await stdout, await stderr);

@@ -36,11 +36,24 @@ public class IngestionOptions
 /// Bad input fails the source with a readable reason; anything else is retried with backoff and recorded as an
 /// IngestionError.
 /// </summary>
-public sealed class IngestionJob(IServiceProvider services, IBackgroundJobClient jobs)
+public sealed partial class IngestionJob(IServiceProvider services, IBackgroundJobClient jobs)
 {
-    /// <summary>Queues a run of the source now, or at a time (a retry after backoff). Runs survive restarts in Hangfire's store.</summary>
-    public static void Enqueue(IBackgroundJobClient jobs, Guid tenantId, Guid sourceId, DateTimeOffset? at = null) =>
+    /// <summary>A queued job that never started (its store was lost) is queued again by the sweep after this long.</summary>
+    public static readonly TimeSpan RequeueAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Queues a run of the source now, or at a time (a retry after backoff), unless a job for it is already queued: one
+    /// job per source, however often the sweep or the owner asks. Runs survive restarts in Hangfire's store.
+    /// </summary>
+    public static async Task QueueAsync(AppDbContext db, IBackgroundJobClient jobs, TimeProvider clock, Guid tenantId, Guid sourceId, DateTimeOffset? at, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var stale = now - RequeueAfter;
+        if (await db.Sources.Where(s => s.Id == sourceId && (s.JobQueuedAt == null || s.JobQueuedAt < stale))
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.JobQueuedAt, at ?? now), ct) == 0)
+            return;
         TenantJobs.Enqueue<IngestionJob>(jobs, tenantId, j => j.RunAsync(sourceId, CancellationToken.None), at);
+    }
 
     /// <summary>
     /// Runs inside the source's workspace (the job's tenant travels as a job parameter; infrastructure enters it). Hangfire
@@ -49,27 +62,23 @@ public sealed class IngestionJob(IServiceProvider services, IBackgroundJobClient
     [JobDisplayName("Ingest source {0}")]
     public Task RunAsync(Guid sourceId, CancellationToken ct) => new Run(services, jobs, sourceId).ExecuteAsync(ct);
 
-    /// <summary>Thrown when another run has taken the source over; this run stops without writing more.</summary>
-    private sealed class LeaseLostException() : Exception("Another run holds this source.");
-
-    private sealed class Run(IServiceProvider services, IBackgroundJobClient jobs, Guid sourceId)
+    private sealed partial class Run(IServiceProvider services, IBackgroundJobClient jobs, Guid sourceId)
     {
         private readonly AppDbContext db = services.GetRequiredService<AppDbContext>();
         private readonly TimeProvider clock = services.GetRequiredService<TimeProvider>();
         private readonly IngestionOptions options = services.GetRequiredService<IOptions<IngestionOptions>>().Value;
         private readonly ILogger log = services.GetRequiredService<ILogger<IngestionJob>>();
         private Source source = null!;
-        private DateTimeOffset lease, previousLease;
+        private SourceLease lease = null!;
         private long embeddingTokens;
 
         private DateTimeOffset Now => clock.GetUtcNow();
 
-        /// <summary>Milliseconds only, so the lease compares equal after a round trip through either database.</summary>
-        private DateTimeOffset NextLease() => DateTimeOffset.FromUnixTimeMilliseconds(Now.AddSeconds(options.LeaseSeconds).ToUnixTimeMilliseconds());
-
         public async Task ExecuteAsync(CancellationToken ct)
         {
-            if (!await ClaimAsync(ct)) return;
+            if (await SourceLease.TryClaimAsync(services, sourceId, TimeSpan.FromSeconds(options.LeaseSeconds), ct) is not { } claimed) return;
+            await using var _ = lease = claimed;
+            source = await db.Sources.FirstAsync(s => s.Id == sourceId, ct);
             var step = source.Status;
             try
             {
@@ -86,11 +95,8 @@ public sealed class IngestionJob(IServiceProvider services, IBackgroundJobClient
             catch (Exception) when (ct.IsCancellationRequested)
             {
                 // Stopped (the host is shutting down; the database may report it as its own error): hand the source back
-                // at once so the next start resumes it. The last renewal may have been rolled back, so either value is ours.
-                db.ChangeTracker.Clear();
-                var (current, previous) = (lease, previousLease);
-                await db.Sources.Where(s => s.Id == sourceId && (s.LeaseUntil == current || s.LeaseUntil == previous))
-                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
+                // at once so the next start resumes it.
+                await lease.ReleaseAsync();
                 throw new OperationCanceledException(ct);
             }
             catch (ExtractionException e)
@@ -104,46 +110,12 @@ public sealed class IngestionJob(IServiceProvider services, IBackgroundJobClient
             }
         }
 
-        /// <summary>Takes the source if nobody holds it and it has work to do.</summary>
-        private async Task<bool> ClaimAsync(CancellationToken ct)
-        {
-            var now = Now;
-            lease = previousLease = NextLease();
-            var claimed = await db.Sources
-                .Where(s => s.Id == sourceId && !s.Excluded && s.Status != SourceStatus.Ready && s.Status != SourceStatus.Failed
-                            && (s.LeaseUntil == null || s.LeaseUntil < now))
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, lease).SetProperty(s => s.NextAttemptAt, (DateTimeOffset?)null), ct);
-            if (claimed == 0) return false;
-            source = await db.Sources.FirstAsync(s => s.Id == sourceId, ct);
-            return true;
-        }
-
-        /// <summary>
-        /// Saves the tracked changes in one transaction that first extends the lease (or finds another run has it) and
-        /// runs <paramref name="statements"/> (set-based writes), inside the provider's execution strategy: on PostgreSQL a
-        /// transient failure retries the whole unit. Changes are accepted only after the commit, so a retry saves them
-        /// again; the new lease value is fixed before the first attempt, so a retry after a commit whose answer was lost
-        /// still finds its own lease.
-        /// </summary>
-        private async Task SaveFencedAsync(Func<CancellationToken, Task>? statements, CancellationToken ct)
-        {
-            var (mine, next) = (lease, NextLease());
-            await db.SaveAtomicallyAsync(async token =>
-            {
-                if (await db.Sources.Where(s => s.Id == sourceId && (s.LeaseUntil == mine || s.LeaseUntil == next))
-                        .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, next), token) == 0)
-                    throw new LeaseLostException();
-                if (statements is not null) await statements(token);
-            }, ct);
-            (previousLease, lease) = (lease, next);
-        }
-
         private async Task StepAsync(SourceStatus step, string message, Action<SourceStatus> at, CancellationToken ct)
         {
             at(step);
             source.Status = step;
             db.Add(new IngestionEvent { SourceId = source.Id, At = Now, Step = step, Message = message });
-            await db.SaveChangesAsync(ct);
+            await lease.SaveAsync(null, ct);
         }
 
         /// <summary>Pages the rest of the workspace already uses against the plan's page limit.</summary>
@@ -194,108 +166,6 @@ public sealed class IngestionJob(IServiceProvider services, IBackgroundJobClient
             return (pages, null);
         }
 
-        private async Task<(int Pages, string? Note)> CrawlAsync(bool fresh, Action<SourceStatus> at, CancellationToken ct)
-        {
-            var (limit, left) = await PageBudgetAsync(ct);
-            if (left == 0) throw new ExtractionException($"Your plan's limit of {limit:N0} pages is used up. Upgrade your plan or remove sources you no longer need.");
-            var maxPages = Math.Min(source.MaxPages, left);
-            await StepAsync(SourceStatus.Fetching, fresh
-                ? $"{(source.Kind == SourceKind.Sitemap ? "Reading the sitemap" : "Crawling")} {source.Url} (up to {Plural(maxPages, "page")}{(source.Kind == SourceKind.Website ? $", {Plural(source.MaxDepth, "link")} deep" : "")})."
-                : "Resuming where the last run stopped.", at, ct);
-            var crawler = services.GetRequiredService<WebsiteCrawler>();
-            var request = new CrawlRequest(new Uri(source.Url!), source.Kind == SourceKind.Sitemap, source.MaxDepth, maxPages,
-                CrawlRequest.Patterns(source.IncludePaths), CrawlRequest.Patterns(source.ExcludePaths));
-            int indexed = 0, changed = 0, leftOut = 0;
-            string? firstProblem = null;
-            await foreach (var outcome in crawler.CrawlAsync(request, ct))
-            {
-                var page = await db.SourcePages.FirstOrDefaultAsync(p => p.SourceId == source.Id && p.Url == outcome.Url, ct);
-                if (page is null) db.SourcePages.Add(page = new SourcePage { SourceId = source.Id, Url = outcome.Url });
-                page.FetchedAt = Now;
-                if (outcome is PageFound found)
-                {
-                    indexed++;
-                    var hash = Hash(found.Document);
-                    if (page.Status != PageStatus.Indexed || page.ContentHash != hash || page.Id == 0)
-                    {
-                        var drafts = Chunker.Chunk(found.Document);
-                        var (chunks, tokens) = await StoreAsync(found.Url, drafts, ct);
-                        (page.Chunks, page.Tokens, page.ContentHash) = (chunks, tokens, hash);
-                        changed++;
-                    }
-                    (page.Status, page.Reason, page.Title) = (PageStatus.Indexed, null, found.Title);
-                }
-                else if (outcome is PageLeftOut skipped)
-                {
-                    leftOut++;
-                    firstProblem ??= skipped.Reason;
-                    (page.Status, page.Reason, page.Chunks, page.Tokens, page.ContentHash) = (skipped.Status, skipped.Reason, 0, 0, null);
-                    if (await db.Chunks.Where(c => c.SourceId == source.Id && c.Url == outcome.Url).ExecuteDeleteAsync(ct) > 0)
-                        await db.TouchKnowledgeAsync(source.ChatbotId, ct);
-                }
-                source.Pages = indexed; // progress shown while the crawl runs
-                await SaveFencedAsync(null, ct);
-            }
-            // Pages the site no longer has (not seen in this run) leave the bot.
-            var since = source.RunStartedAt!.Value;
-            var gone = await db.SourcePages.Where(p => p.SourceId == source.Id && p.FetchedAt < since).Select(p => p.Url).ToListAsync(ct);
-            if (gone.Count > 0)
-            {
-                await db.Chunks.Where(c => c.SourceId == source.Id && gone.Contains(c.Url!)).ExecuteDeleteAsync(ct);
-                await db.SourcePages.Where(p => p.SourceId == source.Id && p.FetchedAt < since).ExecuteDeleteAsync(ct);
-                await db.TouchKnowledgeAsync(source.ChatbotId, ct);
-            }
-            if (indexed == 0)
-                throw new ExtractionException(firstProblem is null ? "No pages with text were found." : $"No page could be indexed. {firstProblem}");
-            var note = $"{Plural(indexed, "page")} indexed ({changed} new or changed, {indexed - changed} unchanged){(leftOut > 0 ? $", {leftOut} left out (see the page report)" : "")}{(gone.Count > 0 ? $", {gone.Count} removed" : "")}.";
-            if (indexed >= left && left < source.MaxPages) note += $" Stopped at your plan's page limit ({limit:N0}).";
-            return (indexed, note);
-        }
-
-        /// <summary>
-        /// Stores one unit's passages (a document, or one web page), committing batch by batch. A passage already stored
-        /// at the same index with the same text and page is kept; the rest are embedded (reusing the vector of identical
-        /// text) and replace what was at their index; passages past the new end are dropped.
-        /// </summary>
-        private async Task<(int Chunks, int Tokens)> StoreAsync(string? url, IReadOnlyList<ChunkDraft> drafts, CancellationToken ct)
-        {
-            var embedder = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
-            var hashes = drafts.Select(d => Hash(Embeddable(d))).ToList();
-            var existing = await db.Chunks.AsNoTracking().Where(c => c.SourceId == source.Id && c.Url == url)
-                .Select(c => new { c.Id, c.Index, c.ContentHash, c.Page, c.Embedding }).ToListAsync(ct);
-            var atIndex = existing.GroupBy(e => e.Index).ToDictionary(g => g.Key, g => g.First());
-            var extra = existing.GroupBy(e => e.Index).SelectMany(g => g.Skip(1)).Select(e => e.Id).ToList();
-            var vectors = existing.GroupBy(e => e.ContentHash).ToDictionary(g => g.Key, g => g.First().Embedding);
-            var todo = Enumerable.Range(0, drafts.Count)
-                .Where(i => !(atIndex.TryGetValue(i, out var e) && e.ContentHash == hashes[i] && e.Page == drafts[i].Page)).ToList();
-            foreach (var batch in todo.Chunk(Math.Max(1, options.BatchSize)))
-            {
-                var need = batch.Where(i => !vectors.ContainsKey(hashes[i])).Distinct().ToList();
-                if (need.Count > 0)
-                {
-                    var generated = await embedder.GenerateAsync(need.Select(i => Embeddable(drafts[i])), cancellationToken: ct);
-                    embeddingTokens += generated.Usage?.InputTokenCount ?? 0;
-                    for (var j = 0; j < need.Count; j++) vectors[hashes[need[j]]] = LocalSearchIndex.ToBytes(generated[j].Vector.Span);
-                }
-                var indexes = batch.ToList();
-                var now = Now;
-                foreach (var i in batch)
-                    db.Chunks.Add(new Chunk
-                    {
-                        ChatbotId = source.ChatbotId, SourceId = source.Id, Index = i, Text = drafts[i].Text, Tokens = drafts[i].Tokens,
-                        Page = drafts[i].Page, Headings = string.Join(" › ", drafts[i].Headings), Url = url,
-                        ContentHash = hashes[i], Embedding = vectors[hashes[i]], CreatedAt = now,
-                    });
-                // What was at these indexes goes in the same transaction (a retry deletes what a lost commit stored).
-                await SaveFencedAsync(token => db.Chunks.Where(c => c.SourceId == source.Id && c.Url == url && indexes.Contains(c.Index)).ExecuteDeleteAsync(token), ct);
-                db.ChangeTracker.Entries<Chunk>().ToList().ForEach(e => e.State = EntityState.Detached);
-            }
-            var count = drafts.Count;
-            if (await db.Chunks.Where(c => c.SourceId == source.Id && c.Url == url && (c.Index >= count || extra.Contains(c.Id))).ExecuteDeleteAsync(ct) > 0)
-                await db.TouchKnowledgeAsync(source.ChatbotId, ct);
-            return (drafts.Count, drafts.Sum(d => d.Tokens));
-        }
-
         private async Task FinishAsync(int pages, string? note, CancellationToken ct)
         {
             var now = Now;
@@ -311,7 +181,7 @@ public sealed class IngestionJob(IServiceProvider services, IBackgroundJobClient
             db.Add(new IngestionEvent { SourceId = source.Id, At = now, Step = SourceStatus.Ready,
                 Message = $"Ready: {Plural(source.Chunks, "passage")}, {source.Tokens:N0} tokens.{(note is null ? "" : " " + note)}"
                           + (embeddingTokens > 0 ? $" The embedding model billed {embeddingTokens:N0} tokens." : "") });
-            await SaveFencedAsync(async token =>
+            await lease.SaveAsync(async token =>
             {
                 await db.IngestionErrors.Where(e => e.SourceId == source.Id && e.ResolvedAt == null).ExecuteUpdateAsync(u => u.SetProperty(e => e.ResolvedAt, now), token);
                 await db.Sources.Where(s => s.Id == source.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, (DateTimeOffset?)null), token);
@@ -354,10 +224,18 @@ public sealed class IngestionJob(IServiceProvider services, IBackgroundJobClient
                 s.Attempts = 0;
                 db.Add(new IngestionEvent { SourceId = s.Id, At = now, Step = SourceStatus.Failed, Message = s.Error, IsError = true });
             }
-            s.LeaseUntil = null;
-            await db.SaveChangesAsync(ct);
+            // Fenced like every write of the run: a run whose lease was taken over records nothing.
+            try
+            {
+                await lease.SaveAsync(token => db.Sources.Where(x => x.Id == sourceId).ExecuteUpdateAsync(u => u.SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null), token), ct);
+            }
+            catch (LeaseLostException)
+            {
+                log.LogInformation("Source {SourceId}: another run took over before this one could record its failure", sourceId);
+                return;
+            }
             if (again is { } at)
-                Enqueue(jobs, s.TenantId, s.Id, at);
+                await QueueAsync(db, jobs, clock, s.TenantId, s.Id, at, ct);
             await UpdateBotAsync(ct);
         }
 

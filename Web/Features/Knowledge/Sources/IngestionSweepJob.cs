@@ -8,7 +8,8 @@ namespace Parley.Features.Knowledge.Sources;
 
 /// <summary>
 /// Every few seconds, and at start: re-queues sources whose run stopped (host stopped or died: the lease lapsed)
-/// or whose retry is due, and queues website re-syncs that are due on the plan's schedule.
+/// or whose retry is due, and queues website re-syncs that are due on the plan's schedule; never a second job for a
+/// source that has one queued.
 /// </summary>
 public sealed class IngestionSweepJob(TenantScopes tenants, IBackgroundJobClient jobs, TimeProvider clock)
 {
@@ -26,7 +27,7 @@ public sealed class IngestionSweepJob(TenantScopes tenants, IBackgroundJobClient
                 .Where(s => !s.Excluded && s.Status != SourceStatus.Ready && s.Status != SourceStatus.Failed
                             && (s.LeaseUntil == null || s.LeaseUntil < now) && (s.NextAttemptAt == null || s.NextAttemptAt <= now))
                 .Select(s => s.Id).ToListAsync(token);
-            foreach (var id in stalled) IngestionJob.Enqueue(jobs, tenantId, id);
+            foreach (var id in stalled) await IngestionJob.QueueAsync(db, jobs, clock, tenantId, id, null, token);
 
             var period = SyncPeriod((await sp.GetRequiredService<PlanLimitsReader>().LimitsAsync(token)).AutoSync);
             if (period is null) return;
@@ -41,7 +42,7 @@ public sealed class IngestionSweepJob(TenantScopes tenants, IBackgroundJobClient
                 db.IngestionEvents.Add(new IngestionEvent { SourceId = source.Id, At = now, Step = SourceStatus.Queued, Message = "Scheduled re-sync: checking the site for changes." });
             }
             await db.SaveChangesAsync(token);
-            foreach (var source in resync) IngestionJob.Enqueue(jobs, tenantId, source.Id);
+            foreach (var source in resync) await IngestionJob.QueueAsync(db, jobs, clock, tenantId, source.Id, null, token);
         }, ct);
 
     public static TimeSpan? SyncPeriod(SyncFrequency frequency) => frequency switch

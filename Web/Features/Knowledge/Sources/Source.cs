@@ -47,6 +47,8 @@ public class Source : ITenantOwned
     // The pipeline's bookkeeping
     /// <summary>While set and in the future, one ingestion run holds this source; a run that dies lets it lapse.</summary>
     public DateTimeOffset? LeaseUntil { get; set; }
+    /// <summary>When a job for this source was queued (or is due): the sweep queues no second one meanwhile.</summary>
+    public DateTimeOffset? JobQueuedAt { get; set; }
     /// <summary>Failed attempts of the current run, for backoff; reset when a run succeeds.</summary>
     public int Attempts { get; set; }
     /// <summary>When a queued source may be picked up (a retry waiting out its backoff).</summary>

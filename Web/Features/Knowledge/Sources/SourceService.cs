@@ -143,7 +143,7 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfi
     private async Task QueueAsync(Source source, CancellationToken ct)
     {
         await db.Chatbots.Where(b => b.Id == source.ChatbotId).ExecuteUpdateAsync(u => u.SetProperty(b => b.TrainingStatus, TrainingStatus.Training), ct);
-        IngestionJob.Enqueue(jobs, tenant.TenantId!.Value, source.Id);
+        await IngestionJob.QueueAsync(db, jobs, clock, tenant.TenantId!.Value, source.Id, null, ct);
     }
 
     /// <summary>The plan's source count and page limit, checked before anything is queued.</summary>
