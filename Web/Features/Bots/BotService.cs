@@ -7,20 +7,20 @@ namespace Parley.Features.Bots;
 public sealed record AssignableMember(Guid UserId, string Name, string Email, Role Role, bool Assigned);
 
 /// <summary>Creating, editing, disabling, deleting and assigning bots, with the plan's bot limit.</summary>
-public sealed class BotService(AppDbContext db, BotAccess access, PlanLimitsReader plans, AuditTrail audit, Infrastructure.Storage.IBlobStore blobs, Knowledge.Search.ISearchIndex index, TimeProvider clock)
+public sealed class BotService(AppDbContext db, BotAccess access, PlanLimitsReader plans, PlanGuard guard, AuditTrail audit, Infrastructure.Storage.IBlobStore blobs, Knowledge.Search.ISearchIndex index, TimeProvider clock)
 {
     /// <summary>The new bot, or null and why not.</summary>
     public async Task<(Chatbot? Bot, string? Problem)> CreateAsync(string name, string? description, BotType type, CancellationToken ct)
     {
         if (!access.CanCreateAndDelete) return (null, "Only owners and admins create bots.");
         var limit = (await plans.LimitsAsync(ct)).Bots;
-        if (await db.Chatbots.CountAsync(ct) >= limit)
-            return (null, $"Your plan includes {limit} chatbot{(limit == 1 ? "" : "s")}. Upgrade your plan to add another, or delete one you no longer need.");
         var bot = new Chatbot { Name = name.Trim(), Description = description?.Trim() ?? "", Type = type, CreatedAt = clock.GetUtcNow() };
         db.Chatbots.Add(bot);
         audit.Record("bot.created", "Chatbot", bot.PublicId, bot.Name, null, new { bot.Name, Type = type.ToString() });
-        await db.SaveChangesAsync(ct);
-        return (bot, null);
+        var problem = await guard.SaveWithinAsync(async token => await db.Chatbots.CountAsync(token) >= limit
+            ? $"Your plan includes {limit} chatbot{(limit == 1 ? "" : "s")}. Upgrade your plan to add another, or delete one you no longer need."
+            : null, ct);
+        return problem is null ? (bot, null) : (null, problem);
     }
 
     public async Task UpdateAsync(Chatbot bot, string name, string? description, BotType type, CancellationToken ct)

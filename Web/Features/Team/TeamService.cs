@@ -20,7 +20,7 @@ public class InvitationOptions
 public sealed record MemberRow(Guid MembershipId, Guid UserId, string Name, string Email, Role Role, DateTimeOffset JoinedAt, DateTimeOffset? LastLoginAt);
 
 /// <summary>Who may do what to the team, and doing it: one place for the rules the Team page and its tests rely on.</summary>
-public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentMember me, PlanLimitsReader plans, AuditTrail audit, Bots.BotAccess bots,
+public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentMember me, PlanLimitsReader plans, PlanGuard guard, AuditTrail audit, Bots.BotAccess bots,
     IEmailSender email, IOptions<InvitationOptions> options, TimeProvider clock)
 {
     /// <summary>The roles the current member may invite: Owners and Admins any but Owner, Managers only Agents.</summary>
@@ -65,9 +65,7 @@ public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentM
         if (pending is not null) return $"{address} already has a pending invitation. Resend it from the list below.";
 
         var limits = await plans.LimitsAsync(ct);
-        var seats = await db.Memberships.CountAsync(m => m.LeftAt == null, ct) + await db.Set<Invitation>().CountAsync(i => i.Status == InvitationStatus.Pending && i.ExpiresAt > clock.GetUtcNow(), ct);
-        if (seats >= limits.Seats)
-            return $"Your plan includes {limits.Seats} seat{(limits.Seats == 1 ? "" : "s")}, and members plus pending invitations use them all. Upgrade your plan or revoke an invitation.";
+        if (await SeatProblemAsync(limits.Seats, ct) is { } full) return full;
 
         var grantable = (await GrantableBotsAsync(ct)).Select(b => b.Id).ToHashSet();
         var granted = role is Role.Manager or Role.Agent ? (botIds ?? []).Where(grantable.Contains).Distinct().ToList() : [];
@@ -82,9 +80,19 @@ public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentM
         };
         db.Add(invitation);
         audit.Record("invitation.sent", "Invitation", invitation.Id.ToString(), invitation.Email, null, new { Role = role.ToString(), Bots = granted.Count });
-        await db.SaveChangesAsync(ct);
+        // Checked again under the workspace's lock: two invitations sent at once cannot take more seats than the plan has.
+        if (await guard.SaveWithinAsync(token => SeatProblemAsync(limits.Seats, token), ct) is { } problem) return problem;
         await SendAsync(invitation, token, baseUrl, ct);
         return null;
+    }
+
+    /// <summary>Members plus pending invitations against the plan's seats.</summary>
+    private async Task<string?> SeatProblemAsync(int limit, CancellationToken ct)
+    {
+        var seats = await db.Memberships.CountAsync(m => m.LeftAt == null, ct) + await db.Set<Invitation>().CountAsync(i => i.Status == InvitationStatus.Pending && i.ExpiresAt > clock.GetUtcNow(), ct);
+        return seats >= limit
+            ? $"Your plan includes {limit} seat{(limit == 1 ? "" : "s")}, and members plus pending invitations use them all. Upgrade your plan or revoke an invitation."
+            : null;
     }
 
     /// <summary>A fresh token and expiry: the link in the earlier mail stops working.</summary>

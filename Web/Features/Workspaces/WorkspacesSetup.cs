@@ -8,6 +8,7 @@ public static class WorkspacesSetup
     {
         builder.Services.AddScoped<WorkspaceService>();
         builder.Services.AddScoped<PlanLimitsReader>();
+        builder.Services.AddScoped<PlanGuard>();
         return builder;
     }
 }

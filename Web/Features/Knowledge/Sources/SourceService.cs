@@ -13,7 +13,7 @@ namespace Parley.Features.Knowledge.Sources;
 public sealed record WebsiteInput(string? Url, bool Sitemap, int Depth, int Pages, string? Include, string? Exclude, bool AutoSync);
 
 /// <summary>Adding, retrying, re-syncing, excluding and deleting a bot's sources, with the plan's limits. Callers have checked the user may edit the bot.</summary>
-public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfire.IBackgroundJobClient jobs, AuditTrail audit, PlanLimitsReader plans,
+public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfire.IBackgroundJobClient jobs, AuditTrail audit, PlanLimitsReader plans, PlanGuard guard,
     IBlobStore blobs, Search.ISearchIndex index, IOptions<ExtractionOptions> extraction, IOptions<OutboundOptions> outbound, IOptions<CrawlOptions> crawl, TimeProvider clock)
 {
     public static string BotPrefix(Guid tenantId, Guid botId) => $"tenants/{tenantId:N}/bots/{botId:N}/";
@@ -46,10 +46,12 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfi
         catch (ExtractionException e) { return (null, e.Message); }
         var source = new Source { Kind = SourceKind.File, Title = Trim(Path.GetFileNameWithoutExtension(name) is { Length: > 0 } t ? t : name, 500), FileName = Trim(name, 255), FileType = type.ToString(), SizeBytes = buffer.Length };
         source.BlobPath = $"{BotPrefix(tenant.TenantId!.Value, bot.Id)}sources/{source.Id:N}";
-        if (await LimitProblemAsync(ct) is { } problem) return (null, problem);
+        if (await LimitProblemAsync(ct) is { } problem) return (null, problem); // before storing anything
         buffer.Position = 0;
         await blobs.PutAsync(source.BlobPath, buffer, "application/octet-stream", ct);
-        return await AddAsync(bot, source, ct);
+        var added = await AddAsync(bot, source, ct);
+        if (added.Item1 is null) await blobs.DeleteAsync(source.BlobPath, CancellationToken.None); // refused meanwhile: keep no orphan
+        return added;
     }
 
     public async Task<(Source? Source, string? Problem)> AddWebsiteAsync(Chatbot bot, WebsiteInput input, CancellationToken ct)
@@ -94,7 +96,6 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfi
     public async Task<string?> SetExcludedAsync(Source source, bool excluded, CancellationToken ct)
     {
         if (source.Excluded == excluded) return null;
-        if (!excluded && await LimitProblemAsync(ct, newSource: false, pages: Math.Max(1, source.Pages)) is { } problem) return problem;
         source.Excluded = excluded;
         audit.Record(excluded ? "source.excluded" : "source.included", "Source", source.Id.ToString(), source.Title, new { Excluded = !excluded }, new { Excluded = excluded });
         if (excluded)
@@ -112,7 +113,8 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfi
         }
         source.Status = SourceStatus.Queued;
         db.IngestionEvents.Add(new IngestionEvent { SourceId = source.Id, At = clock.GetUtcNow(), Step = SourceStatus.Queued, Message = "Included in training again." });
-        await db.SaveChangesAsync(ct);
+        var pages = Math.Max(1, source.Pages);
+        if (await guard.SaveWithinAsync(token => LimitProblemAsync(token, newSource: false, pages: pages, except: source.Id), ct) is { } problem) return problem;
         await QueueAsync(source, ct);
         return null;
     }
@@ -129,13 +131,12 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfi
 
     private async Task<(Source?, string?)> AddAsync(Chatbot bot, Source source, CancellationToken ct)
     {
-        if (source.Kind != SourceKind.File && await LimitProblemAsync(ct) is { } problem) return (null, problem);
         source.ChatbotId = bot.Id;
         source.CreatedAt = clock.GetUtcNow();
         db.Sources.Add(source);
         db.IngestionEvents.Add(new IngestionEvent { SourceId = source.Id, At = source.CreatedAt, Step = SourceStatus.Queued, Message = "Queued for training." });
         audit.Record("source.added", "Source", source.Id.ToString(), source.Title, null, new { Kind = source.Kind.ToString(), source.Url, source.FileName });
-        await db.SaveChangesAsync(ct);
+        if (await guard.SaveWithinAsync(token => LimitProblemAsync(token), ct) is { } problem) return (null, problem);
         await QueueAsync(source, ct);
         return (source, null);
     }
@@ -146,13 +147,13 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfi
         await IngestionJob.QueueAsync(db, jobs, clock, tenant.TenantId!.Value, source.Id, null, ct);
     }
 
-    /// <summary>The plan's source count and page limit, checked before anything is queued.</summary>
-    private async Task<string?> LimitProblemAsync(CancellationToken ct, bool newSource = true, int pages = 1)
+    /// <summary>The plan's source count and page limit, checked before anything is queued (under <see cref="PlanGuard"/> when saving).</summary>
+    private async Task<string?> LimitProblemAsync(CancellationToken ct, bool newSource = true, int pages = 1, Guid? except = null)
     {
         var limits = await plans.LimitsAsync(ct);
         if (newSource && await db.Sources.CountAsync(ct) >= limits.Sources)
             return $"Your plan includes {limits.Sources:N0} sources. Upgrade your plan or remove sources you no longer need.";
-        var used = await db.Sources.Where(s => !s.Excluded).SumAsync(s => s.Pages, ct);
+        var used = await db.Sources.Where(s => !s.Excluded && s.Id != except).SumAsync(s => s.Pages, ct);
         if (used + pages > limits.Pages)
             return $"Your plan's limit of {limits.Pages:N0} pages is used up ({used:N0} indexed). Upgrade your plan or remove sources you no longer need.";
         return null;
