@@ -73,15 +73,39 @@ public abstract class DomainTests<TApp>(LoopbackSite site) : IClassFixture<Loopb
         await ws.Tenant.PostFormAsync("/domains", $"/domains?handler=Verify&id={domain.Id}", []);
         Assert.True((await DomainAsync(app, ws.TenantId)).Verified);
 
-        // The tag and file are gone: the scheduled re-check takes the verification away and says why.
+        // The tag and file are gone. The first scheduled check keeps the domain verified (a short outage of the site must
+        // not take the widget off it) and mails the owner what it found.
         site.FileToken = null;
-        var before = (await DomainAsync(app, ws.TenantId)).LastCheckedAt;
-        app.Services.GetRequiredService<IRecurringJobManager>().Trigger(DomainRecheckJob.Id); // as its daily schedule would
-        for (var i = 0; i < 300 && (await DomainAsync(app, ws.TenantId)).LastCheckedAt == before; i++) await Task.Delay(100);
+        async Task RecheckAsync()
+        {
+            var before = (await DomainAsync(app, ws.TenantId)).LastCheckedAt;
+            app.Services.GetRequiredService<IRecurringJobManager>().Trigger(DomainRecheckJob.Id); // as its hourly schedule would
+            for (var i = 0; i < 300 && (await DomainAsync(app, ws.TenantId)).LastCheckedAt == before; i++) await Task.Delay(100);
+        }
+        await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Domains.IgnoreQueryFilters().Where(d => d.Id == domain.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.LastCheckedAt, DateTimeOffset.UtcNow.AddDays(-1).AddMinutes(-5)))); // a day later
+        await RecheckAsync();
+        var warned = await DomainAsync(app, ws.TenantId);
+        Assert.Equal((DomainStatus.Verified, 1), (warned.Status, warned.FailedChecks));
+        Assert.NotNull(warned.FailingSince);
+        Assert.Contains("answered 404", warned.LastError);
+        var warning = await app.Mail.WaitForAsync(ws.Email, "could not find Parley's verification on localhost");
+        Assert.Contains("still missing after a day", warning.Text);
+
+        // Still failing after a day and several checks: un-verified, with the reason, and the owner is told.
+        await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Domains.IgnoreQueryFilters().Where(d => d.Id == domain.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.FailingSince, DateTimeOffset.UtcNow.AddHours(-25)).SetProperty(d => d.FailedChecks, 2)));
+        await RecheckAsync();
         var rechecked = await DomainAsync(app, ws.TenantId);
         Assert.Equal(DomainStatus.Failed, rechecked.Status);
         Assert.Contains("answered 404", rechecked.LastError);
         Assert.Contains("no parley-site-verification meta tag", rechecked.LastError);
+        await app.Mail.WaitForAsync(ws.Email, "localhost is no longer verified");
+
+        // Put back: the next check verifies it again and the failure count starts over.
+        site.MetaToken = domain.VerificationToken;
+        await ws.Tenant.PostFormAsync("/domains", $"/domains?handler=Verify&id={domain.Id}", []);
+        Assert.True((await DomainAsync(app, ws.TenantId)).Verified);
 
         var audit = await (await ws.Tenant.GetAsync("/audit?kind=Domain")).TextAsync();
         Assert.Contains("domain.added", audit);

@@ -70,8 +70,7 @@ public sealed class UsageMeter(AppDbContext db, ITenantContext tenant, PlanLimit
 
     private async Task NotifyOwnerAsync(Chatbot bot, int limit, CancellationToken ct)
     {
-        var owner = await db.Memberships.Where(m => m.Role == Workspaces.Role.Owner && m.LeftAt == null)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.Email).FirstOrDefaultAsync(ct);
+        var owner = await Workspaces.WorkspaceOwner.EmailAsync(db, ct);
         if (owner is null) return;
         var name = tenant.Tenant!.Name;
         var subject = $"{name} has used this month's {limit:N0} messages";

@@ -19,6 +19,10 @@ public class Domain : ITenantOwned
     public DateTimeOffset? VerifiedAt { get; set; }
     public DateTimeOffset? LastCheckedAt { get; set; }
     public string? LastError { get; set; }
+    /// <summary>The first failed scheduled check of a verified domain since it last passed; null while checks pass.</summary>
+    public DateTimeOffset? FailingSince { get; set; }
+    /// <summary>Failed scheduled checks since <see cref="FailingSince"/>.</summary>
+    public int FailedChecks { get; set; }
 
     public bool Verified => Status == DomainStatus.Verified;
 

@@ -16,3 +16,11 @@ public class Membership : ITenantOwned
 
     public bool IsActive => LeftAt is null;
 }
+
+public static class WorkspaceOwner
+{
+    /// <summary>The current workspace's owner's email address (for notices about the workspace), or null.</summary>
+    public static Task<string?> EmailAsync(AppDbContext db, CancellationToken ct) =>
+        db.Memberships.Where(m => m.Role == Role.Owner && m.LeftAt == null)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.Email).FirstOrDefaultAsync(ct);
+}

@@ -175,6 +175,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
         b.Entity<Domain>(e =>
         {
             e.HasIndex(d => new { d.TenantId, d.Host }).IsUnique();
+            e.Property(d => d.FailedChecks).HasDefaultValue(0);
             e.Property(d => d.Host).HasMaxLength(253);
             e.Property(d => d.VerificationToken).HasMaxLength(64);
             e.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
