@@ -7,7 +7,7 @@ namespace Parley.Features.Bots;
 public sealed record AssignableMember(Guid UserId, string Name, string Email, Role Role, bool Assigned);
 
 /// <summary>Creating, editing, disabling, deleting and assigning bots, with the plan's bot limit.</summary>
-public sealed class BotService(AppDbContext db, BotAccess access, PlanLimitsReader plans, PlanGuard guard, AuditTrail audit, Infrastructure.Storage.IBlobStore blobs, Knowledge.Search.ISearchIndex index, TimeProvider clock)
+public sealed class BotService(AppDbContext db, BotAccess access, PlanLimitsReader plans, PlanGuard guard, AuditTrail audit, Hangfire.IBackgroundJobClient jobs, TimeProvider clock)
 {
     /// <summary>The new bot, or null and why not.</summary>
     public async Task<(Chatbot? Bot, string? Problem)> CreateAsync(string name, string? description, BotType type, CancellationToken ct)
@@ -47,9 +47,10 @@ public sealed class BotService(AppDbContext db, BotAccess access, PlanLimitsRead
     {
         db.Chatbots.Remove(bot); // assignments, sources, passages, pages and events go by cascade
         audit.Record("bot.deleted", "Chatbot", bot.PublicId, bot.Name, new { bot.Name }, null);
+        // Saved together with the deletion; the index entries and uploaded files are removed after it, retried until gone.
+        Knowledge.Sources.KnowledgeCleanup.Record(db, bot.TenantId, Knowledge.Sources.CleanupScope.Bot, bot.Id, Knowledge.Sources.SourceService.BotPrefix(bot.TenantId, bot.Id), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        await index.RemoveBotAsync(bot.Id, ct);
-        await blobs.DeletePrefixAsync(Knowledge.Sources.SourceService.BotPrefix(bot.TenantId, bot.Id), ct); // uploaded files
+        Knowledge.Sources.KnowledgeCleanup.Soon(jobs);
     }
 
     /// <summary>Managers and Agents of the workspace, marked when assigned to this bot.</summary>

@@ -37,6 +37,8 @@ public static class KnowledgeSetup
             return ai.Provider == Infrastructure.AI.AiProvider.OpenAI ? Infrastructure.AI.AiClients.Embeddings(ai, sp) : new Embedding.HashingEmbedder();
         });
         var sweep = builder.Configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>()?.SweepSeconds ?? 30;
+        // Removes what deletions left in the search index and blob storage (each deletion also asks at once).
+        builder.Services.AddRecurringJob<KnowledgeCleanupJob>(KnowledgeCleanupJob.Id, j => j.RunAsync(CancellationToken.None), _ => "* * * * *");
         // Resumes stopped runs and queues website re-syncs that are due: every few seconds (cron with seconds).
         builder.Services.AddRecurringJob<IngestionSweepJob>(IngestionSweepJob.Id, j => j.RunAsync(CancellationToken.None),
             _ => sweep >= 60 ? $"*/{Math.Min(59, sweep / 60)} * * * *" : $"*/{Math.Max(1, sweep)} * * * * *");

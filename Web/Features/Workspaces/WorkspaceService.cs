@@ -2,7 +2,7 @@ using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Workspaces;
 
-public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Audit.AuditTrail audit, Infrastructure.Storage.IBlobStore blobs, Knowledge.Search.ISearchIndex index)
+public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Audit.AuditTrail audit, Hangfire.IBackgroundJobClient jobs, TimeProvider clock)
 {
     public async Task<string?> SlugProblemAsync(string slug, Guid? exceptTenant, CancellationToken ct = default)
     {
@@ -29,13 +29,15 @@ public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Au
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>Deletes the current workspace and, by cascade, everything it owns.</summary>
-    /// <summary>Deletes the workspace: its rows by cascade, then its uploaded files.</summary>
+    /// <summary>
+    /// Deletes the workspace: its rows by cascade in one transaction with the record of what it leaves outside the
+    /// database, then its search index entries and uploaded files (retried until gone).
+    /// </summary>
     public async Task DeleteAsync(CancellationToken ct = default)
     {
         var id = tenants.TenantId!.Value;
-        await db.Tenants.Where(t => t.Id == id).ExecuteDeleteAsync(ct);
-        await index.RemoveTenantAsync(id, ct);
-        await blobs.DeletePrefixAsync($"tenants/{id:N}/", ct);
+        Knowledge.Sources.KnowledgeCleanup.Record(db, id, Knowledge.Sources.CleanupScope.Workspace, id, $"tenants/{id:N}/", clock.GetUtcNow());
+        await db.SaveAtomicallyAsync(token => db.Tenants.Where(t => t.Id == id).ExecuteDeleteAsync(token), ct);
+        Knowledge.Sources.KnowledgeCleanup.Soon(jobs);
     }
 }

@@ -29,6 +29,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
         typeof(Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>), typeof(Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>),
         typeof(Tenant), typeof(SlugRedirect), typeof(Plan), typeof(LoginHistory),
         typeof(DataProtectionKey), typeof(UsedTicket), typeof(UserSession), typeof(MailThrottle), typeof(Email.OutboxMail), typeof(Features.Chat.SystemError),
+        typeof(Features.Knowledge.Sources.PendingCleanup),
     };
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
@@ -77,6 +78,8 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     protected override void OnModelCreating(ModelBuilder b)
     {
         base.OnModelCreating(b);
+        // Features map their own entities beside them (IEntityTypeConfiguration); the rest is still mapped below.
+        b.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
         b.Entity<AppUser>(e =>
         {
             e.ToTable("Users");

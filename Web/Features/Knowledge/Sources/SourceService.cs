@@ -14,7 +14,7 @@ public sealed record WebsiteInput(string? Url, bool Sitemap, int Depth, int Page
 
 /// <summary>Adding, retrying, re-syncing, excluding and deleting a bot's sources, with the plan's limits. Callers have checked the user may edit the bot.</summary>
 public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfire.IBackgroundJobClient jobs, AuditTrail audit, PlanLimitsReader plans, PlanGuard guard,
-    IBlobStore blobs, Search.ISearchIndex index, IOptions<ExtractionOptions> extraction, IOptions<OutboundOptions> outbound, IOptions<CrawlOptions> crawl, TimeProvider clock)
+    IBlobStore blobs, IOptions<ExtractionOptions> extraction, IOptions<OutboundOptions> outbound, IOptions<CrawlOptions> crawl, TimeProvider clock)
 {
     public static string BotPrefix(Guid tenantId, Guid botId) => $"tenants/{tenantId:N}/bots/{botId:N}/";
 
@@ -104,17 +104,28 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfi
             source.Tokens = 0;
             source.Status = SourceStatus.Ready;
             db.IngestionEvents.Add(new IngestionEvent { SourceId = source.Id, At = clock.GetUtcNow(), Step = SourceStatus.Ready, Message = "Excluded from training: its passages were removed from the bot." });
-            await db.SaveChangesAsync(ct);
-            await db.Chunks.Where(c => c.SourceId == source.Id).ExecuteDeleteAsync(ct);
-            await index.RemoveSourceAsync(source.Id, ct);
-            await db.SourcePages.Where(p => p.SourceId == source.Id).ExecuteUpdateAsync(u => u.SetProperty(p => p.ContentHash, (string?)null), ct);
-            await db.TouchKnowledgeAsync(source.ChatbotId, ct);
+            // One transaction for the database; the search index is cleaned after it, retried until done.
+            KnowledgeCleanup.Record(db, source.TenantId, CleanupScope.Source, source.Id, null, clock.GetUtcNow());
+            await db.SaveAtomicallyAsync(async token =>
+            {
+                await db.Chunks.Where(c => c.SourceId == source.Id).ExecuteDeleteAsync(token);
+                await db.SourcePages.Where(p => p.SourceId == source.Id).ExecuteUpdateAsync(u => u.SetProperty(p => p.ContentHash, (string?)null), token);
+                await db.TouchKnowledgeAsync(source.ChatbotId, token);
+            }, ct);
+            KnowledgeCleanup.Soon(jobs);
             return null;
         }
         source.Status = SourceStatus.Queued;
         db.IngestionEvents.Add(new IngestionEvent { SourceId = source.Id, At = clock.GetUtcNow(), Step = SourceStatus.Queued, Message = "Included in training again." });
         var pages = Math.Max(1, source.Pages);
-        if (await guard.SaveWithinAsync(token => LimitProblemAsync(token, newSource: false, pages: pages, except: source.Id), ct) is { } problem) return problem;
+        if (await guard.SaveWithinAsync(async token =>
+            {
+                var problem = await LimitProblemAsync(token, newSource: false, pages: pages, except: source.Id);
+                // Live again: the index removal its exclusion left pending must not run after the new passages are pushed.
+                if (problem is null) await db.Set<PendingCleanup>().Where(c => c.Scope == CleanupScope.Source && c.TargetId == source.Id).ExecuteDeleteAsync(token);
+                return problem;
+            }, ct) is { } problem)
+            return problem;
         await QueueAsync(source, ct);
         return null;
     }
@@ -123,10 +134,10 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfi
     {
         db.Sources.Remove(source); // its chunks, pages, events and errors go by cascade
         audit.Record("source.deleted", "Source", source.Id.ToString(), source.Title, new { Kind = source.Kind.ToString() }, null);
-        await db.SaveChangesAsync(ct);
-        await db.TouchKnowledgeAsync(source.ChatbotId, ct);
-        await index.RemoveSourceAsync(source.Id, ct);
-        if (source.BlobPath is { } path) await blobs.DeleteAsync(path, ct);
+        // The rows go in one transaction; the index entries and the uploaded file after it, retried until gone.
+        KnowledgeCleanup.Record(db, source.TenantId, CleanupScope.Source, source.Id, source.BlobPath, clock.GetUtcNow());
+        await db.SaveAtomicallyAsync(token => db.TouchKnowledgeAsync(source.ChatbotId, token), ct);
+        KnowledgeCleanup.Soon(jobs);
     }
 
     private async Task<(Source?, string?)> AddAsync(Chatbot bot, Source source, CancellationToken ct)
