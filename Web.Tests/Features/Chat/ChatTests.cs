@@ -248,9 +248,19 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         var (ws, bot) = await TrainedBotAsync("Paused");
         var widget = new WidgetClient(app, bot);
         await widget.StartAsync();
+        var html = await widget.SendAsync("How long is the warranty?");
+        var conversation = WidgetClient.ConversationOf(html);
+        var ticket = WidgetClient.StreamOf(html)!;
         await ws.Tenant.PostFormAsync($"/bots/{bot}", $"/bots/{bot}?handler=Status", Http.Form(("status", "Disabled")), htmx: false);
         Assert.Contains("unavailable right now", await (await widget.Http.GetAsync(widget.Base)).Content.ReadAsStringAsync());
         (await widget.PostAsync("?handler=Send", new() { ["text"] = "hello?" })).AssertStatus(HttpStatusCode.Forbidden);
+        // Every other action of a paused bot is refused too, a ticket handed out before the pause included.
+        (await widget.Http.GetAsync(ticket)).AssertStatus(HttpStatusCode.Forbidden);
+        (await widget.GetAsync("?handler=Live")).AssertStatus(HttpStatusCode.Forbidden);
+        (await widget.PostAsync($"?handler=Escalate&conversationId={conversation}", [])).AssertStatus(HttpStatusCode.Forbidden);
+        (await widget.PostAsync($"?handler=Feedback&messageId={Guid.NewGuid()}&value=up", [])).AssertStatus(HttpStatusCode.Forbidden);
+        (await widget.PostAsync($"?handler=Helpful&messageId={Guid.NewGuid()}", [])).AssertStatus(HttpStatusCode.Forbidden);
+        (await widget.PostAsync($"?handler=Lead&conversationId={conversation}", [])).AssertStatus(HttpStatusCode.Forbidden);
         Assert.Contains("\"available\":false", await (await widget.Http.GetAsync($"{widget.Base}?handler=Config")).Content.ReadAsStringAsync());
     }
 }

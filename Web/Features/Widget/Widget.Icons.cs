@@ -6,7 +6,6 @@ public partial class WidgetModel
     /// <summary>An uploaded icon, cacheable for good (its URL changes with each upload); served as an image only.</summary>
     public async Task<IActionResult> OnGetIconAsync(string botId, BotSettings.IconKind kind, [FromServices] Infrastructure.Storage.IBlobStore blobs, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
         if (BotSettings.BotIcons.PathOf(Look, kind) is not { } path || await blobs.OpenReadAsync(path, ct) is not { } stream) return NotFound();
         var type = System.IO.Path.GetExtension(path) switch { ".png" => "image/png", ".gif" => "image/gif", ".webp" => "image/webp", _ => "image/jpeg" };
         Response.Headers.CacheControl = "public, max-age=31536000, immutable";

@@ -10,10 +10,7 @@ public partial class WidgetModel
     /// <summary>The lead form sent: the visitor becomes a lead (or their details are updated) and the team is told; or the form comes back with what to fix.</summary>
     public async Task<IActionResult> OnPostLeadAsync(string botId, Guid conversationId, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
-        if (Refused() is { } refused) return refused;
-        if (!Available) return Unavailable();
-        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var visitor = CurrentVisitor;
         var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId && c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id, ct);
         var settings = await leads.SettingsAsync(Bot.Id, ct);
         if (conversation is null || !settings.Enabled) return NotFound();
@@ -30,10 +27,7 @@ public partial class WidgetModel
     /// <summary>The visitor asked for a person (and confirmed): the conversation is handed to the team and the confirmation shown.</summary>
     public async Task<IActionResult> OnPostEscalateAsync(string botId, Guid conversationId, string? tab, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
-        if (Refused() is { } refused) return refused;
-        if (!Available) return Unavailable();
-        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var visitor = CurrentVisitor;
         var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId && c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id, ct);
         if (conversation is null) return NotFound();
         var message = await support.EscalateAsync(Bot, conversation, T["switched_to_human"], ConversationUrl(conversation.Id), tab, ct);
@@ -44,9 +38,7 @@ public partial class WidgetModel
     /// <summary>The "that helped" escalation button: a thumbs-up for the answer, and a thank-you in place of the buttons.</summary>
     public async Task<IActionResult> OnPostHelpfulAsync(string botId, Guid messageId, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
-        if (Refused() is { } refused) return refused;
-        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var visitor = CurrentVisitor;
         var message = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.PublicId == messageId && m.Role == MessageRole.Assistant
             && db.Conversations.Any(c => c.Id == m.ConversationId && c.VisitorId == visitor.Id), ct);
         if (message is null) return NotFound();

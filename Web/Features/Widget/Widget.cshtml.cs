@@ -67,7 +67,6 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
 
     public async Task<IActionResult> OnGetAsync(string botId, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
         await LoadHostsAsync(ct);
         var plan = await plans.LimitsAsync(ct);
         ShowBranding = !Look.HideBranding || !plan.RemoveBranding;
@@ -80,7 +79,6 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
     /// <summary>What the loader needs to draw the launcher: public, cacheable for a minute.</summary>
     public async Task<IActionResult> OnGetConfigAsync(string botId, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
         Response.Headers.CacheControl = "public, max-age=60";
         Response.Headers.AccessControlAllowOrigin = "*";
         return new JsonResult(new
@@ -95,9 +93,6 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
     /// <summary>Starts (or confirms) the visitor's session; the token is returned once and kept by the iframe.</summary>
     public async Task<IActionResult> OnPostSessionAsync(string botId, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
-        if (Refused() is { } refused) return refused;
-        if (!Available) return Unavailable();
         if (await VisitorAsync(ct) is not null)
         {
             if (CookieToken() is { } existing) SetCookie(existing); // keep it from expiring
@@ -113,9 +108,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
 
     public async Task<IActionResult> OnGetHomeAsync(string botId, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
-        if (!Available) return Unavailable();
-        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var visitor = CurrentVisitor;
         var home = await HomeViewAsync(visitor, 5, ct);
         // Without a home page the widget opens on the latest conversation, or a new one; without "stay on home" a
         // visitor with no conversation yet starts one straight away.
@@ -127,18 +120,14 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
     /// <summary>A new conversation before its first message: welcome, starters, composer.</summary>
     public async Task<IActionResult> OnGetStartAsync(string botId, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
-        if (!Available) return Unavailable();
-        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var visitor = CurrentVisitor;
         return Partial("_Start", await HomeViewAsync(visitor, 0, ct));
     }
 
     /// <summary>All the visitor's conversations with this bot (the bottom navigation's second tab).</summary>
     public async Task<IActionResult> OnGetMessagesAsync(string botId, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
-        if (!Available) return Unavailable();
-        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var visitor = CurrentVisitor;
         return Partial("_Messages", await HomeViewAsync(visitor, 50, ct));
     }
 
@@ -152,9 +141,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
 
     public async Task<IActionResult> OnGetConversationAsync(string botId, Guid id, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
-        if (!Available) return Unavailable();
-        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var visitor = CurrentVisitor;
         return await ConversationAsync(visitor, id, ct);
     }
 
@@ -168,10 +155,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
 
     public async Task<IActionResult> OnPostSendAsync(string botId, string? text, Guid? conversationId, string? pageUrl, string? pageTitle, string? tab, bool terms, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
-        if (Refused() is { } refused) return refused;
-        if (!Available) return Unavailable();
-        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var visitor = CurrentVisitor;
         if (Behave.RequireTerms && conversationId is null && !terms)
             return Notice(StatusCodes.Status422UnprocessableEntity, T["terms_required"]);
         var plan = await plans.LimitsAsync(ct);
@@ -214,10 +198,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
     /// </summary>
     public async Task<IActionResult> OnPostRetryAsync(string botId, Guid questionId, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
-        if (Refused() is { } refused) return refused;
-        if (!Available) return Unavailable();
-        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var visitor = CurrentVisitor;
         if (questionId == Guid.Empty) return NotFound();
         var plan = await plans.LimitsAsync(ct);
         if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait) return TooFast(wait);
@@ -232,7 +213,6 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
     /// <summary>The answer as server-sent events: "token" events carry text as it is written, "done" the finished message.</summary>
     public async Task<IActionResult> OnGetStreamAsync(string botId, string? ticket, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
         var redeemed = ticket is null ? null : await chat.RedeemAsync(ticket, Bot.Id, ConversationChannel.Widget, ct);
         if (redeemed is not { } r || r.Conversation.ChatbotId != Bot.Id) return NotFound();
         await AnswerStream.RunAsync(this, chat, Bot, r.Conversation, r.Question, View, withDebug: false, ct, r.Tab,
@@ -247,8 +227,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
     /// </summary>
     public async Task<IActionResult> OnGetLiveAsync(string botId, string? tab, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
-        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var visitor = CurrentVisitor;
         Response.Headers.ContentType = "text/event-stream";
         Response.Headers.CacheControl = "no-cache, no-transform";
         Response.Headers["X-Accel-Buffering"] = "no";
@@ -284,9 +263,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
 
     public async Task<IActionResult> OnPostFeedbackAsync(string botId, Guid messageId, string? value, CancellationToken ct)
     {
-        if (!await LoadAsync(botId, ct)) return NotFound();
-        if (Refused() is { } refused) return refused;
-        if (await VisitorAsync(ct) is not { } visitor) return Unauthorized();
+        var visitor = CurrentVisitor;
         var message = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.PublicId == messageId && m.Role == MessageRole.Assistant
             && db.Conversations.Any(c => c.Id == m.ConversationId && c.VisitorId == visitor.Id), ct);
         if (message is null) return NotFound();
@@ -294,74 +271,5 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
         message.Reaction = await HttpContext.RequestServices.GetRequiredService<Feedback>()
             .SetAsync(message.Id, message.ConversationId, current => Feedback.Toggle(current, pressed), ct);
         return Partial("_Feedback", new AnswerView(View, message, false));
-    }
-
-    private IActionResult Notice(int status, string message)
-    {
-        Response.StatusCode = status;
-        Response.Htmx(h => h.Retarget("#notice").Reswap("innerHTML"));
-        return Content($"<p class=\"widget-notice\" role=\"alert\">{WebUtility.HtmlEncode(message)}</p>", "text/html");
-    }
-
-    private IActionResult TooFast(TimeSpan wait)
-    {
-        Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString("0");
-        return Notice(StatusCodes.Status429TooManyRequests, T["too_fast"].Replace("{seconds}", Math.Ceiling(wait.TotalSeconds).ToString("0")));
-    }
-
-    private IActionResult Unavailable()
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        return Content("<p class=\"widget-notice\" role=\"alert\">This assistant is unavailable right now.</p>", "text/html");
-    }
-
-    /// <summary>Posts come only from the widget itself (same origin as this page); anything else is refused.</summary>
-    private IActionResult? Refused()
-    {
-        var origin = Request.Headers.Origin.ToString();
-        var self = $"{Request.Scheme}://{Request.Host}";
-        if (origin.Length > 0 ? string.Equals(origin, self, StringComparison.OrdinalIgnoreCase) : Request.Headers["Sec-Fetch-Site"] is var site && (site.Count == 0 || site == "same-origin"))
-            return null;
-        return StatusCode(StatusCodes.Status403Forbidden);
-    }
-
-    /// <summary>
-    /// The visitor token also travels as a CHIPS cookie (Partitioned; Secure; SameSite=None; HttpOnly), scoped to this
-    /// bot's widget path and partitioned by the customer's site, for browsers that deny storage to framed documents.
-    /// </summary>
-    private void SetCookie(string token) =>
-        Response.Cookies.Append(CookieName, token, new CookieOptions
-        {
-            Path = $"/widget/{Bot.PublicId}", Secure = true, HttpOnly = true, SameSite = SameSiteMode.None, IsEssential = true,
-            Expires = clock.GetUtcNow().AddYears(1), Extensions = { "Partitioned" },
-        });
-
-    public const string CookieName = "parley_visitor";
-    private string? CookieToken() => Request.Cookies[CookieName];
-
-    private async Task<Visitor?> VisitorAsync(CancellationToken ct)
-    {
-        var token = Request.Headers[VisitorHeader].ToString();
-        if (token.Length == 0) token = CookieToken() ?? "";
-        if (token.Length is < 10 or > 100) return null;
-        var hash = Visitor.Hash(token);
-        return await db.Visitors.FirstOrDefaultAsync(v => v.TokenHash == hash && v.ChatbotId == Bot.Id && v.PlaygroundUserId == null, ct);
-    }
-
-    private async Task<bool> LoadAsync(string botId, CancellationToken ct)
-    {
-        // Widget calls answer fragments and JSON; only the widget page itself gets the friendly not-found page.
-        if (Request.Query.ContainsKey("handler") && HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
-            pages.Enabled = false;
-        if (await PublicBots.EnterAsync(db, tenants, botId, ct) is not { } found) return false;
-        Bot = found.Bot;
-        Available = found.Bot.Status == BotStatus.Enabled && found.Tenant.Status == TenantStatus.Active;
-        var s = await widgetSettings.GetAsync(Bot, async () => new WidgetSettings(
-            await settings.AppearanceAsync(Bot.Id, ct), await settings.BehaviorAsync(Bot.Id, ct),
-            await db.ConversationStarters.AsNoTracking().Where(s => s.ChatbotId == Bot.Id && s.Placement == BotSettings.StarterPlacement.AfterAnswer).OrderBy(s => s.Position).ToListAsync(ct),
-            await support.SettingsAsync(Bot.Id, ct), await localization.OptionsAsync(Bot.Id, ct), await localization.LocalesAsync(Bot.Id, ct)));
-        (Look, Behave, followUpPrompts, supportSettings) = (s.Look, s.Behave, s.FollowUpPrompts, s.Support);
-        T = Localization.LocalizationService.Choose(s.Languages, s.Locales, Request.Headers.AcceptLanguage);
-        return true;
     }
 }
