@@ -28,6 +28,11 @@ public class ChatPipelineOptions
     public int StreamTimeoutSeconds { get; set; } = 90;
 }
 
+/// <summary>What an answer's stream carries: pieces of text as they are written, then the finished answer (null when it failed).</summary>
+public abstract record AnswerEvent;
+public sealed record AnswerPiece(string Text) : AnswerEvent;
+public sealed record AnswerFinished(Message? Answer, AnswerDebug? Debug) : AnswerEvent;
+
 public sealed record SourceRef(int Id, string Title, int? Page, string? Url, long ChunkId);
 public sealed record Accepted(Conversation Conversation, Message Question, string Ticket);
 public sealed record PassageDebug(int Id, string Title, int? Page, double Score, int Tokens);
@@ -137,25 +142,35 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
             .SetProperty(c => c.MessageCount, c => c.MessageCount + 1).SetProperty(c => c.LastMessageAt, at), ct);
 
     /// <summary>
-    /// Answers the question: each piece of text is passed to <paramref name="onText"/> as it arrives; the stored answer
-    /// is returned. The answer is finished and stored even when the visitor leaves midway (it shows on reload, and its
-    /// usage counts): <paramref name="ct"/> only stops the writing. Any failure after the question was stored (search,
-    /// model, saving) stores nothing half-said, writes a SystemError, gives back the reserved quota and returns null, so
-    /// the visitor gets the friendly "Try again".
+    /// Answers the question as a stream of events: the text as the model writes it, then the stored answer (or null, for
+    /// the friendly "Try again"). The endpoint writes the events; rendering stays in the web layer. The answer is
+    /// finished and stored even when nobody reads any more (the visitor left: it shows on reload and its usage counts),
+    /// as long as the endpoint keeps draining the stream, which holds the request's services alive. Any failure after the
+    /// question was stored (search, model, saving) stores nothing half-said, writes a SystemError and gives back the
+    /// reserved quota.
     /// </summary>
-    public async Task<(Message? Answer, AnswerDebug? Debug)> AnswerAsync(Chatbot bot, Conversation conversation, Message question, Func<string, Task> onText, CancellationToken ct, string? tab = null)
+    public async IAsyncEnumerable<AnswerEvent> AnswerAsync(Chatbot bot, Conversation conversation, Message question, string? tab = null)
+    {
+        var events = System.Threading.Channels.Channel.CreateUnbounded<AnswerEvent>(new() { SingleReader = true, SingleWriter = true });
+        var run = Task.Run(async () =>
+        {
+            try
+            {
+                var (answer, debug) = await GenerateAsync(bot, conversation, question, piece => events.Writer.TryWrite(new AnswerPiece(piece)), tab);
+                events.Writer.TryWrite(new AnswerFinished(answer, debug));
+            }
+            finally { events.Writer.Complete(); }
+        });
+        await foreach (var e in events.Reader.ReadAllAsync()) yield return e;
+        await run;
+    }
+
+    private async Task<(Message? Answer, AnswerDebug? Debug)> GenerateAsync(Chatbot bot, Conversation conversation, Message question, Action<string> onText, string? tab)
     {
         var o = options.Value;
         var started = Stopwatch.StartNew();
         using var work = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         work.CancelAfter(TimeSpan.FromSeconds(o.StreamTimeoutSeconds));
-        var listening = true;
-        async Task Say(string piece)
-        {
-            if (!listening || ct.IsCancellationRequested) { listening = false; return; }
-            try { await onText(piece); }
-            catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException) { listening = false; }
-        }
         var stage = "retrieve";
         AnswerDebug? debug = null;
         try
@@ -172,7 +187,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
                 usage = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details ?? usage;
                 if (string.IsNullOrEmpty(update.Text)) continue;
                 answer.Append(update.Text);
-                await Say(update.Text);
+                onText(update.Text);
             }
             stage = "save";
             var stored = Compose(bot, conversation, question, prepared, answer.ToString().Trim(), modelId, usage, started);

@@ -215,8 +215,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, ChatSe
     {
         var redeemed = ticket is null ? null : await chat.RedeemAsync(ticket, Bot.Id, ConversationChannel.Widget, ct);
         if (redeemed is not { } r || r.Conversation.ChatbotId != Bot.Id) return NotFound();
-        await AnswerStream.RunAsync(this, chat, Bot, r.Conversation, r.Question, View, withDebug: false, ct, r.Tab,
-            answer => leads.OfferAsync(r.Conversation, r.Question, answer, ct));
+        await AnswerStream.RunAsync(this, chat, Bot, r.Conversation, r.Question, View, withDebug: false, ct, r.Tab, leads);
         return new EmptyResult();
     }
 
