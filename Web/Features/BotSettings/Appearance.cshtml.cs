@@ -5,10 +5,9 @@ namespace Parley.Features.BotSettings;
 
 /// <summary>The Appearance screen: how the bot's launcher and chat look on the customer's site.</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class AppearanceModel(BotAccess access, BotSettingsService settings, BotIcons icons, PlanLimitsReader plans, Microsoft.Extensions.Options.IOptions<Infrastructure.ParleyOptions> options) : PageModel
+public class AppearanceModel(BotSettingsService settings, BotIcons icons, PlanLimitsReader plans, Microsoft.Extensions.Options.IOptions<Infrastructure.ParleyOptions> options) : BotSettingsPage
 {
     [BindProperty] public BotAppearance Input { get; set; } = new();
-    public Chatbot Bot { get; private set; } = null!;
     public bool CanRemoveBranding { get; private set; }
     public bool CanWatermark { get; private set; }
     /// <summary>The saved appearance (icons are shown from it, whatever the form holds).</summary>
@@ -22,14 +21,12 @@ public class AppearanceModel(BotAccess access, BotSettingsService settings, BotI
 
     public async Task<IActionResult> OnGetAsync(string publicId, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         Input = await settings.AppearanceAsync(Bot.Id, ct);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(string publicId, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         if (Input.HideBranding && !CanRemoveBranding)
             ModelState.AddModelError("Input.HideBranding", "Hiding Parley's branding comes with the Premium plan.");
         if ((Input.WatermarkText?.Trim().Length > 0 || Input.WatermarkUrl?.Trim().Length > 0) && !CanWatermark)
@@ -42,11 +39,8 @@ public class AppearanceModel(BotAccess access, BotSettingsService settings, BotI
         return this.PageOrPartial("_AppearanceForm", this, "Input");
     }
 
-    private async Task<IActionResult?> LoadAsync(string publicId, CancellationToken ct)
+    protected override async Task<IActionResult?> LoadAsync(Chatbot bot, CancellationToken ct)
     {
-        if (await access.FindAsync(publicId, ct) is not { } bot) return NotFound();
-        if (!access.CanEdit) return Forbid();
-        Bot = bot;
         var limits = await plans.LimitsAsync(ct);
         (CanRemoveBranding, CanWatermark) = (limits.RemoveBranding, limits.CustomWatermark);
         Stored = await settings.AppearanceAsync(bot.Id, ct);
@@ -56,7 +50,6 @@ public class AppearanceModel(BotAccess access, BotSettingsService settings, BotI
     /// <summary>Uploads one icon (multipart, one request per picture); the icons card comes back with the result.</summary>
     public async Task<IActionResult> OnPostIconAsync(string publicId, IconKind kind, IFormFile? file, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         IconError = await icons.UploadAsync(Bot, kind, file, ct);
         Stored = await settings.AppearanceAsync(Bot.Id, ct);
         IconMessage = IconError is null ? $"{kind} icon saved." : null;
@@ -65,7 +58,6 @@ public class AppearanceModel(BotAccess access, BotSettingsService settings, BotI
 
     public async Task<IActionResult> OnPostRemoveIconAsync(string publicId, IconKind kind, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         await icons.RemoveAsync(Bot, kind, ct);
         Stored = await settings.AppearanceAsync(Bot.Id, ct);
         IconMessage = $"{kind} icon removed.";

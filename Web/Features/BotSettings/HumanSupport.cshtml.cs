@@ -6,22 +6,19 @@ namespace Parley.Features.BotSettings;
 
 /// <summary>The Human support screen: whether visitors can ask for a person, the buttons and confirmation they see, and who is told.</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class HumanSupportModel(BotAccess access, HumanSupportService support) : PageModel
+public class HumanSupportModel(HumanSupportService support) : BotSettingsPage
 {
     [BindProperty] public HumanSupportSettings Input { get; set; } = new();
-    public Chatbot Bot { get; private set; } = null!;
     public bool Saved { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string publicId, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         Input = await support.SettingsAsync(Bot.Id, ct);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(string publicId, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         if (LeadService.BadAddress(Input.NotifyEmails) is { } bad) ModelState.AddModelError("Input.NotifyEmails", $"\"{bad}\" is not an email address.");
         if (Input.Notify && !LeadSettings.Split(Input.NotifyEmails ?? "").Any()) ModelState.AddModelError("Input.NotifyEmails", "Add at least one address to notify.");
         if (!ModelState.IsValid) return this.Invalid("_HumanSupportForm", this, "Input");
@@ -30,11 +27,8 @@ public class HumanSupportModel(BotAccess access, HumanSupportService support) : 
         return this.PageOrPartial("_HumanSupportForm", this, "Input");
     }
 
-    private async Task<IActionResult?> LoadAsync(string publicId, CancellationToken ct)
+    protected override async Task<IActionResult?> LoadAsync(Chatbot bot, CancellationToken ct)
     {
-        if (await access.FindAsync(publicId, ct) is not { } bot) return NotFound();
-        if (!access.CanEdit) return Forbid();
-        Bot = bot;
         return null;
     }
 }

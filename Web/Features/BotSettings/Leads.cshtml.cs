@@ -5,17 +5,15 @@ namespace Parley.Features.BotSettings;
 
 /// <summary>The Leads screen: whether and when the widget asks for the visitor's details, which ones, the booking link and who is told.</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class LeadsModel(BotAccess access, LeadService leads) : PageModel
+public class LeadsModel(LeadService leads) : BotSettingsPage
 {
     [BindProperty] public LeadSettings Input { get; set; } = new();
     [BindProperty] public List<LeadField> Fields { get; set; } = [];
-    public Chatbot Bot { get; private set; } = null!;
     public bool Saved { get; private set; }
     public string? TemplateApplied { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string publicId, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         Input = await leads.SettingsAsync(Bot.Id, ct);
         Fields = Input.Fields;
         return Page();
@@ -23,7 +21,6 @@ public class LeadsModel(BotAccess access, LeadService leads) : PageModel
 
     public async Task<IActionResult> OnPostAsync(string publicId, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         var (fields, problems) = LeadService.CleanFields(Fields);
         foreach (var (i, problem) in problems) ModelState.AddModelError(i < Fields.Count ? $"Fields[{i}]" : "Fields", problem);
         if (Input.BookingEnabled && !(Uri.TryCreate(Input.BookingUrl?.Trim(), UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
@@ -42,7 +39,6 @@ public class LeadsModel(BotAccess access, LeadService leads) : PageModel
     /// <summary>Fills the form from an industry template (fields, trigger, keywords) without saving: the user reviews, then saves.</summary>
     public async Task<IActionResult> OnPostTemplateAsync(string publicId, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         ModelState.Clear();
         if (LeadTemplate.Find(Input.Industry) is { } t)
         {
@@ -56,11 +52,8 @@ public class LeadsModel(BotAccess access, LeadService leads) : PageModel
         return this.PageOrPartial("_LeadsForm", this, "Input");
     }
 
-    private async Task<IActionResult?> LoadAsync(string publicId, CancellationToken ct)
+    protected override async Task<IActionResult?> LoadAsync(Chatbot bot, CancellationToken ct)
     {
-        if (await access.FindAsync(publicId, ct) is not { } bot) return NotFound();
-        if (!access.CanEdit) return Forbid();
-        Bot = bot;
         return null;
     }
 }

@@ -5,11 +5,10 @@ namespace Parley.Features.BotSettings;
 
 /// <summary>The Localization screen: the widget's languages (default, following the browser), adding one, and every text in each.</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class LocalizationModel(BotAccess access, LocalizationService localization) : PageModel
+public class LocalizationModel(LocalizationService localization) : BotSettingsPage
 {
     public const int MaxText = 500;
     [BindProperty] public Dictionary<string, string> T { get; set; } = [];
-    public Chatbot Bot { get; private set; } = null!;
     public BotLocalization Options { get; private set; } = new();
     public List<OfferedLocale> Locales { get; private set; } = [];
     public OfferedLocale Current { get; private set; } = null!;
@@ -18,13 +17,11 @@ public class LocalizationModel(BotAccess access, LocalizationService localizatio
     public string? OptionsMessage { get; private set; }
     public string? AddError { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string publicId, string? locale, CancellationToken ct) =>
-        await LoadAsync(publicId, locale, ct) ?? Page();
+    public IActionResult OnGet(string publicId, string? locale) => Page();
 
     /// <summary>Saves the current locale's texts (only those differing from Parley's wording are kept).</summary>
     public async Task<IActionResult> OnPostAsync(string publicId, string? locale, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, locale, ct) is { } refused) return refused;
         foreach (var (key, value) in T)
             if (WidgetTexts.KeySet.Contains(key) && value?.Length > MaxText) ModelState.AddModelError($"T[{key}]", $"Texts are up to {MaxText} characters.");
         if (!ModelState.IsValid)
@@ -33,14 +30,13 @@ public class LocalizationModel(BotAccess access, LocalizationService localizatio
             return this.Invalid("_LocalizationTexts", this, "");
         }
         await localization.SaveTextsAsync(Bot, Current.Code, T.Where(t => t.Value is not null).ToDictionary(), ct);
-        await LoadAsync(publicId, locale, ct);
+        await LoadAsync(Bot, ct); // the saved texts, as stored
         Saved = true;
         return this.PageOrPartial("_LocalizationTexts", this, "");
     }
 
     public async Task<IActionResult> OnPostOptionsAsync(string publicId, string? locale, string? defaultLocale, bool matchBrowser, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, locale, ct) is { } refused) return refused;
         if (Locales.All(l => l.Code != defaultLocale))
         {
             ModelState.AddModelError("defaultLocale", "Pick one of the bot's languages.");
@@ -54,7 +50,6 @@ public class LocalizationModel(BotAccess access, LocalizationService localizatio
 
     public async Task<IActionResult> OnPostAddAsync(string publicId, string? code, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, null, ct) is { } refused) return refused;
         var normalized = WidgetTexts.Normalize(code);
         AddError = normalized is null ? "Enter a language code such as fr, de, pt-BR or he."
             : Locales.Any(l => string.Equals(l.Code, normalized, StringComparison.OrdinalIgnoreCase)) ? $"{WidgetTexts.DisplayName(normalized)} is already offered."
@@ -66,7 +61,6 @@ public class LocalizationModel(BotAccess access, LocalizationService localizatio
 
     public async Task<IActionResult> OnPostRemoveAsync(string publicId, string? locale, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, locale, ct) is { } refused) return refused;
         if (!Current.Shipped && Current.Code == Options.DefaultLocale)
         {
             AddError = "This is the default language; choose another default first.";
@@ -76,11 +70,9 @@ public class LocalizationModel(BotAccess access, LocalizationService localizatio
         return this.RedirectAfterPost($"/bots/{Bot.PublicId}/settings/localization{(Current.Shipped ? "/" + Current.Code : "")}");
     }
 
-    private async Task<IActionResult?> LoadAsync(string publicId, string? locale, CancellationToken ct)
+    protected override async Task<IActionResult?> LoadAsync(Chatbot bot, CancellationToken ct)
     {
-        if (await access.FindAsync(publicId, ct) is not { } bot) return NotFound();
-        if (!access.CanEdit) return Forbid();
-        Bot = bot;
+        var locale = Route("locale");
         Options = await localization.OptionsAsync(bot.Id, ct);
         Locales = await localization.LocalesAsync(bot.Id, ct);
         var code = locale ?? Options.DefaultLocale;

@@ -5,9 +5,8 @@ namespace Parley.Features.BotSettings;
 
 /// <summary>Personas and custom instructions: choose the active one, add, edit or delete your own; the built-in ones stay.</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class PersonasModel(BotAccess access, AppDbContext db, BotSettingsService settings, AuditTrail audit, TimeProvider clock) : PageModel
+public class PersonasModel(AppDbContext db, BotSettingsService settings, AuditTrail audit, TimeProvider clock) : BotSettingsPage
 {
-    public Chatbot Bot { get; private set; } = null!;
     public List<Persona> Personas { get; private set; } = [];
     public Persona? Editing { get; private set; }
     public string? Error { get; private set; }
@@ -15,14 +14,12 @@ public class PersonasModel(BotAccess access, AppDbContext db, BotSettingsService
 
     public async Task<IActionResult> OnGetAsync(string publicId, Guid? edit, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         Editing = Personas.FirstOrDefault(p => p.Id == edit && !p.BuiltIn);
         return Page();
     }
 
     public async Task<IActionResult> OnPostSaveAsync(string publicId, Guid? id, string? title, string? instructions, double creativity, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         title = title?.Trim() ?? "";
         instructions = instructions?.Trim() ?? "";
         Error = title.Length is 0 or > 80 ? "Give the persona a title of up to 80 characters."
@@ -56,7 +53,6 @@ public class PersonasModel(BotAccess access, AppDbContext db, BotSettingsService
 
     public async Task<IActionResult> OnPostActivateAsync(string publicId, Guid id, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         if (Personas.FirstOrDefault(p => p.Id == id) is { } chosen && !chosen.Active)
         {
             var before = Personas.FirstOrDefault(p => p.Active)?.Title;
@@ -70,7 +66,6 @@ public class PersonasModel(BotAccess access, AppDbContext db, BotSettingsService
 
     public async Task<IActionResult> OnPostDeleteAsync(string publicId, Guid id, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, ct) is { } refused) return refused;
         var persona = Personas.FirstOrDefault(p => p.Id == id);
         if (persona is { BuiltIn: true })
         {
@@ -91,11 +86,8 @@ public class PersonasModel(BotAccess access, AppDbContext db, BotSettingsService
 
     private IActionResult Result(int status = StatusCodes.Status200OK) => this.PageOrPartial("_Personas", this, "", status);
 
-    private async Task<IActionResult?> LoadAsync(string publicId, CancellationToken ct)
+    protected override async Task<IActionResult?> LoadAsync(Chatbot bot, CancellationToken ct)
     {
-        if (await access.FindAsync(publicId, ct) is not { } bot) return NotFound();
-        if (!access.CanEdit) return Forbid();
-        Bot = bot;
         Personas = await settings.PersonasAsync(bot.Id, ct);
         return null;
     }

@@ -5,10 +5,9 @@ namespace Parley.Features.BotSettings;
 
 /// <summary>Conversation starters (home view) and follow-up prompts (after answers): ordered lists of buttons (title + message) and links (text + URL).</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class StartersModel(BotAccess access, AppDbContext db, AuditTrail audit, TimeProvider clock) : PageModel
+public class StartersModel(AppDbContext db, AuditTrail audit, TimeProvider clock) : BotSettingsPage
 {
     public const int Max = 10;
-    public Chatbot Bot { get; private set; } = null!;
     public List<ConversationStarter> Starters { get; private set; } = [];
     public StarterPlacement Placement { get; private set; }
     /// <summary>The route segment of this list: "" for starters, "follow-ups" for follow-up prompts.</summary>
@@ -16,12 +15,10 @@ public class StartersModel(BotAccess access, AppDbContext db, AuditTrail audit, 
     public string? Error { get; private set; }
     public string? Message { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string publicId, string? list, CancellationToken ct) =>
-        await LoadAsync(publicId, list, ct) ?? Page();
+    public IActionResult OnGet(string publicId, string? list) => Page();
 
     public async Task<IActionResult> OnPostAddAsync(string publicId, string? list, StarterKind kind, string? title, string? message, string? url, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, list, ct) is { } refused) return refused;
         title = title?.Trim() ?? "";
         Uri? link = null;
         Error = Starters.Count >= Max ? $"A list holds at most {Max} prompts; remove one first."
@@ -46,7 +43,6 @@ public class StartersModel(BotAccess access, AppDbContext db, AuditTrail audit, 
 
     public async Task<IActionResult> OnPostMoveAsync(string publicId, string? list, Guid id, int by, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, list, ct) is { } refused) return refused;
         var index = Starters.FindIndex(s => s.Id == id);
         var target = index + Math.Sign(by);
         if (index >= 0 && target >= 0 && target < Starters.Count)
@@ -61,7 +57,6 @@ public class StartersModel(BotAccess access, AppDbContext db, AuditTrail audit, 
 
     public async Task<IActionResult> OnPostDeleteAsync(string publicId, string? list, Guid id, CancellationToken ct)
     {
-        if (await LoadAsync(publicId, list, ct) is { } refused) return refused;
         if (Starters.FirstOrDefault(s => s.Id == id) is { } starter)
         {
             db.ConversationStarters.Remove(starter);
@@ -78,12 +73,10 @@ public class StartersModel(BotAccess access, AppDbContext db, AuditTrail audit, 
         return this.PageOrPartial("_Starters", this, "", Error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
 
-    private async Task<IActionResult?> LoadAsync(string publicId, string? list, CancellationToken ct)
+    protected override async Task<IActionResult?> LoadAsync(Chatbot bot, CancellationToken ct)
     {
+        var list = Route("list");
         if (list is not (null or "" or "follow-ups")) return NotFound();
-        if (await access.FindAsync(publicId, ct) is not { } bot) return NotFound();
-        if (!access.CanEdit) return Forbid();
-        Bot = bot;
         Placement = list == "follow-ups" ? StarterPlacement.AfterAnswer : StarterPlacement.Home;
         Starters = await db.ConversationStarters.Where(s => s.ChatbotId == bot.Id && s.Placement == Placement).OrderBy(s => s.Position).ToListAsync(ct);
         return null;
