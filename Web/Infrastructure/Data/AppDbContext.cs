@@ -80,42 +80,10 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
         base.OnModelCreating(b);
         // Features map their own entities beside them (IEntityTypeConfiguration); the rest is still mapped below.
         b.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
-        b.Entity<AppUser>(e =>
-        {
-            e.ToTable("Users");
-            e.Property(u => u.FullName).HasMaxLength(200);
-            e.Property(u => u.AvatarUrl).HasMaxLength(2000);
-            foreach (var p in new[] { nameof(AppUser.FacebookUrl), nameof(AppUser.InstagramUrl), nameof(AppUser.LinkedInUrl), nameof(AppUser.TwitterUrl), nameof(AppUser.YouTubeUrl) })
-                e.Property(p).HasMaxLength(2000);
-            e.Property(u => u.Status).HasConversion<string>().HasMaxLength(20);
-        });
         b.Entity<Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>>().ToTable("UserClaims");
         b.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>>().ToTable("UserLogins");
         b.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>>().ToTable("UserTokens");
 
-        b.Entity<Tenant>(e =>
-        {
-            e.HasIndex(t => t.Slug).IsUnique();
-            e.Property(t => t.Slug).HasMaxLength(40);
-            e.Property(t => t.Name).HasMaxLength(100);
-            e.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
-            e.Property(t => t.StripeCustomerId).HasMaxLength(100);
-            e.Property(t => t.CacheVersion).HasDefaultValue(0L);
-        });
-        b.Entity<SlugRedirect>(e =>
-        {
-            e.HasKey(r => r.OldSlug);
-            e.Property(r => r.OldSlug).HasMaxLength(40);
-            e.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Cascade);
-        });
-        b.Entity<Membership>(e =>
-        {
-            e.HasIndex(m => new { m.TenantId, m.UserId }).IsUnique();
-            e.HasIndex(m => m.UserId);
-            e.Property(m => m.Role).HasConversion<string>().HasMaxLength(20);
-            e.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
-            e.HasOne<AppUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
-        });
         b.Entity<Plan>(e =>
         {
             e.HasIndex(p => p.Code).IsUnique();
@@ -135,21 +103,6 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
             e.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
             e.ComplexProperty(s => s.Limits, ConfigureLimits);
         });
-        b.Entity<LoginHistory>(e =>
-        {
-            e.HasIndex(h => new { h.UserId, h.At });
-            e.Property(h => h.IpAddress).HasMaxLength(64);
-            e.Property(h => h.UserAgent).HasMaxLength(500);
-            e.Property(h => h.FailureReason).HasMaxLength(100);
-            e.HasOne<AppUser>().WithMany().HasForeignKey(h => h.UserId).OnDelete(DeleteBehavior.Cascade);
-        });
-        b.Entity<UserSession>(e =>
-        {
-            e.HasIndex(x => x.UserId);
-            e.Property(x => x.IpAddress).HasMaxLength(64);
-            e.Property(x => x.UserAgent).HasMaxLength(500);
-            e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
-        });
         b.Entity<Email.OutboxMail>(e =>
         {
             e.HasIndex(x => new { x.SentAt, x.NextAttemptAt });
@@ -164,59 +117,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
         });
         b.Entity<DataProtectionKey>(e => { e.Property(k => k.FriendlyName).HasMaxLength(200); e.Property(k => k.Xml).IsRequired(); });
         b.Entity<UsedTicket>(e => e.HasIndex(t => t.ExpiresAt));
-        b.Entity<Invitation>(e =>
-        {
-            e.HasIndex(i => i.TokenHash).IsUnique();
-            e.HasIndex(i => new { i.TenantId, i.Email });
-            e.Property(i => i.Email).HasMaxLength(256);
-            e.Property(i => i.TokenHash).HasMaxLength(64);
-            e.Property(i => i.Role).HasConversion<string>().HasMaxLength(20);
-            e.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
-            e.Property(i => i.BotIds).HasMaxLength(2000).HasDefaultValue("");
-            e.HasOne<Tenant>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Cascade);
-        });
-        b.Entity<Domain>(e =>
-        {
-            e.HasIndex(d => new { d.TenantId, d.Host }).IsUnique();
-            e.Property(d => d.FailedChecks).HasDefaultValue(0);
-            e.Property(d => d.Host).HasMaxLength(253);
-            e.Property(d => d.VerificationToken).HasMaxLength(64);
-            e.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
-            e.Property(d => d.LastError).HasMaxLength(1000);
-            e.HasOne<Tenant>().WithMany().HasForeignKey(d => d.TenantId).OnDelete(DeleteBehavior.Cascade);
-        });
-        b.Entity<Chatbot>(e =>
-        {
-            e.HasIndex(c => c.PublicId).IsUnique();
-            e.HasIndex(c => c.TenantId);
-            e.Property(c => c.PublicId).HasMaxLength(40);
-            e.Property(c => c.Name).HasMaxLength(100);
-            e.Property(c => c.Description).HasMaxLength(500);
-            e.Property(c => c.SettingsVersion).HasDefaultValue(0L);
-            e.Property(c => c.Type).HasConversion<string>().HasMaxLength(30);
-            e.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
-            e.Property(c => c.TrainingStatus).HasConversion<string>().HasMaxLength(20);
-            e.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Cascade);
-        });
-        b.Entity<BotAssignment>(e =>
-        {
-            e.HasIndex(a => new { a.ChatbotId, a.UserId }).IsUnique();
-            e.HasIndex(a => new { a.TenantId, a.UserId });
-            e.HasOne<Chatbot>().WithMany().HasForeignKey(a => a.ChatbotId).OnDelete(DeleteBehavior.Cascade);
-            e.HasOne<AppUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
-        });
         ConfigureKnowledgeAndChat(b);
-        b.Entity<AuditLog>(e =>
-        {
-            e.HasIndex(a => new { a.TenantId, a.Id });
-            e.Property(a => a.UserEmail).HasMaxLength(256);
-            e.Property(a => a.Action).HasMaxLength(100);
-            e.Property(a => a.EntityType).HasMaxLength(50);
-            e.Property(a => a.EntityId).HasMaxLength(64);
-            e.Property(a => a.Target).HasMaxLength(300);
-            e.Property(a => a.IpAddress).HasMaxLength(64);
-            e.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
-        });
 
         foreach (var type in b.Model.GetEntityTypes().Select(t => t.ClrType).Where(typeof(ITenantOwned).IsAssignableFrom))
             ApplyTenantFilterMethod.MakeGenericMethod(type).Invoke(this, [b]);

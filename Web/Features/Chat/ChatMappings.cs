@@ -1,0 +1,123 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Parley.Features.Accounts;
+using Parley.Features.Audit;
+using Parley.Features.Bots;
+using Parley.Features.Domains;
+using Parley.Features.Knowledge.Search;
+using Parley.Features.Knowledge.Sources;
+using Parley.Features.Plans;
+using Parley.Features.Team;
+using Parley.Features.Workspaces;
+using Parley.Infrastructure.Data;
+using Parley.Infrastructure.Tenancy;
+using System.Linq.Expressions;
+
+namespace Parley.Features.Chat;
+
+// How Chat entities are stored: mapped here, beside them, and applied by AppDbContext (ApplyConfigurationsFromAssembly).
+
+internal sealed class VisitorMapping : IEntityTypeConfiguration<Visitor>
+{
+    public void Configure(EntityTypeBuilder<Visitor> e)
+    {
+        e.HasIndex(x => x.TokenHash).IsUnique();
+        e.HasIndex(x => new { x.TenantId, x.ChatbotId });
+        e.Property(x => x.TokenHash).HasMaxLength(64);
+        e.Property(x => x.Name).HasMaxLength(200);
+        e.Property(x => x.Email).HasMaxLength(256);
+        e.Property(x => x.Phone).HasMaxLength(50);
+        e.Property(x => x.LeadFields).HasMaxLength(20000);
+        e.HasIndex(x => new { x.TenantId, x.LeadAt });
+        e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+
+    }
+}
+
+internal sealed class ConversationMapping : IEntityTypeConfiguration<Conversation>
+{
+    public void Configure(EntityTypeBuilder<Conversation> e)
+    {
+        e.HasIndex(x => new { x.ChatbotId, x.LastMessageAt });
+        e.HasIndex(x => new { x.VisitorId, x.LastMessageAt });
+        e.HasIndex(x => x.TenantId);
+        e.Property(x => x.Channel).HasConversion<string>().HasMaxLength(20);
+        e.Property(x => x.Mode).HasConversion<string>().HasMaxLength(20);
+        e.Property(x => x.Title).HasMaxLength(200);
+        e.Property(x => x.DomainHost).HasMaxLength(253);
+        e.Property(x => x.PageUrl).HasMaxLength(2048);
+        e.Property(x => x.PageTitle).HasMaxLength(300);
+        e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<Visitor>().WithMany().HasForeignKey(x => x.VisitorId).OnDelete(DeleteBehavior.Cascade);
+
+    }
+}
+
+internal sealed class MessageMapping : IEntityTypeConfiguration<Message>
+{
+    public void Configure(EntityTypeBuilder<Message> e)
+    {
+        e.HasIndex(x => new { x.ConversationId, x.Id });
+        e.HasIndex(x => x.PublicId).IsUnique();
+        // New rows always carry a random id; the default only lets the schema script add the column to existing rows.
+        e.Property(x => x.PublicId).HasDefaultValue(Guid.Empty);
+        e.HasIndex(x => x.TenantId);
+        e.Property(x => x.Role).HasConversion<string>().HasMaxLength(20);
+        e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+        e.Property(x => x.Reaction).HasConversion<string>().HasMaxLength(20);
+        e.Property(x => x.Model).HasMaxLength(100);
+        e.HasOne<Conversation>().WithMany().HasForeignKey(x => x.ConversationId).OnDelete(DeleteBehavior.Cascade);
+
+    }
+}
+
+internal sealed class UsagePeriodMapping : IEntityTypeConfiguration<UsagePeriod>
+{
+    public void Configure(EntityTypeBuilder<UsagePeriod> e)
+    {
+        e.HasIndex(x => new { x.TenantId, x.Period }).IsUnique();
+        e.Property(x => x.Period).HasMaxLength(7);
+        e.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
+
+    }
+}
+
+internal sealed class ModelUsageMapping : IEntityTypeConfiguration<ModelUsage>
+{
+    public void Configure(EntityTypeBuilder<ModelUsage> e)
+    {
+        e.HasIndex(x => new { x.TenantId, x.Period, x.Model }).IsUnique();
+        e.Property(x => x.Period).HasMaxLength(7);
+        e.Property(x => x.Model).HasMaxLength(100);
+        e.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
+
+    }
+}
+
+internal sealed class BotDomainMapping : IEntityTypeConfiguration<BotDomain>
+{
+    public void Configure(EntityTypeBuilder<BotDomain> e)
+    {
+        e.HasIndex(x => new { x.ChatbotId, x.DomainId }).IsUnique();
+        e.HasIndex(x => x.TenantId);
+        e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<Features.Domains.Domain>().WithMany().HasForeignKey(x => x.DomainId).OnDelete(DeleteBehavior.Cascade);
+
+    }
+}
+
+internal sealed class SystemErrorMapping : IEntityTypeConfiguration<SystemError>
+{
+    public void Configure(EntityTypeBuilder<SystemError> e)
+    {
+        e.HasIndex(x => x.CreatedAt);
+        e.Property(x => x.Service).HasMaxLength(50);
+        e.Property(x => x.Stage).HasMaxLength(50);
+        e.Property(x => x.Severity).HasMaxLength(20);
+        e.Property(x => x.Message).HasMaxLength(2000);
+        e.Property(x => x.Reference).HasMaxLength(200);
+
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Parley.Features.Accounts;
+using Parley.Features.Audit;
+using Parley.Features.Bots;
+using Parley.Features.Domains;
+using Parley.Features.Knowledge.Search;
+using Parley.Features.Knowledge.Sources;
+using Parley.Features.Plans;
+using Parley.Features.Team;
+using Parley.Features.Workspaces;
+using Parley.Infrastructure.Data;
+using Parley.Infrastructure.Tenancy;
+using System.Linq.Expressions;
+
+namespace Parley.Features.HumanSupport;
+
+// How HumanSupport entities are stored: mapped here, beside them, and applied by AppDbContext (ApplyConfigurationsFromAssembly).
+
+internal sealed class HumanSupportSettingsMapping : IEntityTypeConfiguration<HumanSupportSettings>
+{
+    public void Configure(EntityTypeBuilder<HumanSupportSettings> e)
+    {
+        e.HasIndex(x => x.ChatbotId).IsUnique();
+        e.HasIndex(x => x.TenantId);
+        e.Property(x => x.PositivePrompt).HasMaxLength(60);
+        e.Property(x => x.RequestPrompt).HasMaxLength(60);
+        e.Property(x => x.Confirmation).HasMaxLength(500);
+        e.Property(x => x.NotifyEmails).HasMaxLength(1000);
+        e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
+
+    }
+}
