@@ -1,3 +1,12 @@
+using Parley.Features.Widget;
+using Parley.Features.Conversations;
+using Parley.Features.Localization;
+using Parley.Features.HumanSupport;
+using Parley.Features.Leads;
+using Parley.Features.BotSettings;
+using Parley.Features.Bots;
+using Parley.Features.Audit;
+using Parley.Features.Plans;
 using Parley.Features.Chat;
 using Parley.Features.Accounts;
 using Parley.Features.Demo;
@@ -34,12 +43,21 @@ public static class ParleyHost
         builder.AddParleyWeb();
         builder.AddAccounts();
         builder.AddWorkspaces();
+        builder.AddPlans();
+        builder.AddAudit();
         builder.AddOutbound();
         builder.AddResilientClients();
         builder.AddTeam();
+        builder.AddBots();
+        builder.AddBotSettings();
+        builder.AddLeads();
+        builder.AddHumanSupport();
+        builder.AddLocalization();
+        builder.AddConversations();
         builder.AddDomains();
         builder.AddKnowledge();
         builder.AddChat();
+        builder.AddWidget();
         builder.AddDemo();
         builder.AddHealth();
 

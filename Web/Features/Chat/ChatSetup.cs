@@ -12,15 +12,7 @@ public static class ChatSetup
         builder.Services.AddScoped<ChatService>();
         builder.Services.AddScoped<UsageMeter>();
         builder.Services.AddScoped<Feedback>();
-        builder.Services.AddScoped<BotSettings.BotSettingsService>();
-        builder.Services.AddScoped<BotSettings.BotIcons>();
-        builder.Services.AddScoped<Leads.LeadService>();
-        builder.Services.AddScoped<HumanSupport.HumanSupportService>();
-        builder.Services.AddScoped<Localization.LocalizationService>();
-        builder.Services.AddScoped<Conversations.ConversationHistory>();
-        builder.Services.AddSingleton<WidgetRateLimits>();
         builder.Services.AddSingleton<LiveHub>();
-        builder.Services.AddSingleton<Widget.WidgetSettingsCache>();
         builder.Services.AddSingleton(sp => new ExtractiveChatClient(TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ChatPipelineOptions>>().Value.ExtractiveWordDelayMs)));
         builder.Services.AddSingleton<IChatClient>(sp =>
         {

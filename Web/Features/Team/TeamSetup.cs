@@ -1,5 +1,3 @@
-using Parley.Features.Audit;
-
 namespace Parley.Features.Team;
 
 public static class TeamSetup
@@ -8,9 +6,6 @@ public static class TeamSetup
     {
         builder.Services.AddOptions<InvitationOptions>().BindConfiguration(InvitationOptions.Section);
         builder.Services.AddScoped<TeamService>();
-        builder.Services.AddScoped<AuditTrail>();
-        builder.Services.AddScoped<Bots.BotAccess>();
-        builder.Services.AddScoped<Bots.BotService>();
         return builder;
     }
 }
