@@ -31,6 +31,26 @@ public abstract class PlanLimitConcurrencyTests<TApp>(TApp app) : IClassFixture<
         await Task.WhenAll(Enumerable.Range(0, 10).Select(i => ws.Tenant.PostFormAsync("/team", "/team?handler=Invite", Http.Form(("email", $"person{i}-{Guid.NewGuid():N}@example.test"), ("role", "Agent")))));
         Assert.Equal(2, await Count(ws.TenantId, db => db.Set<Parley.Features.Team.Invitation>().IgnoreQueryFilters().Where(i => i.TenantId == ws.TenantId)));
     }
+
+    [Fact]
+    public async Task Two_files_trained_at_once_cannot_together_pass_the_page_limit()
+    {
+        var ws = await app.SignUpAsync();
+        await app.SetLimitAsync(ws.TenantId, s => s.Limits.Pages, 10);
+        await app.SetLimitAsync(ws.TenantId, s => s.Limits.Sources, 10);
+        var bot = await ws.Tenant.CreateBotAsync();
+        var page = $"/bots/{bot}/knowledge";
+        await ws.Tenant.GetAsync(page);
+        var pdf = (string name) => TestFiles.Pdf(Enumerable.Range(1, 6).Select(i => $"{name} page {i} explains the kettle's setting number {i}.").ToArray());
+        await Task.WhenAll(ws.Tenant.UploadAsync(page, $"{page}?handler=Upload", "first.pdf", pdf("First")),
+                           ws.Tenant.UploadAsync(page, $"{page}?handler=Upload", "second.pdf", pdf("Second")));
+        var sources = await app.WaitForSourcesAsync(ws.TenantId);
+        Assert.Equal(2, sources.Count);
+        Assert.Single(sources, s => s.Status == Parley.Features.Knowledge.Sources.SourceStatus.Ready && s.Pages == 6);
+        var refused = Assert.Single(sources, s => s.Status == Parley.Features.Knowledge.Sources.SourceStatus.Failed);
+        Assert.Contains("your plan has 4 of its 10 pages left", refused.Error);
+        Assert.True(sources.Where(s => !s.Excluded).Sum(s => s.Pages) <= 10);
+    }
 }
 
 public sealed class PlanLimitConcurrencyTests_Sqlite(SqliteApp app) : PlanLimitConcurrencyTests<SqliteApp>(app);

@@ -23,6 +23,7 @@ public sealed partial class IngestionJob
             var request = new CrawlRequest(new Uri(source.Url!), source.Kind == SourceKind.Sitemap, source.MaxDepth, maxPages,
                 CrawlRequest.Patterns(source.IncludePaths), CrawlRequest.Patterns(source.ExcludePaths));
             int indexed = 0, changed = 0, leftOut = 0;
+            var limitReached = false;
             string? firstProblem = null;
             await foreach (var outcome in crawler.CrawlAsync(request, ct))
             {
@@ -31,6 +32,13 @@ public sealed partial class IngestionJob
                 page.FetchedAt = Now;
                 if (outcome is PageFound found)
                 {
+                    if (!(await ReservePagesAsync(indexed + 1, ct)).Fits)
+                    {
+                        // Another source took the rest of the plan's pages meanwhile: stop here, keeping what is indexed.
+                        if (page.Id == 0) db.Entry(page).State = EntityState.Detached;
+                        limitReached = true;
+                        break;
+                    }
                     indexed++;
                     var hash = Hash(found.Document);
                     if (page.Status != PageStatus.Indexed || page.ContentHash != hash || page.Id == 0)
@@ -69,7 +77,7 @@ public sealed partial class IngestionJob
             if (indexed == 0)
                 throw new ExtractionException(firstProblem is null ? "No pages with text were found." : $"No page could be indexed. {firstProblem}");
             var note = $"{Plural(indexed, "page")} indexed ({changed} new or changed, {indexed - changed} unchanged){(leftOut > 0 ? $", {leftOut} left out (see the page report)" : "")}{(gone.Count > 0 ? $", {gone.Count} removed" : "")}.";
-            if (indexed >= left && left < source.MaxPages) note += $" Stopped at your plan's page limit ({limit:N0}).";
+            if (limitReached || (indexed >= left && left < source.MaxPages)) note += $" Stopped at your plan's page limit ({limit:N0}).";
             return (indexed, note);
         }
     }

@@ -118,12 +118,31 @@ public sealed partial class IngestionJob(IServiceProvider services, IBackgroundJ
             await lease.SaveAsync(null, ct);
         }
 
-        /// <summary>Pages the rest of the workspace already uses against the plan's page limit.</summary>
+        /// <summary>Pages the rest of the workspace already uses against the plan's page limit (a first look; <see cref="ReservePagesAsync"/> decides).</summary>
         private async Task<(int Limit, int Left)> PageBudgetAsync(CancellationToken ct)
         {
             var limit = (await services.GetRequiredService<PlanLimitsReader>().LimitsAsync(ct)).Pages;
             var used = await db.Sources.Where(s => s.Id != source.Id && !s.Excluded).SumAsync(s => s.Pages, ct);
             return (limit, Math.Max(0, limit - used));
+        }
+
+        /// <summary>
+        /// Takes <paramref name="pages"/> of the plan's page limit for this source, recorded on it in the same transaction
+        /// under the workspace's lock: concurrent runs (and uploads) cannot together go past the limit. False, with what
+        /// is left, when there is no room; the source keeps what it held.
+        /// </summary>
+        private async Task<(bool Fits, int Limit, int Left)> ReservePagesAsync(int pages, CancellationToken ct)
+        {
+            var limit = (await services.GetRequiredService<PlanLimitsReader>().LimitsAsync(ct)).Pages;
+            var (held, left) = (source.Pages, 0);
+            source.Pages = pages;
+            await lease.SaveAsync(async token =>
+            {
+                var used = await db.Sources.Where(s => s.Id != source.Id && !s.Excluded).SumAsync(s => s.Pages, token);
+                left = Math.Max(0, limit - used);
+                if (pages > left) source.Pages = held; // saved unchanged
+            }, ct, lockWorkspace: true);
+            return (pages <= left, limit, left);
         }
 
         private async Task<(int Pages, string? Note)> DocumentAsync(Action<SourceStatus> at, CancellationToken ct)
@@ -152,8 +171,8 @@ public sealed partial class IngestionJob(IServiceProvider services, IBackgroundJ
                     throw new ExtractionException($"{source.Kind} sources are not read this way.");
             }
             var pages = Math.Max(1, document.Pages);
-            var (limit, left) = await PageBudgetAsync(ct);
-            if (pages > left)
+            var (fits, limit, left) = await ReservePagesAsync(pages, ct);
+            if (!fits)
                 throw new ExtractionException(left == 0
                     ? $"Your plan's limit of {limit:N0} pages is used up. Upgrade your plan or remove sources you no longer need."
                     : $"This needs {pages:N0} pages but your plan has {left:N0} of its {limit:N0} pages left. Upgrade your plan or remove sources you no longer need.");

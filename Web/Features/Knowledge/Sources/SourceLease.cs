@@ -60,9 +60,10 @@ public sealed class SourceLease : IAsyncDisposable
     /// Saves the tracked changes in one transaction that first extends the lease (or finds another run has it) and
     /// runs <paramref name="statements"/> (set-based writes), inside the execution strategy: on PostgreSQL a transient
     /// failure repeats the whole unit. The new lease value is fixed before the first attempt, so a repeat after a commit
-    /// whose answer was lost still finds its own lease.
+    /// whose answer was lost still finds its own lease. With <paramref name="lockWorkspace"/> the workspace's row is
+    /// locked first, for checks of plan limits that other runs and requests must not interleave with.
     /// </summary>
-    public async Task SaveAsync(Func<CancellationToken, Task>? statements, CancellationToken ct)
+    public async Task SaveAsync(Func<CancellationToken, Task>? statements, CancellationToken ct, bool lockWorkspace = false)
     {
         await gate.WaitAsync(ct);
         try
@@ -70,6 +71,9 @@ public sealed class SourceLease : IAsyncDisposable
             var (mine, next) = (current, Next());
             await db.SaveAtomicallyAsync(async token =>
             {
+                // The workspace's row first (as PlanGuard takes it), so runs and requests that count plan limits queue in one order.
+                if (lockWorkspace)
+                    await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, t => t.Status), token);
                 if (await db.Sources.Where(s => s.Id == sourceId && (s.LeaseUntil == mine || s.LeaseUntil == next))
                         .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, next), token) == 0)
                     throw new LeaseLostException();
