@@ -70,7 +70,7 @@ public class PlaygroundModel(BotAccess access, AppDbContext db, ChatService chat
         return retry is not { Ticket: not null } r ? NotFound() : Partial("/Features/Widget/_Pending.cshtml", new TurnView(View, r.Question, r.Ticket, null));
     }
 
-    public async Task<IActionResult> OnPostFeedbackAsync(string publicId, Guid messageId, string? value, CancellationToken ct)
+    public async Task<IActionResult> OnPostFeedbackAsync(string publicId, Guid messageId, string? value, [FromServices] Chat.Feedback feedback, CancellationToken ct)
     {
         if (!await LoadAsync(publicId, ct)) return NotFound();
         var visitor = await VisitorAsync(ct);
@@ -78,8 +78,7 @@ public class PlaygroundModel(BotAccess access, AppDbContext db, ChatService chat
             && db.Conversations.Any(c => c.Id == m.ConversationId && c.VisitorId == visitor.Id), ct);
         if (message is null) return NotFound();
         var pressed = value switch { "up" => Reaction.Positive, "down" => Reaction.Negative, _ => Reaction.None };
-        message.Reaction = await HttpContext.RequestServices.GetRequiredService<Feedback>()
-            .SetAsync(message.Id, message.ConversationId, current => Feedback.Toggle(current, pressed), ct);
+        message.Reaction = await feedback.SetAsync(message.Id, message.ConversationId, current => Feedback.Toggle(current, pressed), ct);
         return Partial("/Features/Widget/_Feedback.cshtml", new AnswerView(View, message, false));
     }
 

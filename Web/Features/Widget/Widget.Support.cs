@@ -8,7 +8,7 @@ namespace Parley.Features.Widget;
 public partial class WidgetModel
 {
     /// <summary>The lead form sent: the visitor becomes a lead (or their details are updated) and the team is told; or the form comes back with what to fix.</summary>
-    public async Task<IActionResult> OnPostLeadAsync(string botId, Guid conversationId, CancellationToken ct)
+    public async Task<IActionResult> OnPostLeadAsync(string botId, Guid conversationId, [FromServices] Leads.LeadService leads, CancellationToken ct)
     {
         var visitor = CurrentVisitor;
         var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId && c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id, ct);
@@ -36,13 +36,13 @@ public partial class WidgetModel
     }
 
     /// <summary>The "that helped" escalation button: a thumbs-up for the answer, and a thank-you in place of the buttons.</summary>
-    public async Task<IActionResult> OnPostHelpfulAsync(string botId, Guid messageId, CancellationToken ct)
+    public async Task<IActionResult> OnPostHelpfulAsync(string botId, Guid messageId, [FromServices] Chat.Feedback feedback, CancellationToken ct)
     {
         var visitor = CurrentVisitor;
         var message = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.PublicId == messageId && m.Role == MessageRole.Assistant
             && db.Conversations.Any(c => c.Id == m.ConversationId && c.VisitorId == visitor.Id), ct);
         if (message is null) return NotFound();
-        await HttpContext.RequestServices.GetRequiredService<Feedback>().SetAsync(message.Id, message.ConversationId, _ => Reaction.Positive, ct);
+        await feedback.SetAsync(message.Id, message.ConversationId, _ => Reaction.Positive, ct);
         return Content($"<p class=\"text-xs text-slate-500\" data-testid=\"helpful-thanks\">👍 {WebUtility.HtmlEncode(T["helpful"])}</p>", "text/html");
     }
 
