@@ -20,6 +20,33 @@ public abstract class BehaviorTests<TApp>(TApp app) : IClassFixture<TApp> where 
     }
 
     [Fact]
+    public async Task A_save_over_someone_else_s_newer_save_is_refused_and_keeps_theirs()
+    {
+        var ws = await app.SignUpAsync();
+        var bot = await ws.Tenant.CreateBotAsync("Kettles");
+        var page = $"/bots/{bot}/settings/behavior";
+        static string Stamp(string html) => System.Net.WebUtility.HtmlDecode(Regex.Match(html, "name=\"Input.UpdatedAt\" value=\"([^\"]+)\"").Groups[1].Value);
+        // Two people open the screen; both forms carry the same stamp once the first save exists.
+        var first = await ws.Tenant.PostFormAsync(page, page, Form(("Input.Disclaimer", "First version.")));
+        var opened = Stamp(await first.TextAsync());
+        Assert.NotEqual("", opened);
+        var stale = Stamp(await (await ws.Tenant.GetAsync(page)).TextAsync());
+        Assert.Equal(opened, stale);
+
+        // One saves (and may save again from the same form: it shows the new stamp)...
+        var mine = await ws.Tenant.PostFormAsync(page, page, Form(("Input.Disclaimer", "Alice's disclaimer."), ("Input.UpdatedAt", opened)));
+        mine.AssertStatus(HttpStatusCode.OK);
+        var again = await ws.Tenant.PostFormAsync(page, page, Form(("Input.Disclaimer", "Alice's second disclaimer."), ("Input.UpdatedAt", Stamp(await mine.TextAsync()))));
+        again.AssertStatus(HttpStatusCode.OK);
+        // ...the other's later save from the stale form is refused and says why; the newer save stays.
+        var theirs = await ws.Tenant.PostFormAsync(page, page, Form(("Input.Disclaimer", "Bob's disclaimer."), ("Input.UpdatedAt", stale)));
+        theirs.AssertStatus(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("Someone else saved these settings while you were editing", await theirs.TextAsync());
+        Assert.Equal("Alice's second disclaimer.", await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().BotBehaviors.IgnoreQueryFilters()
+            .Where(b => b.TenantId == ws.TenantId).Select(b => b.Disclaimer).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Each_switch_changes_what_the_widget_does()
     {
         var ws = await app.SignUpAsync();

@@ -23,6 +23,7 @@ internal sealed class BotAppearanceMapping : IEntityTypeConfiguration<BotAppeara
 {
     public void Configure(EntityTypeBuilder<BotAppearance> e)
     {
+        e.Property(x => x.UpdatedAt).IsConcurrencyToken(); // see SettingsStamp
         e.HasIndex(x => x.ChatbotId).IsUnique();
         e.HasIndex(x => x.TenantId);
         e.Property(x => x.DisplayName).HasMaxLength(100);
@@ -52,6 +53,7 @@ internal sealed class BotBehaviorMapping : IEntityTypeConfiguration<BotBehavior>
 {
     public void Configure(EntityTypeBuilder<BotBehavior> e)
     {
+        e.Property(x => x.UpdatedAt).IsConcurrencyToken(); // see SettingsStamp
         e.HasIndex(x => x.ChatbotId).IsUnique();
         e.HasIndex(x => x.TenantId);
         e.Property(x => x.TermsText).HasMaxLength(300);
@@ -70,6 +72,7 @@ internal sealed class BotGeneralMapping : IEntityTypeConfiguration<BotGeneral>
 {
     public void Configure(EntityTypeBuilder<BotGeneral> e)
     {
+        e.Property(x => x.UpdatedAt).IsConcurrencyToken(); // see SettingsStamp
         e.HasIndex(x => x.ChatbotId).IsUnique();
         e.HasIndex(x => x.TenantId);
         e.Property(x => x.Model).HasMaxLength(100);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.Filters;
 using Parley.Features.Bots;
+using Htmx;
 
 namespace Parley.Features.BotSettings;
 
@@ -26,6 +27,16 @@ public abstract class BotSettingsPage : PageModel
         if (!access.CanEdit) { context.Result = Forbid(); return; }
         Bot = bot;
         if (await LoadAsync(bot, ct) is { } result) { context.Result = result; return; }
-        await next();
+        var executed = await next();
+        if (executed.Exception is DbUpdateConcurrencyException && !executed.ExceptionHandled)
+        {
+            // Someone saved this screen after it was opened here: nothing of this save is kept, and the person is told
+            // above the form, which keeps what they typed.
+            executed.ExceptionHandled = true;
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            Response.Htmx(h => h.Reswap("beforebegin"));
+            executed.Result = Content("<div class=\"alert-error mb-4\" role=\"alert\" data-testid=\"settings-conflict\">Someone else saved these settings while you were editing. " +
+                "Nothing was saved here: reload the page to see their changes, then make yours again.</div>", "text/html");
+        }
     }
 }

@@ -25,10 +25,11 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
         (row.FontSize, row.ChatHeight, row.IconSize, row.Position) = (input.FontSize, input.ChatHeight, input.IconSize, input.Position);
         (row.BottomDistance, row.SideDistance, row.DarkMode, row.RightToLeft, row.HideBranding) = (input.BottomDistance, input.SideDistance, input.DarkMode, input.RightToLeft, input.HideBranding);
         (row.PlainIcons, row.WatermarkText, row.WatermarkUrl) = (input.PlainIcons, input.WatermarkText?.Trim() ?? "", input.WatermarkUrl?.Trim() ?? "");
-        row.UpdatedAt = clock.GetUtcNow();
+        SettingsStamp.Stamp(db, row, input.UpdatedAt, clock.GetUtcNow());
         var changes = AuditDiff.Of(before, row);
         if (changes.Before.Count > 0) audit.Record("bot.appearance_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);
         await db.SaveChangesAsync(ct);
+        input.UpdatedAt = row.UpdatedAt; // the form shows the new stamp
     }
 
     public async Task<BotBehavior> BehaviorAsync(Guid chatbotId, CancellationToken ct) =>
@@ -45,10 +46,11 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
         row.Disclaimer = input.Disclaimer?.Trim() ?? "";
         (row.AutoOpenDesktop, row.AutoOpenDesktopDelay, row.AutoOpenMobile, row.AutoOpenMobileDelay) = (input.AutoOpenDesktop, input.AutoOpenDesktopDelay, input.AutoOpenMobile, input.AutoOpenMobileDelay);
         row.FollowUpCount = input.FollowUpCount;
-        row.UpdatedAt = clock.GetUtcNow();
+        SettingsStamp.Stamp(db, row, input.UpdatedAt, clock.GetUtcNow());
         var changes = AuditDiff.Of(before, row);
         if (changes.Before.Count > 0) audit.Record("bot.behavior_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);
         await db.SaveChangesAsync(ct);
+        input.UpdatedAt = row.UpdatedAt; // the form shows the new stamp
     }
 
     public async Task<BotGeneral> GeneralAsync(Guid chatbotId, CancellationToken ct) =>
@@ -64,7 +66,7 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
         if (row is null) db.BotGenerals.Add(row = new BotGeneral { ChatbotId = bot.Id });
         (row.Model, row.HistoryMessages, row.PageContext, row.SmartFollowUps, row.LimitMessages, row.MaxMessages) =
             (input.Model, input.HistoryMessages, input.PageContext, input.SmartFollowUps, input.LimitMessages, input.MaxMessages);
-        row.UpdatedAt = clock.GetUtcNow();
+        SettingsStamp.Stamp(db, row, input.UpdatedAt, clock.GetUtcNow());
         var changes = AuditDiff.Of(before, row);
         var tracked = await db.Chatbots.FirstAsync(b => b.Id == bot.Id, ct);
         if (tracked.Description != description.Trim())
@@ -75,6 +77,7 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
         }
         if (changes.Before.Count > 0) audit.Record("bot.general_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);
         await db.SaveChangesAsync(ct);
+        input.UpdatedAt = row.UpdatedAt; // the form shows the new stamp
     }
 
     /// <summary>The bot's personas, the built-in ones created on first use; exactly one is active.</summary>

@@ -23,6 +23,7 @@ internal sealed class HumanSupportSettingsMapping : IEntityTypeConfiguration<Hum
 {
     public void Configure(EntityTypeBuilder<HumanSupportSettings> e)
     {
+        e.Property(x => x.UpdatedAt).IsConcurrencyToken(); // see SettingsStamp
         e.HasIndex(x => x.ChatbotId).IsUnique();
         e.HasIndex(x => x.TenantId);
         e.Property(x => x.PositivePrompt).HasMaxLength(60);

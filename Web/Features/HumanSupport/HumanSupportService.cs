@@ -22,10 +22,11 @@ public sealed class HumanSupportService(AppDbContext db, AuditTrail audit, LeadS
         (row.Enabled, row.ReplaceSuggestions) = (input.Enabled, input.ReplaceSuggestions);
         (row.PositivePrompt, row.RequestPrompt, row.Confirmation) = (input.PositivePrompt.Trim(), input.RequestPrompt.Trim(), input.Confirmation?.Trim() ?? "");
         (row.Notify, row.NotifyEmails) = (input.Notify, string.Join(", ", LeadSettings.Split(input.NotifyEmails ?? "")));
-        row.UpdatedAt = clock.GetUtcNow();
+        BotSettings.SettingsStamp.Stamp(db, row, input.UpdatedAt, clock.GetUtcNow());
         var changes = AuditDiff.Of(before, row);
         if (changes.Before.Count > 0) audit.Record("bot.human_support_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);
         await db.SaveChangesAsync(ct);
+        input.UpdatedAt = row.UpdatedAt; // the form shows the new stamp
     }
 
     /// <summary>

@@ -41,10 +41,11 @@ public sealed partial class LeadService(AppDbContext db, AuditTrail audit, IEmai
         row.Fields = fields;
         (row.BookingEnabled, row.BookingUrl) = (input.BookingEnabled, input.BookingUrl?.Trim() ?? "");
         (row.Notify, row.NotifyEmails) = (input.Notify, string.Join(", ", LeadSettings.Split(input.NotifyEmails ?? "")));
-        row.UpdatedAt = clock.GetUtcNow();
+        BotSettings.SettingsStamp.Stamp(db, row, input.UpdatedAt, clock.GetUtcNow());
         var changes = AuditDiff.Of(before, row);
         if (changes.Before.Count > 0) audit.Record("bot.leads_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);
         await db.SaveChangesAsync(ct);
+        input.UpdatedAt = row.UpdatedAt; // the form shows the new stamp
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ internal sealed class LeadSettingsMapping : IEntityTypeConfiguration<LeadSetting
 {
     public void Configure(EntityTypeBuilder<LeadSettings> e)
     {
+        e.Property(x => x.UpdatedAt).IsConcurrencyToken(); // see SettingsStamp
         e.HasIndex(x => x.ChatbotId).IsUnique();
         e.HasIndex(x => x.TenantId);
         e.Ignore(x => x.Fields);
