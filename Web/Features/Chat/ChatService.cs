@@ -152,7 +152,12 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
     public async IAsyncEnumerable<AnswerEvent> AnswerAsync(Chatbot bot, Conversation conversation, Message question, string? tab = null)
     {
         var events = System.Threading.Channels.Channel.CreateUnbounded<AnswerEvent>(new() { SingleReader = true, SingleWriter = true });
-        var run = Task.Run(async () =>
+        // Started here and not awaited until the end: it goes on whether or not anyone reads.
+        var run = ProduceAsync();
+        await foreach (var e in events.Reader.ReadAllAsync()) yield return e;
+        await run;
+
+        async Task ProduceAsync()
         {
             try
             {
@@ -160,9 +165,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
                 events.Writer.TryWrite(new AnswerFinished(answer, debug));
             }
             finally { events.Writer.Complete(); }
-        });
-        await foreach (var e in events.Reader.ReadAllAsync()) yield return e;
-        await run;
+        }
     }
 
     private async Task<(Message? Answer, AnswerDebug? Debug)> GenerateAsync(Chatbot bot, Conversation conversation, Message question, Action<string> onText, string? tab)
