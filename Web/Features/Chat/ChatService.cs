@@ -91,7 +91,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         }
         else await db.SaveAtomicallyAsync(token => CountMessageAsync(conversation.Id, now, token), ct);
         tab = tab is { Length: > 0 and <= 64 } ? tab : null;
-        live.Publish(new LiveEvent(tenant.TenantId!.Value, visitor.Id, conversation.Id, question.Id, tab));
+        await live.PublishAsync(new LiveEvent(tenant.TenantId!.Value, visitor.Id, conversation.Id, question.Id, tab));
         var ticket = tickets.Protect(JsonSerializer.Serialize(new TicketPayload(Guid.NewGuid(), tenant.TenantId!.Value, conversation.Id, question.Id, tab, conversation.Channel, bot.Id)), now.Add(TicketLifetime));
         return (new Accepted(conversation, question, ticket), null);
     }
@@ -202,7 +202,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
                 await CountMessageAsync(conversation.Id, stored.CreatedAt, token);
                 if (widget) await meter.CountAnswerAsync(modelId, stored.CreatedAt, stored.TokensIn, stored.TokensOut, token);
             }, work.Token);
-            live.Publish(new LiveEvent(tenant.TenantId!.Value, conversation.VisitorId, conversation.Id, stored.Id, tab));
+            await live.PublishAsync(new LiveEvent(tenant.TenantId!.Value, conversation.VisitorId, conversation.Id, stored.Id, tab));
             return (stored, debug);
         }
         catch (Exception e)

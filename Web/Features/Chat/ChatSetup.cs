@@ -13,6 +13,7 @@ public static class ChatSetup
         builder.Services.AddScoped<UsageMeter>();
         builder.Services.AddScoped<Feedback>();
         builder.Services.AddSingleton<LiveHub>();
+        builder.Services.AddHostedService<LiveListener>();
         builder.Services.AddSingleton(sp => new ExtractiveChatClient(TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ChatPipelineOptions>>().Value.ExtractiveWordDelayMs)));
         builder.Services.AddSingleton<IChatClient>(sp =>
         {

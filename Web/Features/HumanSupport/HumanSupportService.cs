@@ -53,7 +53,7 @@ public sealed class HumanSupportService(AppDbContext db, AuditTrail audit, LeadS
         if (!claimed)
             return await db.Messages.Where(m => m.ConversationId == conversation.Id && m.Role == MessageRole.System).OrderByDescending(m => m.Id).FirstOrDefaultAsync(ct);
         var row = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversation.Id, ct);
-        live.Publish(new LiveEvent(tenant.TenantId!.Value, row.VisitorId, row.Id, message.Id, tab is { Length: > 0 and <= 64 } ? tab : null)); // the asking tab shows it already
+        await live.PublishAsync(new LiveEvent(tenant.TenantId!.Value, row.VisitorId, row.Id, message.Id, tab is { Length: > 0 and <= 64 } ? tab : null)); // the asking tab shows it already
         if (s.Notify) await NotifyAsync(bot, row, s, conversationUrl, ct);
         return message;
     }
