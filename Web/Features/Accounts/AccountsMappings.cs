@@ -1,19 +1,4 @@
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Parley.Features.Accounts;
-using Parley.Features.Audit;
-using Parley.Features.Bots;
-using Parley.Features.Domains;
-using Parley.Features.Knowledge.Search;
-using Parley.Features.Knowledge.Sources;
-using Parley.Features.Plans;
-using Parley.Features.Team;
-using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Tenancy;
-using System.Linq.Expressions;
 
 namespace Parley.Features.Accounts;
 
@@ -29,7 +14,6 @@ internal sealed class AppUserMapping : IEntityTypeConfiguration<AppUser>
         foreach (var p in new[] { nameof(AppUser.FacebookUrl), nameof(AppUser.InstagramUrl), nameof(AppUser.LinkedInUrl), nameof(AppUser.TwitterUrl), nameof(AppUser.YouTubeUrl) })
             e.Property(p).HasMaxLength(2000);
         e.Property(u => u.Status).HasConversion<string>().HasMaxLength(20);
-
     }
 }
 
@@ -42,7 +26,6 @@ internal sealed class LoginHistoryMapping : IEntityTypeConfiguration<LoginHistor
         e.Property(h => h.UserAgent).HasMaxLength(500);
         e.Property(h => h.FailureReason).HasMaxLength(100);
         e.HasOne<AppUser>().WithMany().HasForeignKey(h => h.UserId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -54,6 +37,5 @@ internal sealed class UserSessionMapping : IEntityTypeConfiguration<UserSession>
         e.Property(x => x.IpAddress).HasMaxLength(64);
         e.Property(x => x.UserAgent).HasMaxLength(500);
         e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }

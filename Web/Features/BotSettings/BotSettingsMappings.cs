@@ -1,19 +1,5 @@
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Parley.Features.Accounts;
-using Parley.Features.Audit;
 using Parley.Features.Bots;
-using Parley.Features.Domains;
-using Parley.Features.Knowledge.Search;
-using Parley.Features.Knowledge.Sources;
-using Parley.Features.Plans;
-using Parley.Features.Team;
-using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Tenancy;
-using System.Linq.Expressions;
 
 namespace Parley.Features.BotSettings;
 
@@ -23,9 +9,7 @@ internal sealed class BotAppearanceMapping : IEntityTypeConfiguration<BotAppeara
 {
     public void Configure(EntityTypeBuilder<BotAppearance> e)
     {
-        e.Property(x => x.UpdatedAt).IsConcurrencyToken(); // see SettingsStamp
-        e.HasIndex(x => x.ChatbotId).IsUnique();
-        e.HasIndex(x => x.TenantId);
+        BotSettingMapping.OneRowPerBot(e);
         e.Property(x => x.DisplayName).HasMaxLength(100);
         e.Property(x => x.Tooltip).HasMaxLength(120);
         e.Property(x => x.WelcomeMessage).HasMaxLength(500);
@@ -44,8 +28,6 @@ internal sealed class BotAppearanceMapping : IEntityTypeConfiguration<BotAppeara
         e.Property(x => x.UserIcon).HasMaxLength(300);
         e.Property(x => x.AgentIcon).HasMaxLength(300);
         e.Property(x => x.BubbleIcon).HasMaxLength(300);
-        e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -53,9 +35,7 @@ internal sealed class BotBehaviorMapping : IEntityTypeConfiguration<BotBehavior>
 {
     public void Configure(EntityTypeBuilder<BotBehavior> e)
     {
-        e.Property(x => x.UpdatedAt).IsConcurrencyToken(); // see SettingsStamp
-        e.HasIndex(x => x.ChatbotId).IsUnique();
-        e.HasIndex(x => x.TenantId);
+        BotSettingMapping.OneRowPerBot(e);
         e.Property(x => x.TermsText).HasMaxLength(300);
         e.Property(x => x.Disclaimer).HasMaxLength(300);
         e.Property(x => x.HideBottomNav).HasDefaultValue(false);
@@ -63,8 +43,6 @@ internal sealed class BotBehaviorMapping : IEntityTypeConfiguration<BotBehavior>
         e.Property(x => x.HideExpand).HasDefaultValue(false);
         e.Property(x => x.HideHomePage).HasDefaultValue(false);
         e.Property(x => x.OpenNewConversation).HasDefaultValue(false);
-        e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -72,12 +50,8 @@ internal sealed class BotGeneralMapping : IEntityTypeConfiguration<BotGeneral>
 {
     public void Configure(EntityTypeBuilder<BotGeneral> e)
     {
-        e.Property(x => x.UpdatedAt).IsConcurrencyToken(); // see SettingsStamp
-        e.HasIndex(x => x.ChatbotId).IsUnique();
-        e.HasIndex(x => x.TenantId);
+        BotSettingMapping.OneRowPerBot(e);
         e.Property(x => x.Model).HasMaxLength(100);
-        e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -93,7 +67,6 @@ internal sealed class ConversationStarterMapping : IEntityTypeConfiguration<Conv
         e.Property(x => x.Message).HasMaxLength(500);
         e.Property(x => x.Url).HasMaxLength(2048);
         e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -106,6 +79,5 @@ internal sealed class PersonaMapping : IEntityTypeConfiguration<Persona>
         e.Property(x => x.Title).HasMaxLength(80);
         e.Property(x => x.Instructions).HasMaxLength(4000);
         e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }

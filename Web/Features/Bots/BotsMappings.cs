@@ -1,19 +1,6 @@
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Parley.Features.Accounts;
-using Parley.Features.Audit;
-using Parley.Features.Bots;
-using Parley.Features.Domains;
-using Parley.Features.Knowledge.Search;
-using Parley.Features.Knowledge.Sources;
-using Parley.Features.Plans;
-using Parley.Features.Team;
 using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Tenancy;
-using System.Linq.Expressions;
 
 namespace Parley.Features.Bots;
 
@@ -33,7 +20,6 @@ internal sealed class ChatbotMapping : IEntityTypeConfiguration<Chatbot>
         e.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
         e.Property(c => c.TrainingStatus).HasConversion<string>().HasMaxLength(20);
         e.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -45,6 +31,5 @@ internal sealed class BotAssignmentMapping : IEntityTypeConfiguration<BotAssignm
         e.HasIndex(a => new { a.TenantId, a.UserId });
         e.HasOne<Chatbot>().WithMany().HasForeignKey(a => a.ChatbotId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne<AppUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }

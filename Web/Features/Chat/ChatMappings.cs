@@ -1,19 +1,6 @@
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Parley.Features.Accounts;
-using Parley.Features.Audit;
 using Parley.Features.Bots;
-using Parley.Features.Domains;
-using Parley.Features.Knowledge.Search;
-using Parley.Features.Knowledge.Sources;
-using Parley.Features.Plans;
-using Parley.Features.Team;
 using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Tenancy;
-using System.Linq.Expressions;
 
 namespace Parley.Features.Chat;
 
@@ -32,7 +19,6 @@ internal sealed class VisitorMapping : IEntityTypeConfiguration<Visitor>
         e.Property(x => x.LeadFields).HasMaxLength(20000);
         e.HasIndex(x => new { x.TenantId, x.LeadAt });
         e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -51,7 +37,6 @@ internal sealed class ConversationMapping : IEntityTypeConfiguration<Conversatio
         e.Property(x => x.PageTitle).HasMaxLength(300);
         e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne<Visitor>().WithMany().HasForeignKey(x => x.VisitorId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -69,7 +54,6 @@ internal sealed class MessageMapping : IEntityTypeConfiguration<Message>
         e.Property(x => x.Reaction).HasConversion<string>().HasMaxLength(20);
         e.Property(x => x.Model).HasMaxLength(100);
         e.HasOne<Conversation>().WithMany().HasForeignKey(x => x.ConversationId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -80,7 +64,6 @@ internal sealed class UsagePeriodMapping : IEntityTypeConfiguration<UsagePeriod>
         e.HasIndex(x => new { x.TenantId, x.Period }).IsUnique();
         e.Property(x => x.Period).HasMaxLength(7);
         e.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -92,7 +75,6 @@ internal sealed class ModelUsageMapping : IEntityTypeConfiguration<ModelUsage>
         e.Property(x => x.Period).HasMaxLength(7);
         e.Property(x => x.Model).HasMaxLength(100);
         e.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -104,7 +86,6 @@ internal sealed class BotDomainMapping : IEntityTypeConfiguration<BotDomain>
         e.HasIndex(x => x.TenantId);
         e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne<Features.Domains.Domain>().WithMany().HasForeignKey(x => x.DomainId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -118,6 +99,5 @@ internal sealed class SystemErrorMapping : IEntityTypeConfiguration<SystemError>
         e.Property(x => x.Severity).HasMaxLength(20);
         e.Property(x => x.Message).HasMaxLength(2000);
         e.Property(x => x.Reference).HasMaxLength(200);
-
     }
 }

@@ -1,19 +1,5 @@
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Parley.Features.Accounts;
-using Parley.Features.Audit;
-using Parley.Features.Bots;
-using Parley.Features.Domains;
-using Parley.Features.Knowledge.Search;
-using Parley.Features.Knowledge.Sources;
-using Parley.Features.Plans;
-using Parley.Features.Team;
 using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Tenancy;
-using System.Linq.Expressions;
 
 namespace Parley.Features.Domains;
 
@@ -30,6 +16,5 @@ internal sealed class DomainMapping : IEntityTypeConfiguration<Domain>
         e.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
         e.Property(d => d.LastError).HasMaxLength(1000);
         e.HasOne<Tenant>().WithMany().HasForeignKey(d => d.TenantId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }

@@ -1,19 +1,5 @@
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Parley.Features.Accounts;
-using Parley.Features.Audit;
-using Parley.Features.Bots;
-using Parley.Features.Domains;
-using Parley.Features.Knowledge.Search;
-using Parley.Features.Knowledge.Sources;
-using Parley.Features.Plans;
-using Parley.Features.Team;
-using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Tenancy;
-using System.Linq.Expressions;
+using Parley.Features.BotSettings;
 
 namespace Parley.Features.HumanSupport;
 
@@ -23,14 +9,10 @@ internal sealed class HumanSupportSettingsMapping : IEntityTypeConfiguration<Hum
 {
     public void Configure(EntityTypeBuilder<HumanSupportSettings> e)
     {
-        e.Property(x => x.UpdatedAt).IsConcurrencyToken(); // see SettingsStamp
-        e.HasIndex(x => x.ChatbotId).IsUnique();
-        e.HasIndex(x => x.TenantId);
+        BotSettingMapping.OneRowPerBot(e);
         e.Property(x => x.PositivePrompt).HasMaxLength(60);
         e.Property(x => x.RequestPrompt).HasMaxLength(60);
         e.Property(x => x.Confirmation).HasMaxLength(500);
         e.Property(x => x.NotifyEmails).HasMaxLength(1000);
-        e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }

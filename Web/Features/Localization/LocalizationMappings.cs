@@ -1,19 +1,5 @@
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Parley.Features.Accounts;
-using Parley.Features.Audit;
 using Parley.Features.Bots;
-using Parley.Features.Domains;
-using Parley.Features.Knowledge.Search;
-using Parley.Features.Knowledge.Sources;
-using Parley.Features.Plans;
-using Parley.Features.Team;
-using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Tenancy;
-using System.Linq.Expressions;
 
 namespace Parley.Features.Localization;
 
@@ -27,7 +13,6 @@ internal sealed class BotLocalizationMapping : IEntityTypeConfiguration<BotLocal
         e.HasIndex(x => x.TenantId);
         e.Property(x => x.DefaultLocale).HasMaxLength(10);
         e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -41,6 +26,5 @@ internal sealed class BotLocaleMapping : IEntityTypeConfiguration<BotLocale>
         e.Property(x => x.Locale).HasMaxLength(10);
         e.Property(x => x.TextsJson).HasMaxLength(100000);
         e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }

@@ -21,7 +21,7 @@ public sealed class PlanGuard(AppDbContext db, ITenantContext tenant)
         {
             await db.SaveAtomicallyAsync(async token =>
             {
-                await db.Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, t => t.Status), token);
+                await db.LockTenantAsync(tenantId, token);
                 problem = await check(token);
                 if (problem is not null) throw new Refused();
             }, ct);

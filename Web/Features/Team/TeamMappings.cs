@@ -1,19 +1,5 @@
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Parley.Features.Accounts;
-using Parley.Features.Audit;
-using Parley.Features.Bots;
-using Parley.Features.Domains;
-using Parley.Features.Knowledge.Search;
-using Parley.Features.Knowledge.Sources;
-using Parley.Features.Plans;
-using Parley.Features.Team;
 using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Tenancy;
-using System.Linq.Expressions;
 
 namespace Parley.Features.Team;
 
@@ -31,6 +17,5 @@ internal sealed class InvitationMapping : IEntityTypeConfiguration<Invitation>
         e.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
         e.Property(i => i.BotIds).HasMaxLength(2000).HasDefaultValue("");
         e.HasOne<Tenant>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }

@@ -1,19 +1,5 @@
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Parley.Features.Accounts;
-using Parley.Features.Audit;
-using Parley.Features.Bots;
-using Parley.Features.Domains;
-using Parley.Features.Knowledge.Search;
-using Parley.Features.Knowledge.Sources;
-using Parley.Features.Plans;
-using Parley.Features.Team;
-using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Tenancy;
-using System.Linq.Expressions;
 
 namespace Parley.Features.Workspaces;
 
@@ -29,7 +15,6 @@ internal sealed class TenantMapping : IEntityTypeConfiguration<Tenant>
         e.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
         e.Property(t => t.StripeCustomerId).HasMaxLength(100);
         e.Property(t => t.CacheVersion).HasDefaultValue(0L);
-
     }
 }
 
@@ -40,7 +25,6 @@ internal sealed class SlugRedirectMapping : IEntityTypeConfiguration<SlugRedirec
         e.HasKey(r => r.OldSlug);
         e.Property(r => r.OldSlug).HasMaxLength(40);
         e.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -53,6 +37,5 @@ internal sealed class MembershipMapping : IEntityTypeConfiguration<Membership>
         e.Property(m => m.Role).HasConversion<string>().HasMaxLength(20);
         e.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne<AppUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }

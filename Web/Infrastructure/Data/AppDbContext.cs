@@ -242,6 +242,13 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     public Task TouchKnowledgeAsync(Guid chatbotId, CancellationToken ct) =>
         Chatbots.Where(b => b.Id == chatbotId).ExecuteUpdateAsync(u => u.SetProperty(b => b.KnowledgeVersion, b => b.KnowledgeVersion + 1), ct);
 
+    /// <summary>
+    /// Inside a transaction: holds the workspace's row until commit (a write to it: PostgreSQL locks the row, SQLite takes its
+    /// write lock), so checks of the workspace's plan limits made after it are taken one after another.
+    /// </summary>
+    public Task LockTenantAsync(Guid tenantId, CancellationToken ct) =>
+        Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, t => t.Status), ct);
+
     /// <summary>For bulk writes (ExecuteUpdate skips the change tracker) to a workspace, its memberships or its subscription: move its CacheVersion by hand, in the same transaction (or after the write).</summary>
     public Task TouchTenantAsync(Guid tenantId, CancellationToken ct = default) =>
         Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(u => u.SetProperty(t => t.CacheVersion, t => t.CacheVersion + 1), ct);

@@ -72,8 +72,7 @@ public sealed class SourceLease : IAsyncDisposable
             await db.SaveAtomicallyAsync(async token =>
             {
                 // The workspace's row first (as PlanGuard takes it), so runs and requests that count plan limits queue in one order.
-                if (lockWorkspace)
-                    await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, t => t.Status), token);
+                if (lockWorkspace) await db.LockTenantAsync(tenant.Id, token);
                 if (await db.Sources.Where(s => s.Id == sourceId && (s.LeaseUntil == mine || s.LeaseUntil == next))
                         .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, next), token) == 0)
                     throw new LeaseLostException();

@@ -1,19 +1,5 @@
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Parley.Features.Accounts;
-using Parley.Features.Audit;
 using Parley.Features.Bots;
-using Parley.Features.Domains;
-using Parley.Features.Knowledge.Search;
-using Parley.Features.Knowledge.Sources;
-using Parley.Features.Plans;
-using Parley.Features.Team;
-using Parley.Features.Workspaces;
-using Parley.Infrastructure.Data;
-using Parley.Infrastructure.Tenancy;
-using System.Linq.Expressions;
 
 namespace Parley.Features.Knowledge.Sources;
 
@@ -43,7 +29,6 @@ internal sealed class SourceMapping : IEntityTypeConfiguration<Source>
         e.Property(x => x.Attempts).HasDefaultValue(0);
         e.HasIndex(x => new { x.Status, x.NextAttemptAt });
         e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -56,7 +41,6 @@ internal sealed class IngestionErrorMapping : IEntityTypeConfiguration<Ingestion
         e.Property(x => x.Step).HasConversion<string>().HasMaxLength(20);
         e.Property(x => x.Message).HasMaxLength(2000);
         e.HasOne<Source>().WithMany().HasForeignKey(x => x.SourceId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -72,7 +56,6 @@ internal sealed class SourcePageMapping : IEntityTypeConfiguration<SourcePage>
         e.Property(x => x.Reason).HasMaxLength(1000);
         e.Property(x => x.ContentHash).HasMaxLength(64);
         e.HasOne<Source>().WithMany().HasForeignKey(x => x.SourceId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
 
@@ -85,6 +68,5 @@ internal sealed class IngestionEventMapping : IEntityTypeConfiguration<Ingestion
         e.Property(x => x.Step).HasConversion<string>().HasMaxLength(20);
         e.Property(x => x.Message).HasMaxLength(2000);
         e.HasOne<Source>().WithMany().HasForeignKey(x => x.SourceId).OnDelete(DeleteBehavior.Cascade);
-
     }
 }
