@@ -91,7 +91,7 @@ public sealed partial class WidgetClient(ParleyApp app, string botId)
     /// <summary>Opens this visitor's live stream (as the widget does while open) and collects its events in the background.</summary>
     public async Task<LiveStream> OpenLiveAsync()
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}?handler=Live&tab={Tab}");
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}/live?tab={Tab}");
         if (Token is not null) request.Headers.Add("X-Parley-Visitor", Token);
         var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.AssertStatus(HttpStatusCode.OK);

@@ -113,7 +113,7 @@ public static partial class ChatBench
         }
         var file = Path.GetTempFileName();
         await File.WriteAllLinesAsync(file, tokens);
-        var hub = app.Services.GetRequiredService<Parley.Features.Chat.LiveHub>();
+        var hub = app.Services.GetRequiredService<Parley.Infrastructure.Live.LiveHub>();
         GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
         var heapBefore = GC.GetTotalMemory(true);
         var setBefore = Environment.WorkingSet;
@@ -152,7 +152,7 @@ public static partial class ChatBench
             await gate.WaitAsync();
             try
             {
-                var request = new HttpRequestMessage(HttpMethod.Get, $"{widget}?handler=Live&tab=bench{i}");
+                var request = new HttpRequestMessage(HttpMethod.Get, $"{widget}/live?tab=bench{i}");
                 request.Headers.Add("X-Parley-Visitor", t);
                 return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             }

@@ -22,6 +22,9 @@ using Parley.Infrastructure.Observability;
 using Parley.Infrastructure.Storage;
 using Parley.Infrastructure.Tenancy;
 
+using Parley.Infrastructure.Live;
+using Parley.Features.Inbox;
+
 namespace Parley.Infrastructure;
 
 /// <summary>The whole app, built the same way for <c>dotnet run</c> and for the bench command (which passes its own settings).</summary>
@@ -38,6 +41,7 @@ public static class ParleyHost
         builder.AddParleyAuth();
         builder.AddParleyThrottling();
         builder.AddParleyEmail();
+        builder.AddParleyLive();
         builder.AddParleyJobs();
         builder.AddParleyStorage();
         builder.AddParleyWeb();
@@ -54,6 +58,7 @@ public static class ParleyHost
         builder.AddHumanSupport();
         builder.AddLocalization();
         builder.AddConversations();
+        builder.AddInbox();
         builder.AddDomains();
         builder.AddKnowledge();
         builder.AddChat();
@@ -79,6 +84,8 @@ public static class ParleyHost
 
         app.MapHealth();
         app.MapRazorPages();
+        app.MapInboxStream();
+        app.MapWidgetStream();
         return app;
     }
 }

@@ -28,7 +28,7 @@ public abstract class HumanSupportTests<TApp>(TApp app) : IClassFixture<TApp> wh
         Assert.DoesNotContain("data-testid=\"escalation\"", (await new WidgetClient(app, bot).AskStartedAsync("How long is the warranty?")).Done); // off by default
 
         var notify = $"support-{Guid.NewGuid():N}@kettles.example";
-        var saved = await ws.Tenant.PostFormAsync(page, page, Form(("Input.NotifyEmails", notify)));
+        var saved = await ws.Tenant.PostFormAsync(page, page, Form(("Input.NotifyEmails", notify), ("Input.NotifyAfterMinutes", "0")));
         saved.AssertStatus(HttpStatusCode.OK);
         Assert.Contains("Saved.", await saved.TextAsync());
         Assert.True(await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().AuditLogs.IgnoreQueryFilters().AnyAsync(a => a.TenantId == ws.TenantId && a.Action == "bot.human_support_changed")));
@@ -55,11 +55,12 @@ public abstract class HumanSupportTests<TApp>(TApp app) : IClassFixture<TApp> wh
         escalated.AssertStatus(HttpStatusCode.OK);
         Assert.Contains("A Kettle Co person will be right with you.", await escalated.TextAsync());
         var row = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Conversations.IgnoreQueryFilters().SingleAsync(c => c.Id == conversation));
-        Assert.Equal((true, ConversationMode.Human), (row.Escalated, row.Mode));
+        Assert.Equal((ConversationStatus.Pending, Responder.Human), (row.Status, row.Responder));
+        Assert.Equal(row.EscalatedAt, row.WaitingSince);
         Assert.NotNull(row.EscalatedAt);
         var mail = await app.Mail.WaitForAsync(notify, "asked for a person on Kettles");
         Assert.Contains("How long is the warranty?", mail.Text);
-        Assert.Contains($"/bots/{bot}/conversations/{conversation}", mail.Text);
+        Assert.Contains($"/inbox?c={conversation}", mail.Text);
         (await widget.PostAsync($"?handler=Escalate&conversationId={conversation}", [])).AssertStatus(HttpStatusCode.OK);
         await Task.Delay(300);
         Assert.Equal(1, await app.Mail.CountAsync(notify, "asked for a person")); // asking twice tells the team once
@@ -69,13 +70,13 @@ public abstract class HumanSupportTests<TApp>(TApp app) : IClassFixture<TApp> wh
         Assert.Null(WidgetClient.StreamOf(turn));
         Assert.Contains("Are you there?", turn);
         var view = await (await widget.GetAsync($"?handler=Conversation&id={conversation}")).TextAsync();
-        Assert.Contains("data-testid=\"human-mode\"", view);
+        Assert.Contains("data-human=\"true\"", view);
         Assert.DoesNotContain("data-testid=\"escalation\"", view);
         Assert.Contains("Waiting for a person", await (await ws.Tenant.GetAsync($"/bots/{bot}/conversations")).TextAsync());
-        Assert.Contains("Waiting for a person since", await (await ws.Tenant.GetAsync($"/bots/{bot}/conversations/{conversation}")).TextAsync());
+        Assert.Contains("Asked for a person", await (await ws.Tenant.GetAsync($"/bots/{bot}/conversations/{conversation}")).TextAsync());
 
         // Replacing suggestions hides follow-ups; switching it off removes the buttons and refuses escalation.
-        await ws.Tenant.PostFormAsync(page, page, Form(("Input.ReplaceSuggestions", "true"), ("Input.NotifyEmails", notify)));
+        await ws.Tenant.PostFormAsync(page, page, Form(("Input.ReplaceSuggestions", "true"), ("Input.NotifyEmails", notify), ("Input.NotifyAfterMinutes", "0")));
         var replaced = await new WidgetClient(app, bot).AskStartedAsync("How long is the warranty?");
         Assert.Contains("data-testid=\"escalation\"", replaced.Done);
         Assert.DoesNotContain("data-testid=\"follow-ups\"", replaced.Done);

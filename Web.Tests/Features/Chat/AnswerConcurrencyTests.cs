@@ -127,7 +127,7 @@ public abstract class AnswerConcurrencyTests<TApp> where TApp : ParleyApp, new()
         // A double click and a second tab: one confirmation, one mail to the team.
         var escalations = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => widget.PostAsync($"?handler=Escalate&conversationId={conversation}", [])));
         Assert.All(escalations, r => r.AssertStatus(HttpStatusCode.OK));
-        Assert.Equal(1, await Db(app, db => db.Messages.IgnoreQueryFilters().CountAsync(m => m.ConversationId == conversation && m.Role == MessageRole.System)));
+        Assert.Equal(1, await Db(app, db => db.Messages.IgnoreQueryFilters().CountAsync(m => m.ConversationId == conversation && m.Role == MessageRole.Activity)));
         await app.Mail.WaitForAsync(notify, "asked for a person");
         await Task.Delay(500);
         Assert.Equal(1, await app.Mail.CountAsync(notify, "asked for a person"));

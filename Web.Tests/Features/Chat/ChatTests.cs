@@ -256,7 +256,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         (await widget.PostAsync("?handler=Send", new() { ["text"] = "hello?" })).AssertStatus(HttpStatusCode.Forbidden);
         // Every other action of a paused bot is refused too, a ticket handed out before the pause included.
         (await widget.Http.GetAsync(ticket)).AssertStatus(HttpStatusCode.Forbidden);
-        (await widget.GetAsync("?handler=Live")).AssertStatus(HttpStatusCode.Forbidden);
+        (await widget.GetAsync("/live")).AssertStatus(HttpStatusCode.Forbidden);
         (await widget.PostAsync($"?handler=Escalate&conversationId={conversation}", [])).AssertStatus(HttpStatusCode.Forbidden);
         (await widget.PostAsync($"?handler=Feedback&messageId={Guid.NewGuid()}&value=up", [])).AssertStatus(HttpStatusCode.Forbidden);
         (await widget.PostAsync($"?handler=Helpful&messageId={Guid.NewGuid()}", [])).AssertStatus(HttpStatusCode.Forbidden);

@@ -30,7 +30,14 @@ internal sealed class ConversationMapping : IEntityTypeConfiguration<Conversatio
         e.HasIndex(x => new { x.VisitorId, x.LastMessageAt });
         e.HasIndex(x => x.TenantId);
         e.Property(x => x.Channel).HasConversion<string>().HasMaxLength(20);
-        e.Property(x => x.Mode).HasConversion<string>().HasMaxLength(20);
+        e.HasIndex(x => new { x.TenantId, x.Status, x.LastMessageAt });
+        // Defaults only let the schema script add the columns to existing rows; the model always sets them.
+        e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20).HasDefaultValue(ConversationStatus.Open);
+        e.Property(x => x.Responder).HasConversion<string>().HasMaxLength(20).HasDefaultValue(Responder.Bot);
+        e.Property(x => x.Important).HasDefaultValue(false);
+        e.Property(x => x.Tags).HasMaxLength(500).HasDefaultValue("");
+        e.Property(x => x.RatingComment).HasMaxLength(1000);
+        e.HasOne<Features.Accounts.AppUser>().WithMany().HasForeignKey(x => x.AssigneeId).OnDelete(DeleteBehavior.SetNull);
         e.Property(x => x.Title).HasMaxLength(200);
         e.Property(x => x.DomainHost).HasMaxLength(253);
         e.Property(x => x.PageUrl).HasMaxLength(2048);
@@ -53,6 +60,8 @@ internal sealed class MessageMapping : IEntityTypeConfiguration<Message>
         e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         e.Property(x => x.Reaction).HasConversion<string>().HasMaxLength(20);
         e.Property(x => x.Model).HasMaxLength(100);
+        e.Property(x => x.Internal).HasDefaultValue(false);
+        e.Property(x => x.AgentName).HasMaxLength(200);
         e.HasOne<Conversation>().WithMany().HasForeignKey(x => x.ConversationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -11,6 +11,7 @@ using Parley.Features.Knowledge.Search;
 using Parley.Features.Knowledge.Sources;
 using Parley.Features.Plans;
 using Parley.Infrastructure.Email;
+using Parley.Infrastructure.Live;
 using Parley.Infrastructure.Tenancy;
 using AiMessage = Microsoft.Extensions.AI.ChatMessage;
 
@@ -46,12 +47,15 @@ public sealed record AnswerDebug(IReadOnlyList<PassageDebug> Passages, int Promp
 /// data), stream the model's answer, and store it with its model, tokens, timing, sources and follow-ups.
 /// </summary>
 public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchIndex index, IChatClient configured, ExtractiveChatClient extractive, BotSettings.BotSettingsService settings, UsageMeter meter,
-    LiveHub live, IDataProtectionProvider dp, IOptions<ChatPipelineOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<ChatService> log)
+    LiveEvents live, IDataProtectionProvider dp, IOptions<ChatPipelineOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<ChatService> log)
 {
     private static readonly TimeSpan TicketLifetime = TimeSpan.FromSeconds(60);
     private readonly ITimeLimitedDataProtector tickets = dp.CreateProtector("Parley.ChatStream.v1").ToTimeLimitedDataProtector();
     /// <summary>What a stream ticket allows: one answer to one question, on one bot, through one channel (widget or playground).</summary>
     private sealed record TicketPayload(Guid TicketId, Guid TenantId, Guid ConversationId, long QuestionId, string? Tab, ConversationChannel Channel, Guid ChatbotId);
+
+    /// <summary>The answer to a message written in a resolved conversation (the widget shows it in the visitor's language).</summary>
+    public const string Closed = "This conversation is closed. Start a new one to write again.";
 
     /// <summary>Stores the visitor's message and returns the ticket for its answer, or a reason the message is refused.</summary>
     public async Task<(Accepted? Accepted, string? Problem)> AcceptAsync(Chatbot bot, Visitor visitor, Guid? conversationId, string text, ConversationChannel channel,
@@ -66,6 +70,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         {
             conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.ChatbotId == bot.Id && c.VisitorId == visitor.Id, ct);
             if (conversation is null) return (null, "That conversation is not available.");
+            if (conversation.Status == ConversationStatus.Resolved) return (null, Closed);
         }
         if (conversation is null)
         {
@@ -84,14 +89,19 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         var question = new Message { ConversationId = conversation.Id, ChatbotId = bot.Id, Role = MessageRole.User, Content = text, CreatedAt = now };
         db.Messages.Add(question);
         visitor.LastSeenAt = now;
+        tab = tab is { Length: > 0 and <= 64 } ? tab : null;
+        // The visitor's other tabs and the team's inboxes hear of it once it is stored.
+        live.Raise(new LiveEvent(LiveKind.Message, tenant.TenantId!.Value, bot.Id, conversation.Id, visitor.Id, ToVisitor: true, ToTeam: true, tab));
         if (db.Entry(conversation).State == EntityState.Added)
         {
-            (conversation.MessageCount, conversation.LastMessageAt) = (1, now);
+            (conversation.MessageCount, conversation.LastMessageAt, conversation.LastIncomingAt) = (1, now, now);
             await db.SaveChangesAsync(ct);
         }
-        else await db.SaveAtomicallyAsync(token => CountMessageAsync(conversation.Id, now, token), ct);
-        tab = tab is { Length: > 0 and <= 64 } ? tab : null;
-        await live.PublishAsync(new LiveEvent(tenant.TenantId!.Value, visitor.Id, conversation.Id, question.Id, tab));
+        else
+        {
+            await db.SaveAtomicallyAsync(token => IncomingAsync(conversation.Id, now, token), ct);
+            if (conversation.Status == ConversationStatus.Snoozed) (conversation.Status, conversation.SnoozedUntil) = (ConversationStatus.Open, null);
+        }
         var ticket = tickets.Protect(JsonSerializer.Serialize(new TicketPayload(Guid.NewGuid(), tenant.TenantId!.Value, conversation.Id, question.Id, tab, conversation.Channel, bot.Id)), now.Add(TicketLifetime));
         return (new Accepted(conversation, question, ticket), null);
     }
@@ -107,7 +117,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         var conversation = question is null ? null
             : await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == question.ConversationId && c.VisitorId == visitorId, ct);
         if (question is null || conversation is null) return null;
-        if (conversation.Mode != ConversationMode.AI || await db.Messages.AnyAsync(m => m.ConversationId == question.ConversationId && m.Id > question.Id, ct))
+        if (conversation.Responder != Responder.Bot || await db.Messages.AnyAsync(m => m.ConversationId == question.ConversationId && m.Id > question.Id, ct))
             return (question, null);
         var ticket = tickets.Protect(JsonSerializer.Serialize(new TicketPayload(Guid.NewGuid(), tenant.TenantId!.Value, question.ConversationId, question.Id, null, conversation.Channel, conversation.ChatbotId)),
             clock.GetUtcNow().Add(TicketLifetime));
@@ -135,6 +145,17 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
 
     /// <summary>Takes one message of this month's quota for an answer (see <see cref="UsageMeter"/>).</summary>
     public Task<bool> ReserveAsync(Chatbot bot, CancellationToken ct) => meter.ReserveAsync(bot, ct);
+
+    /// <summary>
+    /// The visitor wrote again, as one statement (another tab or an agent may be writing too): counted, unread for the
+    /// team, a snoozed conversation wakes up, and while a person answers it the visitor is waiting for them again.
+    /// </summary>
+    private Task IncomingAsync(Guid conversationId, DateTimeOffset at, CancellationToken ct) =>
+        db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(u => u
+            .SetProperty(c => c.MessageCount, c => c.MessageCount + 1).SetProperty(c => c.LastMessageAt, at).SetProperty(c => c.LastIncomingAt, at)
+            .SetProperty(c => c.Status, c => c.Status == ConversationStatus.Snoozed ? ConversationStatus.Open : c.Status)
+            .SetProperty(c => c.SnoozedUntil, c => c.Status == ConversationStatus.Snoozed ? null : c.SnoozedUntil)
+            .SetProperty(c => c.WaitingSince, c => c.Responder == Responder.Human && c.WaitingSince == null ? at : c.WaitingSince), ct);
 
     /// <summary>One more message in the conversation, as one statement (another tab or an agent may be adding one too).</summary>
     private Task CountMessageAsync(Guid conversationId, DateTimeOffset at, CancellationToken ct) =>
@@ -197,12 +218,12 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
             var widget = conversation.Channel == ConversationChannel.Widget;
             if (widget) await meter.PrepareModelAsync(modelId, stored.CreatedAt, work.Token);
             db.Messages.Add(stored);
+            live.Raise(new LiveEvent(LiveKind.Message, tenant.TenantId!.Value, bot.Id, conversation.Id, conversation.VisitorId, ToVisitor: true, ToTeam: true, tab));
             await db.SaveAtomicallyAsync(async token =>
             {
                 await CountMessageAsync(conversation.Id, stored.CreatedAt, token);
                 if (widget) await meter.CountAnswerAsync(modelId, stored.CreatedAt, stored.TokensIn, stored.TokensOut, token);
             }, work.Token);
-            await live.PublishAsync(new LiveEvent(tenant.TenantId!.Value, conversation.VisitorId, conversation.Id, stored.Id, tab));
             return (stored, debug);
         }
         catch (Exception e)

@@ -12,8 +12,6 @@ public static class ChatSetup
         builder.Services.AddScoped<ChatService>();
         builder.Services.AddScoped<UsageMeter>();
         builder.Services.AddScoped<Feedback>();
-        builder.Services.AddSingleton<LiveHub>();
-        builder.Services.AddHostedService<LiveListener>();
         builder.Services.AddSingleton(sp => new ExtractiveChatClient(TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ChatPipelineOptions>>().Value.ExtractiveWordDelayMs)));
         builder.Services.AddSingleton<IChatClient>(sp =>
         {

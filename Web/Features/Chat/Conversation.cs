@@ -30,10 +30,13 @@ public class Visitor : ITenantOwned
     public static string NewToken() => "vis_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 }
 
-public enum ConversationMode { AI, Human }
+/// <summary>Where a conversation stands (Chatwoot's statuses): open, waiting for a person, snoozed until a time, or resolved.</summary>
+public enum ConversationStatus { Open, Pending, Snoozed, Resolved }
+/// <summary>Who answers the visitor: the bot, or a person once one has taken over (until they hand it back).</summary>
+public enum Responder { Bot, Human }
 public enum ConversationChannel { Widget, Playground }
 
-/// <summary>One conversation of a visitor with a bot (seed 000's threads).</summary>
+/// <summary>One conversation of a visitor with a bot (seed 000's threads), with its place in the team's inbox.</summary>
 public class Conversation : ITenantOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
@@ -41,26 +44,52 @@ public class Conversation : ITenantOwned
     public Guid ChatbotId { get; set; }
     public Guid VisitorId { get; set; }
     public ConversationChannel Channel { get; set; }
-    public ConversationMode Mode { get; set; } = ConversationMode.AI;
+    public ConversationStatus Status { get; set; }
+    public Responder Responder { get; set; }
+    /// <summary>The member answering it, if any.</summary>
+    public Guid? AssigneeId { get; set; }
     public string Title { get; set; } = "";
     /// <summary>The site the widget was on (a verified domain's host), for history per domain.</summary>
     public string? DomainHost { get; set; }
     public string? PageUrl { get; set; }
     public string? PageTitle { get; set; }
-    public bool Escalated { get; set; }
+    /// <summary>When the visitor first asked for a person.</summary>
     public DateTimeOffset? EscalatedAt { get; set; }
+    /// <summary>Since when the visitor has been waiting for a person's reply (null while nobody owes one).</summary>
+    public DateTimeOffset? WaitingSince { get; set; }
+    /// <summary>A person's first reply after the visitor asked for one (first-response time = this − EscalatedAt).</summary>
+    public DateTimeOffset? FirstReplyAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public DateTimeOffset? SnoozedUntil { get; set; }
+    public bool Important { get; set; }
+    /// <summary>Labels, each between bars ("|billing|refund|"), so one tag is found with a plain LIKE.</summary>
+    public string Tags { get; set; } = "";
+    /// <summary>When the visitor last wrote, and when a member last read the conversation: newer writing is unread.</summary>
+    public DateTimeOffset? LastIncomingAt { get; set; }
+    public DateTimeOffset? AgentLastSeenAt { get; set; }
     /// <summary>When the lead form was offered in this conversation (it is offered once).</summary>
     public DateTimeOffset? LeadAskedAt { get; set; }
-    public bool Resolved { get; set; }
-    public bool Archived { get; set; }
+    /// <summary>The visitor's 1-5 satisfaction rating once resolved (seed 002's conversation_ratings), with their comment.</summary>
+    public int? Rating { get; set; }
+    public string? RatingComment { get; set; }
+    public DateTimeOffset? RatedAt { get; set; }
     public int MessageCount { get; set; }
     public int PositiveCount { get; set; }
     public int NegativeCount { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastMessageAt { get; set; }
+
+    public bool Unread => LastIncomingAt is { } at && (AgentLastSeenAt is null || AgentLastSeenAt < at);
+    public IEnumerable<string> TagList => Tags.Split('|', StringSplitOptions.RemoveEmptyEntries);
+    public static string JoinTags(IEnumerable<string> tags) =>
+        tags.Count() == 0 ? "" : "|" + string.Join("|", tags) + "|";
 }
 
-public enum MessageRole { User, Assistant, Agent, System }
+/// <summary>
+/// Who wrote a message: the visitor, the bot, a member (agent), an activity line (escalated, assigned, resolved…) or a
+/// member's private note. Notes and internal activity never reach the visitor; only visitor, bot and agent messages reach the model.
+/// </summary>
+public enum MessageRole { User, Assistant, Agent, Activity, Note }
 public enum MessageStatus { Complete, Pending, Failed }
 public enum Reaction { None, Positive, Negative }
 
@@ -75,6 +104,11 @@ public class Message : ITenantOwned
     public Guid ChatbotId { get; set; }
     public MessageRole Role { get; set; }
     public MessageStatus Status { get; set; } = MessageStatus.Complete;
+    /// <summary>Shown to the team only: private notes, and activity lines not meant for the visitor.</summary>
+    public bool Internal { get; set; }
+    /// <summary>The member who wrote an agent message or note, or caused an activity, and their name as shown then.</summary>
+    public Guid? AgentId { get; set; }
+    public string? AgentName { get; set; }
     public string Content { get; set; } = "";
     public string? Model { get; set; }
     public int TokensIn { get; set; }
@@ -86,6 +120,9 @@ public class Message : ITenantOwned
     public string? FollowUps { get; set; }
     public Reaction Reaction { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>What a visitor may see of a conversation.</summary>
+    public static System.Linq.Expressions.Expression<Func<Message, bool>> ForVisitor => m => !m.Internal && m.Role != MessageRole.Note;
 }
 
 /// <summary>Messages answered in a calendar month (seed 000's usage_tracking), and whether the owner was told the limit was reached.</summary>

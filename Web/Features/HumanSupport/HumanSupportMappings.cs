@@ -14,5 +14,7 @@ internal sealed class HumanSupportSettingsMapping : IEntityTypeConfiguration<Hum
         e.Property(x => x.RequestPrompt).HasMaxLength(60);
         e.Property(x => x.Confirmation).HasMaxLength(500);
         e.Property(x => x.NotifyEmails).HasMaxLength(1000);
+        // The default fills rows that existed before the setting; 0 ("at once") is a real value, so it is always sent.
+        e.Property(x => x.NotifyAfterMinutes).HasDefaultValue(5).HasSentinel(-1);
     }
 }

@@ -21,6 +21,9 @@ public class HumanSupportSettings : ITenantOwned, Features.BotSettings.IBotSetti
     [StringLength(500), Display(Name = "Confirmation message")] public string Confirmation { get; set; } = "";
     public bool Notify { get; set; }
     [StringLength(1000)] public string NotifyEmails { get; set; } = "";
+    /// <summary>The escalation is mailed when no member who can see the bot has had the inbox open for this long (0: at once).</summary>
+    [Range(0, 1440, ErrorMessage = "Use 0 to 1,440 minutes."), Display(Name = "Mail when nobody is in the inbox for")]
+    public int NotifyAfterMinutes { get; set; } = 5;
     public DateTimeOffset UpdatedAt { get; set; }
 
     public IEnumerable<string> Recipients() => Leads.LeadSettings.Split(NotifyEmails);

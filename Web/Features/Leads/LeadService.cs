@@ -99,7 +99,7 @@ public sealed partial class LeadService(AppDbContext db, AuditTrail audit, IEmai
     public async Task<LeadSettings?> OfferAsync(Conversation conversation, Message question, Message answer, CancellationToken ct)
     {
         var s = await SettingsAsync(conversation.ChatbotId, ct);
-        if (!s.Enabled || conversation.LeadAskedAt is not null || conversation.Mode == ConversationMode.Human) return null;
+        if (!s.Enabled || conversation.LeadAskedAt is not null || conversation.Responder == Responder.Human) return null;
         if (await db.Visitors.AnyAsync(v => v.Id == conversation.VisitorId && v.LeadAt != null, ct)) return null;
         var fire = s.Keywords().Any(k => Mentions(question.Content, k)) || s.Trigger switch
         {

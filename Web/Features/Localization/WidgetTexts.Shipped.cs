@@ -88,6 +88,14 @@ public static partial class WidgetTexts
         ["already_answered"] = "That question has its answer already.",
         ["quota_reached"] = "Thanks for your message! This assistant has reached its limit for the month, so it can't answer right now. Your message has been saved for the team.",
         ["powered_by"] = "Powered by",
+        ["agent_replies_soon"] = "Usually replies in a few minutes",
+        ["typing"] = "typing…",
+        ["conversation_closed"] = "This conversation is closed.",
+        ["rate_conversation"] = "How did we do?",
+        ["rating_comment"] = "Anything to add? (optional)",
+        ["send_rating"] = "Send rating",
+        ["rating_thanks"] = "Thanks for your feedback!",
+        ["conversation_closed_write"] = "This conversation is closed. Start a new one to write again.",
     };
 
     private static readonly Dictionary<string, string> Es = new()
@@ -175,6 +183,14 @@ public static partial class WidgetTexts
         ["already_answered"] = "Esa pregunta ya tiene respuesta.",
         ["quota_reached"] = "¡Gracias por tu mensaje! Este asistente ha alcanzado su límite del mes y no puede responder ahora. Tu mensaje se ha guardado para el equipo.",
         ["powered_by"] = "Con la tecnología de",
+        ["agent_replies_soon"] = "Suele responder en unos minutos",
+        ["typing"] = "escribiendo…",
+        ["conversation_closed"] = "Esta conversación está cerrada.",
+        ["rate_conversation"] = "¿Qué tal lo hemos hecho?",
+        ["rating_comment"] = "¿Algo más que añadir? (opcional)",
+        ["send_rating"] = "Enviar valoración",
+        ["rating_thanks"] = "¡Gracias por tu opinión!",
+        ["conversation_closed_write"] = "Esta conversación está cerrada. Empieza una nueva para escribir de nuevo.",
     };
 
     private static readonly Dictionary<string, string> Ar = new()
@@ -262,6 +278,14 @@ public static partial class WidgetTexts
         ["already_answered"] = "هذا السؤال تمت الإجابة عنه بالفعل.",
         ["quota_reached"] = "شكرًا على رسالتك! بلغ هذا المساعد حدّه لهذا الشهر، لذا لا يمكنه الإجابة الآن. حُفظت رسالتك للفريق.",
         ["powered_by"] = "مدعوم من",
+        ["agent_replies_soon"] = "يردّ عادةً خلال بضع دقائق",
+        ["typing"] = "يكتب…",
+        ["conversation_closed"] = "أُغلقت هذه المحادثة.",
+        ["rate_conversation"] = "كيف كانت تجربتك؟",
+        ["rating_comment"] = "هل تودّ إضافة شيء؟ (اختياري)",
+        ["send_rating"] = "إرسال التقييم",
+        ["rating_thanks"] = "شكرًا على رأيك!",
+        ["conversation_closed_write"] = "أُغلقت هذه المحادثة. ابدأ محادثة جديدة لتكتب مجددًا.",
     };
 
     // Declared after the dictionaries it lists: static initializers run in order within a file.

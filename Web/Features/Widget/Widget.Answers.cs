@@ -18,16 +18,16 @@ public partial class WidgetModel
         if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait) return TooFast(wait);
         await LoadHostsAsync(ct);
         var (accepted, problem) = await chat.AcceptAsync(Bot, visitor, conversationId, text ?? "", ConversationChannel.Widget, SafeUrl(pageUrl), pageTitle, DomainOf(pageUrl), ct, tab);
-        if (accepted is null) return Notice(StatusCodes.Status422UnprocessableEntity, problem!);
+        if (accepted is null) return Notice(StatusCodes.Status422UnprocessableEntity, problem == ChatService.Closed ? T["conversation_closed_write"] : problem!);
 
         TurnView turn;
-        if (accepted.Conversation.Mode == ConversationMode.Human)
+        if (accepted.Conversation.Responder == Responder.Human)
             turn = new TurnView(View, accepted.Question, null, null); // the team answers; the bot stays quiet
         else if (!await chat.ReserveAsync(Bot, ct))
         {
             var notice = new Message
             {
-                ConversationId = accepted.Conversation.Id, ChatbotId = Bot.Id, Role = MessageRole.System, CreatedAt = clock.GetUtcNow(),
+                ConversationId = accepted.Conversation.Id, ChatbotId = Bot.Id, Role = MessageRole.Activity, CreatedAt = clock.GetUtcNow(),
                 Content = T["quota_reached"],
             };
             db.Messages.Add(notice);
@@ -40,7 +40,7 @@ public partial class WidgetModel
         {
             // A new conversation: the whole conversation view replaces the home view.
             Response.Htmx(h => h.Retarget("#view").Reswap("innerHTML"));
-            return Partial("_Conversation", new ConversationView(View, accepted.Conversation, [], turn));
+            return Partial("_Conversation", new ConversationView(View, accepted.Conversation, [], turn) { State = new StateView(View, accepted.Conversation, null) });
         }
         return Partial("_Turn", turn);
     }

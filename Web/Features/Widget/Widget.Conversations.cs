@@ -33,7 +33,7 @@ public partial class WidgetModel
 
     private async Task<HomeView> HomeViewAsync(Visitor visitor, int recent, CancellationToken ct)
     {
-        var conversations = recent == 0 ? [] : await db.Conversations.AsNoTracking().Where(c => c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id && !c.Archived)
+        var conversations = recent == 0 ? [] : await db.Conversations.AsNoTracking().Where(c => c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id)
             .OrderByDescending(c => c.LastMessageAt).Take(recent).ToListAsync(ct);
         var starters = await db.ConversationStarters.AsNoTracking().Where(s => s.ChatbotId == Bot.Id && s.Placement == BotSettings.StarterPlacement.Home).OrderBy(s => s.Position).ToListAsync(ct);
         return new HomeView(View, conversations, starters);
@@ -49,7 +49,7 @@ public partial class WidgetModel
     {
         var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id, ct);
         if (conversation is null) return NotFound();
-        var messages = await db.Messages.AsNoTracking().Where(m => m.ConversationId == id).OrderBy(m => m.Id).ToListAsync(ct);
-        return Partial("_Conversation", new ConversationView(View, conversation, messages, null));
+        var messages = await db.Messages.AsNoTracking().Where(m => m.ConversationId == id).Where(Message.ForVisitor).OrderBy(m => m.Id).ToListAsync(ct);
+        return Partial("_Conversation", new ConversationView(View, conversation, messages, null) { State = await StateViewAsync(conversation, ct) });
     }
 }

@@ -30,7 +30,7 @@ public partial class WidgetModel
         var visitor = CurrentVisitor;
         var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId && c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id, ct);
         if (conversation is null) return NotFound();
-        var message = await support.EscalateAsync(Bot, conversation, T["switched_to_human"], ConversationUrl(conversation.Id), tab, ct);
+        var message = await support.EscalateAsync(Bot, conversation, T["switched_to_human"], tab, ct);
         if (message is null) return NotFound();
         return Partial("_Message", new AnswerView(View, message, true) { HumanMode = true });
     }

@@ -26,8 +26,19 @@ public sealed record WidgetView(Chatbot Bot, string BasePath, BotSettings.BotApp
     public string PositivePrompt => Support is { } s && s.PositivePrompt != new HumanSupport.HumanSupportSettings().PositivePrompt ? s.PositivePrompt : T["positive_prompt"];
     public string RequestPrompt => Support is { } s && s.RequestPrompt != new HumanSupport.HumanSupportSettings().RequestPrompt ? s.RequestPrompt : T["request_human"];
 }
+/// <summary>Messages the tab does not show yet, fetched when the live stream announced them.</summary>
+public sealed record AfterView(WidgetView Widget, List<Message> Messages, bool HumanMode);
+/// <summary>Who answers a conversation (the agent's first name once a person has it) and whether it is closed.</summary>
+public sealed record StateView(WidgetView Widget, Conversation Conversation, string? AgentName)
+{
+    public bool Closed => Conversation.Status == ConversationStatus.Resolved;
+    public bool Human => Conversation.Responder == Responder.Human;
+}
 public sealed record HomeView(WidgetView Widget, List<Conversation> Recent, List<BotSettings.ConversationStarter> Starters);
-public sealed record ConversationView(WidgetView Widget, Conversation Conversation, List<Message> Messages, TurnView? Pending);
+public sealed record ConversationView(WidgetView Widget, Conversation Conversation, List<Message> Messages, TurnView? Pending)
+{
+    public StateView? State { get; init; }
+}
 /// <summary>A visitor message just sent and the answer on its way (streamed with <see cref="Ticket"/>), or a notice in its place.</summary>
 public sealed record TurnView(WidgetView Widget, Message Question, string? Ticket, Message? Notice);
 public sealed record AnswerView(WidgetView Widget, Message Answer, bool Last, AnswerDebug? Debug = null)

@@ -28,7 +28,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
         typeof(AppUser), typeof(Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>),
         typeof(Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>), typeof(Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>),
         typeof(Tenant), typeof(SlugRedirect), typeof(Plan), typeof(LoginHistory),
-        typeof(DataProtectionKey), typeof(UsedTicket), typeof(UserSession), typeof(MailThrottle), typeof(Email.OutboxMail), typeof(Features.Chat.SystemError),
+        typeof(DataProtectionKey), typeof(UsedTicket), typeof(UserSession), typeof(MailThrottle), typeof(Email.OutboxMail), typeof(Live.LiveOutboxEvent), typeof(Features.Chat.SystemError),
         typeof(Features.Knowledge.Sources.PendingCleanup),
     };
 
@@ -41,6 +41,7 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<MailThrottle> MailThrottles => Set<MailThrottle>();
     public DbSet<Email.OutboxMail> OutboxMails => Set<Email.OutboxMail>();
+    public DbSet<Live.LiveOutboxEvent> LiveOutbox => Set<Live.LiveOutboxEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<UsedTicket> UsedTickets => Set<UsedTicket>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
@@ -69,6 +70,8 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     public DbSet<Features.HumanSupport.HumanSupportSettings> HumanSupportSettings => Set<Features.HumanSupport.HumanSupportSettings>();
     public DbSet<Features.Localization.BotLocalization> BotLocalizations => Set<Features.Localization.BotLocalization>();
     public DbSet<Features.Localization.BotLocale> BotLocales => Set<Features.Localization.BotLocale>();
+    public DbSet<Features.Inbox.SavedReply> SavedReplies => Set<Features.Inbox.SavedReply>();
+    public DbSet<Features.Inbox.InboxPresence> InboxPresence => Set<Features.Inbox.InboxPresence>();
 
     /// <summary>Read by the query filter on every query; Guid.Empty (no tenant) matches no row.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
@@ -109,6 +112,15 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
             e.Property(x => x.To).HasMaxLength(256);
             e.Property(x => x.Subject).HasMaxLength(500);
             e.Property(x => x.LastError).HasMaxLength(1000);
+        });
+        b.Entity<Live.LiveOutboxEvent>(e =>
+        {
+            e.ToTable("LiveOutbox");
+            e.HasIndex(x => new { x.State, x.Id });
+            e.HasIndex(x => x.ClaimToken);
+            e.Property(x => x.EventType).HasMaxLength(40);
+            e.Property(x => x.Content).HasMaxLength(2000);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
         });
         b.Entity<MailThrottle>(e =>
         {

@@ -32,6 +32,8 @@
 
   document.addEventListener("htmx:configRequest", e => {
     if (token) e.detail.headers["X-Parley-Visitor"] = token;
+    // New messages are fetched after the last one this tab shows.
+    if (e.detail.elt.matches("[data-after]")) { const last = [...document.querySelectorAll("#messages [data-message]")].pop(); e.detail.parameters.after = last ? last.dataset.message : ""; }
     if (e.detail.verb === "post") {
       e.detail.parameters.tab = tab;
       if (page.url) { e.detail.parameters.pageUrl = page.url; e.detail.parameters.pageTitle = page.title; }
@@ -61,14 +63,62 @@
   document.addEventListener("htmx:afterSettle", () => {
     const inConversation = !!view.querySelector("[data-view=conversation]");
     document.getElementById("home-button").hidden = !inConversation || !!body.dataset.noHome;
+    dedupe();
+    showState();
     scrollDown();
   });
+  // A message can arrive twice (fetched after the live stream's news while this tab also rendered it): keep the first.
+  function dedupe() {
+    const seen = new Set();
+    document.querySelectorAll("#messages [data-message]").forEach(m => { if (seen.has(m.dataset.message)) m.remove(); else seen.add(m.dataset.message); });
+  }
+  // The header shows who answers: the bot, or the person who took the conversation over; a closed conversation has no composer.
+  const title = document.getElementById("header-name"), botIcon = document.getElementById("header-icon");
+  const original = { name: title.textContent, icon: botIcon ? botIcon.innerHTML : "" };
+  function showState() {
+    const s = view.querySelector("[data-testid=conversation-state]");
+    const human = s && s.dataset.human === "true";
+    title.textContent = human && s.dataset.agent ? s.dataset.agent : original.name;
+    if (botIcon) {
+      if (human && s.dataset.agentIcon) { const img = document.createElement("img"); img.src = s.dataset.agentIcon; img.alt = ""; img.className = "h-9 w-9 rounded-full object-cover"; img.dataset.testid = "header-agent-icon"; botIcon.replaceChildren(img); }
+      else botIcon.innerHTML = original.icon;
+    }
+    if (status && !status.dataset.offline) status.textContent = s ? s.dataset.status : status.dataset.online;
+    const open = view.querySelector("[data-open-only]");
+    if (open) open.hidden = !!s && s.dataset.closed === "true";
+    document.body.dataset.human = human ? "true" : "false";
+  }
+  // The visitor typing in a conversation a person answers: the team sees it (at most every three seconds).
+  let typedAt = 0;
+  document.addEventListener("input", e => {
+    if (!e.target.matches("textarea[data-enter-sends]") || document.body.dataset.human !== "true" || Date.now() - typedAt < 3000) return;
+    const id = e.target.form.querySelector("[name=conversationId]");
+    if (!id) return;
+    typedAt = Date.now();
+    fetch(base + "?handler=Typing&conversationId=" + id.value, { method: "POST", headers: token ? { "X-Parley-Visitor": token } : {} }).catch(() => {});
+  });
   // Answers this tab asked for ("done"), and messages from elsewhere on the live stream ("c-…"), count as news for the page's badge.
-  document.addEventListener("htmx:sseMessage", e => { scrollDown(); if (e.detail.type === "done" || e.detail.type.startsWith("c-")) tell({ type: "parley:message" }); });
+  let typingTimer = 0;
+  document.addEventListener("htmx:sseMessage", e => {
+    const type = e.detail.type;
+    if (type.startsWith("t-")) {
+      const typing = document.getElementById("typing");
+      if (!typing) return;
+      const s = view.querySelector("[data-testid=conversation-state]");
+      typing.querySelector("[data-typing-name]").textContent = s && s.dataset.agent ? s.dataset.agent : "";
+      typing.hidden = false;
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(() => { typing.hidden = true; }, 4000);
+      return;
+    }
+    if (type.startsWith("c-")) { const typing = document.getElementById("typing"); if (typing) typing.hidden = true; }
+    scrollDown();
+    if (type === "done" || type.startsWith("c-")) tell({ type: "parley:message" });
+  });
   // The live stream's state in the header: "connecting…" while the browser reconnects, back to the status line once open.
   const status = document.getElementById("status-line");
-  document.addEventListener("htmx:sseError", () => { if (status) status.textContent = navigator.onLine === false ? status.dataset.disconnected : status.dataset.connecting; });
-  document.addEventListener("htmx:sseOpen", e => { if (status && e.detail.elt === body) status.textContent = status.dataset.online; });
+  document.addEventListener("htmx:sseError", e => { if (status && e.detail.elt === body) { status.dataset.offline = "1"; status.textContent = navigator.onLine === false ? status.dataset.disconnected : status.dataset.connecting; } });
+  document.addEventListener("htmx:sseOpen", e => { if (status && e.detail.elt === body) { delete status.dataset.offline; showState(); } });
   function scrollDown() { const m = document.getElementById("messages"); if (m) m.scrollTop = m.scrollHeight; }
 
   async function session() {
@@ -83,7 +133,7 @@
     if (!(await session())) return;
     // The live stream authenticates with the partitioned cookie the session call set; EventSource cannot send headers.
     body.setAttribute("hx-ext", "sse");
-    body.setAttribute("sse-connect", base + "?handler=Live&tab=" + tab);
+    body.setAttribute("sse-connect", base + "/live?tab=" + tab);
     htmx.process(body);
     htmx.ajax("GET", base + "?handler=Home", { target: "#view" });
   }
