@@ -16,6 +16,7 @@ internal sealed class VisitorMapping : IEntityTypeConfiguration<Visitor>
         e.Property(x => x.Name).HasMaxLength(200);
         e.Property(x => x.Email).HasMaxLength(256);
         e.Property(x => x.Phone).HasMaxLength(50);
+        e.Property(x => x.Language).HasMaxLength(35);
         e.Property(x => x.LeadFields).HasMaxLength(20000);
         e.HasIndex(x => new { x.TenantId, x.LeadAt });
         e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);

@@ -23,6 +23,8 @@ public class Visitor : ITenantOwned
     public string? LeadFields { get; set; }
     /// <summary>The conversation they shared their details in.</summary>
     public Guid? LeadConversationId { get; set; }
+    /// <summary>The browser's preferred language ("pt-BR"), as last seen, for the team's visitor card.</summary>
+    public string? Language { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
 

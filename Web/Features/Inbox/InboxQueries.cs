@@ -84,6 +84,9 @@ public sealed class InboxQueries(AppDbContext db, BotAccess access, CurrentMembe
         return new InboxList(f, rows, counts, bots, domains, tags, selected);
     }
 
+    public static string Duration(TimeSpan d) =>
+        d.TotalMinutes < 1 ? $"{(int)d.TotalSeconds} s" : d.TotalHours < 1 ? $"{(int)d.TotalMinutes} min" : d.TotalDays < 1 ? $"{(int)d.TotalHours} h {d.Minutes} min" : $"{(int)d.TotalDays} d {d.Hours} h";
+
     /// <summary>A line of plain text for the list: Markdown marks and line breaks gone.</summary>
     public static string? Snippet(string? text)
     {
@@ -104,6 +107,11 @@ public sealed class InboxQueries(AppDbContext db, BotAccess access, CurrentMembe
     /// <summary>The visitor's other conversations with the workspace's bots the member may see, newest first.</summary>
     public Task<List<Conversation>> EarlierAsync(Conversation c, CancellationToken ct) =>
         Visible().AsNoTracking().Where(x => x.VisitorId == c.VisitorId && x.Id != c.Id).OrderByDescending(x => x.LastMessageAt).Take(10).ToListAsync(ct);
+
+    public Task<Visitor?> VisitorAsync(Guid id, CancellationToken ct) => db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct);
+    public async Task<string> BotNameAsync(Guid botId, CancellationToken ct) => await db.Chatbots.Where(b => b.Id == botId).Select(b => b.Name).FirstOrDefaultAsync(ct) ?? "";
+    public Task<long?> MessageIdAsync(Guid conversationId, Guid publicId, CancellationToken ct) =>
+        db.Messages.Where(m => m.ConversationId == conversationId && m.PublicId == publicId).Select(m => (long?)m.Id).FirstOrDefaultAsync(ct);
 
     public Task<List<SavedReply>> SavedRepliesAsync(CancellationToken ct) => db.SavedReplies.AsNoTracking().OrderBy(r => r.Shortcut).ToListAsync(ct);
 }

@@ -17,6 +17,7 @@ public partial class WidgetModel
             return Notice(StatusCodes.Status422UnprocessableEntity, T["max_messages_description"]);
         if (limits.Check(visitor.Id, HttpContext.Connection.RemoteIpAddress?.ToString(), plan.VisitorMessagesPerMinute) is { } wait) return TooFast(wait);
         await LoadHostsAsync(ct);
+        if (Request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1).FirstOrDefault()?.Value.Value is { Length: > 0 and <= 35 } language) visitor.Language = language;
         var (accepted, problem) = await chat.AcceptAsync(Bot, visitor, conversationId, text ?? "", ConversationChannel.Widget, SafeUrl(pageUrl), pageTitle, DomainOf(pageUrl), ct, tab);
         if (accepted is null) return Notice(StatusCodes.Status422UnprocessableEntity, problem == ChatService.Closed ? T["conversation_closed_write"] : problem!);
 

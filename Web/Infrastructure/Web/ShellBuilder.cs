@@ -21,6 +21,7 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
     private static readonly Section[] Sections =
     [
         new("Overview", "/dashboard", "home", Role.Agent),
+        new("Inbox", "/inbox", "inbox", Role.Agent),
         new("Chatbots", "/bots", "bot", Role.Agent),
         new("Leads", "/leads", "contact", Role.Agent),
         new("Team", "/team", "users", Role.Manager),

@@ -37,6 +37,8 @@ ALTER TABLE "Messages"
     ADD COLUMN "AgentName" character varying(200);
 UPDATE "Messages" SET "Role" = 'Activity' WHERE "Role" = 'System';
 
+ALTER TABLE "Visitors" ADD COLUMN "Language" character varying(35);
+
 ALTER TABLE "HumanSupportSettings" ADD COLUMN "NotifyAfterMinutes" integer NOT NULL DEFAULT 5;
 
 CREATE TABLE "SavedReplies" (

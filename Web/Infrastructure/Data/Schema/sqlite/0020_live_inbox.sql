@@ -37,6 +37,8 @@ ALTER TABLE "Messages" ADD COLUMN "AgentId" TEXT NULL;
 ALTER TABLE "Messages" ADD COLUMN "AgentName" TEXT NULL;
 UPDATE "Messages" SET "Role" = 'Activity' WHERE "Role" = 'System';
 
+ALTER TABLE "Visitors" ADD COLUMN "Language" TEXT NULL;
+
 ALTER TABLE "HumanSupportSettings" ADD COLUMN "NotifyAfterMinutes" INTEGER NOT NULL DEFAULT 5;
 
 CREATE TABLE "SavedReplies" (
