@@ -13,7 +13,10 @@ public sealed record PageRoute(string Method, string Template, string? Handler, 
     public override string ToString() => Key;
 }
 
-/// <summary>Every Razor Page handler, read from the app's own endpoint data sources (never a hand-kept list).</summary>
+/// <summary>A route mapped as a minimal endpoint (the live streams) rather than a page.</summary>
+public sealed class Endpoint;
+
+/// <summary>Every Razor Page handler and every minimal endpoint with a method, read from the app's own endpoint data sources (never a hand-kept list).</summary>
 public static class RouteCatalog
 {
     public static async Task<List<PageRoute>> ReadAsync(IServiceProvider services)
@@ -31,6 +34,10 @@ public static class RouteCatalog
                 routes.Add(new PageRoute(h.HttpMethod.ToUpperInvariant(), template, h.Name, compiled.ModelTypeInfo!.AsType()));
             if (compiled.HandlerMethods.Count == 0) routes.Add(new PageRoute("GET", template, null, compiled.ModelTypeInfo!.AsType()));
         }
+        foreach (var e in services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+                     .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is null && e.Metadata.GetMetadata<IHttpMethodMetadata>() is { } m && m.HttpMethods.Count > 0))
+            foreach (var method in e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods)
+                routes.Add(new PageRoute(method, e.RoutePattern.RawText!.TrimStart('/'), null, typeof(Endpoint)));
         return routes.OrderBy(r => r.Template).ThenBy(r => r.Method).ThenBy(r => r.Handler).ToList();
     }
 }

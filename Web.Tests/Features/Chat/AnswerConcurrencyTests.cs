@@ -105,7 +105,7 @@ public abstract class AnswerConcurrencyTests<TApp> where TApp : ParleyApp, new()
         (await ws.Tenant.PostFormAsync(support, support, new Dictionary<string, string>
         {
             ["Input.Enabled"] = "true", ["Input.PositivePrompt"] = "Sorted", ["Input.RequestPrompt"] = "A person please",
-            ["Input.Confirmation"] = "Someone will be with you.", ["Input.Notify"] = "true", ["Input.NotifyEmails"] = notify,
+            ["Input.Confirmation"] = "Someone will be with you.", ["Input.Notify"] = "true", ["Input.NotifyEmails"] = notify, ["Input.NotifyAfterMinutes"] = "0",
         })).AssertStatus(HttpStatusCode.OK);
         var widget = new WidgetClient(app, bot);
         await widget.StartAsync();

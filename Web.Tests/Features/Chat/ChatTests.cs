@@ -235,8 +235,13 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         var conversation = Regex.Match(html, "data-conversation=\"([0-9a-f-]+)\"").Groups[1].Value;
         var seen = await liveA.WaitForAsync(2, TimeSpan.FromSeconds(10));
         Assert.Equal([$"c-{conversation}", $"c-{conversation}"], seen.Select(e => e.Event));
-        Assert.Contains("How long is the warranty?", seen[0].Data);
-        Assert.Contains("covered for two years", seen[1].Data);
+        Assert.All(seen, e => Assert.Equal(conversation, e.Data)); // ids only: the tab fetches what is new
+        var question = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Messages.IgnoreQueryFilters()
+            .Where(m => m.ConversationId == Guid.Parse(conversation)).OrderBy(m => m.Id).Select(m => m.PublicId).FirstAsync());
+        var fetched = await (await tabA.GetAsync($"?handler=After&id={conversation}&after={question}")).TextAsync();
+        Assert.Contains("covered for two years", fetched);
+        Assert.DoesNotContain("How long is the warranty?", fetched); // only what came after the message named
+        (await stranger.GetAsync($"?handler=After&id={conversation}&after={question}")).AssertStatus(HttpStatusCode.NotFound);
         await Task.Delay(300);
         Assert.Empty(liveB.Events); // the tab that asked shows it already
         Assert.Empty(liveStranger.Events); // another visitor hears nothing

@@ -96,10 +96,10 @@ public sealed class InboxQueries(AppDbContext db, BotAccess access, CurrentMembe
     }
 
     /// <summary>Members who can answer a conversation of this bot: Owners and Admins, and those assigned to it.</summary>
-    public Task<List<Teammate>> TeammatesAsync(Guid botId, CancellationToken ct) =>
-        db.Memberships.Where(m => m.LeftAt == null && (m.Role == Role.Owner || m.Role == Role.Admin || db.BotAssignments.Any(a => a.UserId == m.UserId && a.ChatbotId == botId)))
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new Teammate(u.Id, u.FullName.Length > 0 ? u.FullName : u.Email!))
-            .OrderBy(t => t.Name).ToListAsync(ct);
+    public async Task<List<Teammate>> TeammatesAsync(Guid botId, CancellationToken ct) =>
+        (await db.Memberships.Where(m => m.LeftAt == null && (m.Role == Role.Owner || m.Role == Role.Admin || db.BotAssignments.Any(a => a.UserId == m.UserId && a.ChatbotId == botId)))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { u.Id, u.FullName, u.Email }).ToListAsync(ct))
+            .Select(u => new Teammate(u.Id, u.FullName.Length > 0 ? u.FullName : u.Email ?? "Member")).OrderBy(t => t.Name).ToList();
 
     public Task<List<Message>> MessagesAsync(Guid conversationId, long after, CancellationToken ct) =>
         db.Messages.AsNoTracking().Where(m => m.ConversationId == conversationId && m.Id > after).OrderBy(m => m.Id).Take(500).ToListAsync(ct);

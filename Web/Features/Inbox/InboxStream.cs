@@ -1,5 +1,6 @@
 using Parley.Features.Bots;
 using Parley.Features.Workspaces;
+using Parley.Infrastructure.Jobs;
 using Parley.Infrastructure.Live;
 using Parley.Infrastructure.Tenancy;
 
@@ -19,7 +20,7 @@ public static class InboxStream
     public static void MapInboxStream(this WebApplication app) =>
         app.MapGet(Path, RunAsync).WithMetadata(new TenantHostAttribute()).RequireAuthorization(Policies.Member).ExcludeFromDescription();
 
-    private static async Task RunAsync(HttpContext http, LiveHub hub, IServiceScopeFactory scopes, TimeProvider clock, CancellationToken ct)
+    private static async Task RunAsync(HttpContext http, LiveHub hub, TenantScopes scopes, TimeProvider clock, CancellationToken ct)
     {
         var tenant = http.RequestServices.GetRequiredService<ITenantContext>().Tenant!;
         var userId = http.RequestServices.GetRequiredService<CurrentMember>().Membership!.UserId;
@@ -42,18 +43,17 @@ public static class InboxStream
     };
 
     /// <summary>The bots the member may see now, after recording them as present; null when they are no longer a member.</summary>
-    private static async Task<HashSet<Guid>?> AccessAsync(IServiceScopeFactory scopes, Tenant tenant, Guid userId, TimeProvider clock, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var membership = await db.Memberships.AsNoTracking().FirstOrDefaultAsync(m => m.UserId == userId && m.LeftAt == null, ct);
-        if (membership is null) return null;
-        scope.ServiceProvider.GetRequiredService<CurrentMember>().Membership = membership;
-        var bots = await scope.ServiceProvider.GetRequiredService<BotAccess>().Visible().Select(b => b.Id).ToListAsync(ct);
-        await Presence.TouchAsync(db, userId, clock.GetUtcNow(), ct);
-        return bots.ToHashSet();
-    }
+    private static Task<HashSet<Guid>?> AccessAsync(TenantScopes scopes, Tenant tenant, Guid userId, TimeProvider clock, CancellationToken ct) =>
+        scopes.RunAsync(tenant, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var membership = await db.Memberships.AsNoTracking().FirstOrDefaultAsync(m => m.UserId == userId && m.LeftAt == null, ct);
+            if (membership is null) return null;
+            sp.GetRequiredService<CurrentMember>().Membership = membership;
+            var bots = await sp.GetRequiredService<BotAccess>().Visible().Select(b => b.Id).ToListAsync(ct);
+            await Presence.TouchAsync(db, userId, clock.GetUtcNow(), ct);
+            return bots.ToHashSet();
+        });
 }
 
 /// <summary>Records that a member has the inbox open (one row per member, its time moved forward).</summary>
