@@ -40,8 +40,8 @@ public class SavedRepliesModel(AppDbContext db, CurrentMember me, AuditTrail aud
         if (!CanManage) return Forbid();
         var row = id is { } existing ? await db.SavedReplies.FirstOrDefaultAsync(r => r.Id == existing, ct) : new SavedReply();
         if (row is null) return NotFound();
-        input.Shortcut = input.Shortcut.Trim().TrimStart('/').ToLowerInvariant();
-        input.Content = input.Content.Trim();
+        input.Shortcut = (input.Shortcut ?? "").Trim().TrimStart('/').ToLowerInvariant();
+        input.Content = (input.Content ?? "").Trim();
         ModelState.Clear();
         var problems = new Dictionary<string, string>();
         if (!TryValidateModel(input))
