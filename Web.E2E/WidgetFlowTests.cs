@@ -225,6 +225,7 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByLabel("Let visitors ask for a person").CheckAsync();
         await page.GetByLabel("Email when a visitor asks for a person").CheckAsync();
         await page.GetByLabel("Send to").FillAsync(support);
+        await page.GetByLabel("Mail only when nobody is in the inbox for").FillAsync("0");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save human support" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("human-support")).ToContainTextAsync("Saved.");
         await app.ScreenshotAsync(page, "settings-human-support");
@@ -279,13 +280,13 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(ask.GetByTestId("escalate-confirm")).ToContainTextAsync("Talk to a person?");
         await app.ScreenshotAsync(shop, "widget-escalate-confirm");
         await ask.GetByRole(AriaRole.Button, new() { Name = "Yes, continue" }).ClickAsync();
-        await Assertions.Expect(widget.Locator("[data-role=system]").Last).ToContainTextAsync("You're now chatting with our team");
+        await Assertions.Expect(widget.Locator("[data-role=activity]").Last).ToContainTextAsync("You're now chatting with our team");
         await Assertions.Expect(widget.GetByTestId("escalation")).ToHaveCountAsync(0);
         await app.ScreenshotAsync(shop, "widget-escalated");
         var handover = await app.Mail.WaitForAsync(support, "asked for a person on Kettle helper");
-        Assert.Contains($"/bots/{bot}/conversations/", handover.Text);
+        Assert.Contains("/inbox?c=", handover.Text);
         await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/conversations");
-        await Assertions.Expect(page.GetByTestId("escalated").First).ToHaveTextAsync("Waiting for a person");
+        await Assertions.Expect(page.GetByTestId("status-badge").First).ToHaveTextAsync("Waiting for a person");
 
         // A Spanish browser gets the Spanish widget (with the bot's own title); an Arabic one gets it mirrored.
         var spanish = await app.NewPageAsync(await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "es-ES" }));
@@ -322,7 +323,7 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await shop.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();
         await Assertions.Expect(widget.Locator("html")).ToHaveClassAsync(new Regex("dark"));
         await widget.GetByTestId("recent-conversations").GetByRole(AriaRole.Button).First.ClickAsync();
-        await Assertions.Expect(widget.GetByTestId("human-mode")).ToBeVisibleAsync();
+        await Assertions.Expect(widget.Locator("#status-line")).ToHaveTextAsync("Usually replies in a few minutes");
         await app.ScreenshotAsync(shop, "widget-dark");
     }
 

@@ -28,6 +28,7 @@ public static class BenchCommand
             await RetrievalBench.RunAsync(size);
         await ChatBench.RunAsync(args.Contains("--quick") ? 2_000 : 10_000, args.Contains("--quick"));
         await SignInBench.RunAsync(args.Contains("--quick") ? 20 : 60);
+        await LiveBench.RunAsync(args.Contains("--quick") ? 40 : 200);
         return true;
     }
 

@@ -134,8 +134,9 @@
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); e.stopImmediatePropagation(); e.target.form.requestSubmit(); }
   }, true);
 
-  // The visitor's widget shows "typing…" while a reply (not a note) is being written.
+  // The visitor's widget shows "typing…" while a reply (not a note) is being written; a sent reply ends it.
   let typedAt = 0;
+  document.addEventListener("htmx:afterRequest", e => { if (e.detail.elt.matches && e.detail.elt.matches("[data-composer]")) typedAt = 0; });
   function typing(textarea) {
     const form = textarea.form;
     if (!form || form.querySelector("[name=kind]:checked")?.value === "note" || Date.now() - typedAt < 3000) return;

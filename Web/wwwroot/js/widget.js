@@ -41,10 +41,11 @@
   });
   // The widget's CSP allows no eval, so no hx-on: the composer empties after a message is sent, and once the
   // conversation is handed to a person the escalation buttons and suggestions go.
+  let typedAt = 0;
   document.addEventListener("htmx:afterRequest", e => {
     const elt = e.detail.elt;
     if (!e.detail.successful) return;
-    if (elt.matches("form[data-reset-on-success]")) { elt.reset(); elt.querySelector("textarea")?.focus(); }
+    if (elt.matches("form[data-reset-on-success]")) { elt.reset(); elt.querySelector("textarea")?.focus(); typedAt = 0; }
     if (elt.matches("[data-escalate]")) document.querySelectorAll("[data-testid=escalation],[data-testid=follow-ups],[data-testid=follow-up-prompts]").forEach(x => x.remove());
   });
   // Enter sends, Shift+Enter starts a new line; "talk to a person" asks to confirm first; "not now" closes the lead form.
@@ -89,7 +90,6 @@
     document.body.dataset.human = human ? "true" : "false";
   }
   // The visitor typing in a conversation a person answers: the team sees it (at most every three seconds).
-  let typedAt = 0;
   document.addEventListener("input", e => {
     if (!e.target.matches("textarea[data-enter-sends]") || document.body.dataset.human !== "true" || Date.now() - typedAt < 3000) return;
     const id = e.target.form.querySelector("[name=conversationId]");
