@@ -38,11 +38,40 @@ public abstract class SchemaTests
         Assert.Equal(Enumerable.Range(1, versions.Count), versions);
     }
 
+    /// <summary>Old conversation rows, written as schema 0019 had them (parents skipped: foreign keys are off for the test).</summary>
+    protected abstract string OldRows { get; }
+
+    [Fact]
+    public async Task Schema_0020_moves_old_conversation_flags_into_the_state_machine()
+    {
+        await using var conn = await NewDatabaseAsync();
+        foreach (var script in SchemaRunner.Scripts(Provider).Where(s => s.Version < 20)) await ExecAsync(conn, script.Sql);
+        await ExecAsync(conn, OldRows);
+        await ExecAsync(conn, SchemaRunner.Scripts(Provider).Single(s => s.Version == 20).Sql);
+        var rows = await RowsAsync(conn, """SELECT "Title", "Status", "Responder", "WaitingSince" IS NOT NULL, "ResolvedAt" IS NOT NULL, "LastIncomingAt" IS NOT NULL FROM "Conversations" ORDER BY "Title" """);
+        static string Flags(string row) => string.Join(" | ", row.Split(" | ").Select(v => v switch { "0" => "False", "1" => "True", _ => v })); // SQLite answers 0/1
+        Assert.Equal(["archived | Resolved | Bot | False | True | False", "bot | Open | Bot | False | False | False", "human | Pending | Human | True | False | True", "resolved | Resolved | Human | False | True | False"],
+            rows.Select(Flags));
+        Assert.Equal(["Activity", "User"], (await RowsAsync(conn, """SELECT "Role" FROM "Messages" ORDER BY "Role" """)));
+    }
+
     protected static async Task ExecAsync(DbConnection conn, string sql)
     {
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
         await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Four conversations (bot, waiting for a person, resolved, archived) and two messages, in a provider's literals.</summary>
+    protected static string Rows(string no, string yes, string at)
+    {
+        string Row(Guid id, string title, string mode, string escalated, string resolved, string archived) =>
+            $"""INSERT INTO "Conversations" ("Id", "TenantId", "ChatbotId", "VisitorId", "Channel", "Mode", "Title", "Escalated", "Resolved", "Archived", "MessageCount", "PositiveCount", "NegativeCount", "CreatedAt", "LastMessageAt", "EscalatedAt") VALUES ('{id}', '{Guid.Empty}', '{Guid.Empty}', '{Guid.Empty}', 'Widget', '{mode}', '{title}', {escalated}, {resolved}, {archived}, 1, 0, 0, {at}, {at}, {(escalated == yes ? at : "NULL")});""";
+        string Message(Guid conversation, string role) =>
+            $"""INSERT INTO "Messages" ("PublicId", "TenantId", "ConversationId", "ChatbotId", "Role", "Status", "Content", "TokensIn", "TokensOut", "Reaction", "CreatedAt") VALUES ('{Guid.NewGuid()}', '{Guid.Empty}', '{conversation}', '{Guid.Empty}', '{role}', 'Complete', 'Text', 0, 0, 'None', {at});""";
+        var human = Guid.NewGuid();
+        return string.Join("\n", Row(Guid.NewGuid(), "bot", "AI", no, no, no), Row(Guid.NewGuid(), "resolved", "Human", yes, yes, no), Row(Guid.NewGuid(), "archived", "AI", no, no, yes),
+            Row(human, "human", "Human", yes, no, no), Message(human, "User"), Message(human, "System"));
     }
 
     protected static async Task<List<string>> RowsAsync(DbConnection conn, string sql)
@@ -60,6 +89,7 @@ public abstract class SchemaTests
 public sealed class SchemaTests_Sqlite : SchemaTests
 {
     protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+    protected override string OldRows => "PRAGMA foreign_keys = OFF;\n" + Rows("0", "1", "638000000000000000");
 
     protected override async Task<DbConnection> NewDatabaseAsync()
     {
@@ -92,6 +122,7 @@ public sealed class SchemaTests_Postgres : SchemaTests, IAsyncLifetime
         ?? throw new InvalidOperationException("PARLEY_TEST_POSTGRES is not set.");
 
     protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    protected override string OldRows => "SET session_replication_role = replica;\n" + Rows("false", "true", "'2026-11-01T10:00:00Z'");
 
     protected override async Task<DbConnection> NewDatabaseAsync()
     {

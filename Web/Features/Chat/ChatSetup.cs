@@ -24,7 +24,9 @@ public static class ChatSetup
 
 /// <summary>
 /// Visitor message rate limits: per visitor from the plan (messages per minute) and per IP address (a multiple of it,
-/// since offices share addresses). In-process windows: each instance enforces its own share.
+/// since offices share addresses). In-process windows, deliberately: each instance enforces the limit on what reaches it,
+/// so with N instances behind a load balancer a visitor can send at most N times the plan's rate (the monthly quota, the
+/// real cost bound, is counted in the database).
 /// </summary>
 public sealed class WidgetRateLimits : IDisposable
 {

@@ -82,6 +82,7 @@
     title.textContent = human && s.dataset.agent ? s.dataset.agent : original.name;
     if (botIcon) {
       if (human && s.dataset.agentIcon) { const img = document.createElement("img"); img.src = s.dataset.agentIcon; img.alt = ""; img.className = "h-9 w-9 rounded-full object-cover"; img.dataset.testid = "header-agent-icon"; botIcon.replaceChildren(img); }
+      else if (human && s.dataset.agent) { const d = document.createElement("div"); d.className = "grid h-9 w-9 place-items-center rounded-full bg-white/20 text-sm font-semibold"; d.setAttribute("aria-hidden", "true"); d.textContent = s.dataset.agent[0].toUpperCase(); botIcon.replaceChildren(d); }
       else botIcon.innerHTML = original.icon;
     }
     if (status && !status.dataset.offline) status.textContent = s ? s.dataset.status : status.dataset.online;
