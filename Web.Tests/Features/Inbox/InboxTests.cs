@@ -219,6 +219,22 @@ public abstract class InboxTests<TApp>(TApp app) : IClassFixture<TApp> where TAp
         Assert.Equal(agentId, (await RowAsync(visible)).AssigneeId);
         Assert.Contains($"data-conversation=\"{visible}\"", await (await agent.GetHtmxAsync("/inbox?handler=List&view=Mine")).TextAsync());
 
+        // A snoozed conversation wakes when its time comes (the job queued for then), unless it was woken or snoozed again since.
+        (await ActAsync(ws.Tenant, "Snooze", visible, ("until", "1h"))).AssertStatus(HttpStatusCode.OK);
+        var until = (await RowAsync(visible)).SnoozedUntil!.Value;
+        var tenant = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Tenants.SingleAsync(t => t.Id == ws.TenantId));
+        Task WakeAsync(DateTimeOffset at) => app.Services.GetRequiredService<TenantScopes>().RunAsync(tenant, sp => sp.GetRequiredService<ConversationActions>().WakeAsync(visible, at).ContinueWith(_ => 0));
+        await WakeAsync(until.AddMinutes(-5)); // an older snooze's job: nothing happens
+        Assert.Equal(ConversationStatus.Snoozed, (await RowAsync(visible)).Status);
+        await WakeAsync(until);
+        var woken = await RowAsync(visible);
+        Assert.Equal((ConversationStatus.Open, (DateTimeOffset?)null), (woken.Status, woken.SnoozedUntil));
+
+        // A member who leaves hands their open conversations back to Unassigned.
+        var agentMembership = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Memberships.IgnoreQueryFilters().Where(m => m.TenantId == ws.TenantId && m.UserId == agentId).Select(m => m.Id).SingleAsync());
+        await ws.Tenant.PostFormAsync("/team", $"/team?handler=Remove&id={agentMembership}", []);
+        Assert.Null((await RowAsync(visible)).AssigneeId);
+
         // Another workspace: its owner gets 404 for these ids, and its inbox stream hears nothing of them.
         var stranger = await app.SignUpAsync();
         await using var strangerInbox = await OpenInboxAsync(stranger.Tenant);
@@ -227,7 +243,7 @@ public abstract class InboxTests<TApp>(TApp app) : IClassFixture<TApp> where TAp
         await mine.PostAsync($"?handler=Escalate&conversationId={visible}", []);
         await Task.Delay(500);
         Assert.Empty(strangerInbox.Events);
-        Assert.Equal(1, await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Messages.IgnoreQueryFilters().CountAsync(m => m.ConversationId == visible && m.Role == MessageRole.Activity && m.Internal)));
+        Assert.Equal(1, await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Messages.IgnoreQueryFilters().CountAsync(m => m.ConversationId == visible && m.Role == MessageRole.Activity && !m.Internal)));
     }
 
     [Fact]

@@ -180,7 +180,9 @@ public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentM
         m.LeftAt = clock.GetUtcNow();
         db.BotAssignments.RemoveRange(await db.BotAssignments.Where(a => a.UserId == m.UserId).ToListAsync(ct));
         audit.Record(action, "Membership", m.Id.ToString(), await EmailOfAsync(m.UserId, ct), new { Role = m.Role.ToString() }, null);
-        await db.SaveChangesAsync(ct);
+        // Their open conversations go back to Unassigned in the inbox, in the same transaction.
+        await db.SaveAtomicallyAsync(token => db.Conversations.Where(c => c.AssigneeId == m.UserId && c.Status != Chat.ConversationStatus.Resolved)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.AssigneeId, (Guid?)null), token), ct);
         return null;
     }
 
