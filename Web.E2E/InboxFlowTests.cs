@@ -19,12 +19,7 @@ public class InboxFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByLabel("Let visitors ask for a person").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save human support" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("human-support")).ToContainTextAsync("Saved.");
-        await app.AddVerifiedDomainAsync(slug, "inbox.localhost");
-        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/embed");
-        await page.GetByLabel("inbox.localhost").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save domains" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#embed-domains")).ToContainTextAsync("now runs on inbox.localhost");
-        var scriptTag = await page.GetByTestId("script-tag").InnerTextAsync();
+        var scriptTag = await app.EmbedOnAsync(page, slug, bot, "inbox.localhost");
         app.Site.Pages["/"] = new($"<!doctype html><html><head><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Kettle Co</title></head><body><h1>Kettle Co</h1>{scriptTag}</body></html>");
 
         // The agent's inbox is open and empty.

@@ -12,12 +12,7 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
     public async Task Appearance_changes_show_in_the_preview_while_typing_and_on_the_customer_site_once_saved()
     {
         var (page, slug, bot) = await app.WorkspaceWithBotAsync("look");
-        await app.AddVerifiedDomainAsync(slug, "look.localhost");
-        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/embed");
-        await page.GetByLabel("look.localhost").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save domains" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#embed-domains")).ToContainTextAsync("now runs on look.localhost");
-        var scriptTag = await page.GetByTestId("script-tag").InnerTextAsync();
+        var scriptTag = await app.EmbedOnAsync(page, slug, bot, "look.localhost");
 
         await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/settings/appearance");
         await page.Locator("#a-BrandColor").FillAsync("#b91c1c");
@@ -91,12 +86,7 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.Locator("[data-testid=sources] [data-status=Ready]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
 
         // Pick the verified domain the widget may run on, and copy the script tag.
-        await app.AddVerifiedDomainAsync(slug, "shop.localhost");
-        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/embed");
-        await page.GetByLabel("shop.localhost").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save domains" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#embed-domains")).ToContainTextAsync("now runs on shop.localhost");
-        var scriptTag = await page.GetByTestId("script-tag").InnerTextAsync();
+        var scriptTag = await app.EmbedOnAsync(page, slug, bot, "shop.localhost");
         Assert.Contains($"data-bot=\"{bot}\"", scriptTag);
         await app.ScreenshotAsync(page, "embed");
 
@@ -196,12 +186,7 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
             Buffer = TestFiles.Pdf("Kettle care guide.", "Descaling: descale the kettle every month with citric acid.\nNever use vinegar on the steel models.\nThe warranty covers two years."),
         });
         await Assertions.Expect(page.Locator("[data-testid=sources] [data-status=Ready]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
-        await app.AddVerifiedDomainAsync(slug, "leads.localhost");
-        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/embed");
-        await page.GetByLabel("leads.localhost").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save domains" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#embed-domains")).ToContainTextAsync("now runs on leads.localhost");
-        var scriptTag = await page.GetByTestId("script-tag").InnerTextAsync();
+        var scriptTag = await app.EmbedOnAsync(page, slug, bot, "leads.localhost");
 
         // Leads: a template fills the fields in, then ask after two messages and mail sales.
         var sales = $"sales-{slug}@example.test";
@@ -334,12 +319,7 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/settings/general");
         await Assertions.Expect(page.GetByTestId("general")).ToBeVisibleAsync();
         await app.ScreenshotAsync(page, "settings-general");
-        await app.AddVerifiedDomainAsync(slug, "icons.localhost");
-        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/embed");
-        await page.GetByLabel("icons.localhost").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save domains" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#embed-domains")).ToContainTextAsync("now runs on icons.localhost");
-        var scriptTag = await page.GetByTestId("script-tag").InnerTextAsync();
+        var scriptTag = await app.EmbedOnAsync(page, slug, bot, "icons.localhost");
 
         await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/settings/appearance");
         await page.SetInputFilesAsync("#icon-Bot", new FilePayload { Name = "bot.png", MimeType = "image/png", Buffer = TestFiles.Png(64, (245, 158, 11), (255, 255, 255)) });

@@ -95,6 +95,17 @@ public sealed class BrowserApp : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
+    /// <summary>Verifies the host for the workspace, lets the bot run there on its Embed page, and returns the script tag to paste.</summary>
+    public async Task<string> EmbedOnAsync(IPage page, string slug, string bot, string host)
+    {
+        await AddVerifiedDomainAsync(slug, host);
+        await page.GotoAsync($"{TenantUrl(slug)}/bots/{bot}/embed");
+        await page.GetByLabel(host).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save domains" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#embed-domains")).ToContainTextAsync($"now runs on {host}");
+        return await page.GetByTestId("script-tag").InnerTextAsync();
+    }
+
     /// <summary>Signs up through the pages and creates a bot; returns the dashboard page, the workspace slug and the bot id.</summary>
     public async Task<(IPage Page, string Slug, string Bot)> WorkspaceWithBotAsync(string prefix)
     {
