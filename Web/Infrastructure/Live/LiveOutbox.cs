@@ -137,6 +137,7 @@ public sealed class LiveRelay(IServiceScopeFactory scopes, LiveHub hub, LiveRela
             .Where(x => x.State == LiveEventState.NotPublished || (x.State == LiveEventState.InProgress && x.LockedUntil < now))
             .OrderBy(x => x.Id).Select(x => x.Id).Take(100).ToListAsync(ct);
         if (due.Count == 0) return 0;
+        if (!hub.Shared) return await PublishHereAsync(db, due, ct);
         var token = Guid.NewGuid();
         var until = now + Claim;
         await db.LiveOutbox.Where(x => due.Contains(x.Id) && (x.State == LiveEventState.NotPublished || (x.State == LiveEventState.InProgress && x.LockedUntil < now)))
@@ -163,6 +164,24 @@ public sealed class LiveRelay(IServiceScopeFactory scopes, LiveHub hub, LiveRela
             return 0;
         }
         return claimed.Count;
+    }
+
+    /// <summary>
+    /// The embedded SQLite default is one instance: no other relay can take the events, so they are delivered and marked
+    /// published without a claim (two statements a batch instead of four, on a database with a single writer).
+    /// </summary>
+    private async Task<int> PublishHereAsync(AppDbContext db, List<long> due, CancellationToken ct)
+    {
+        var rows = await db.LiveOutbox.AsNoTracking().Where(x => due.Contains(x.Id)).OrderBy(x => x.Id).Select(x => new { x.EventId, x.Content }).ToListAsync(ct);
+        var events = new List<LiveEvent>();
+        foreach (var row in rows)
+        {
+            try { if (JsonSerializer.Deserialize<LiveEvent>(row.Content) is { } e) events.Add(e); }
+            catch (JsonException ex) { log.LogWarning(ex, "Live event {EventId} could not be read", row.EventId); }
+        }
+        await hub.PublishAsync(events, ct);
+        await db.LiveOutbox.Where(x => due.Contains(x.Id)).ExecuteUpdateAsync(u => u.SetProperty(x => x.State, LiveEventState.Published).SetProperty(x => x.TimesSent, x => x.TimesSent + 1), ct);
+        return due.Count;
     }
 
     private async Task CleanupAsync(CancellationToken ct)
