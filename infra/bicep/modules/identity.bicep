@@ -1,0 +1,14 @@
+// The app's user-assigned managed identity: it pulls the image and reaches storage, search, OpenAI and Key Vault.
+param name string
+param location string
+param tags object
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: name
+  location: location
+  tags: tags
+}
+
+output id string = identity.id
+output principalId string = identity.properties.principalId
+output clientId string = identity.properties.clientId
