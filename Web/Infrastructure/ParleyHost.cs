@@ -34,6 +34,7 @@ public static class ParleyHost
     {
         var builder = WebApplication.CreateBuilder(args);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.Configuration[key] = value;
+        ProductionSettings.Check(builder.Environment, builder.Configuration);
 
         builder.AddParleyOptions();
         builder.AddParleyTelemetry();
@@ -68,6 +69,18 @@ public static class ParleyHost
 
         var app = builder.Build();
 
+        // Behind a reverse proxy (the Container Apps ingress terminates TLS): the scheme and client address it saw, so
+        // cookies are Secure, links are https and throttles see the visitor, not the proxy. Off unless configured.
+        if (app.Configuration.GetValue("Parley:ForwardedHeaders", false))
+        {
+            var forwarded = new Microsoft.AspNetCore.Builder.ForwardedHeadersOptions
+            {
+                ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
+            };
+            forwarded.KnownIPNetworks.Clear(); // the ingress's addresses are not fixed; the app is reachable only through it
+            forwarded.KnownProxies.Clear();
+            app.UseForwardedHeaders(forwarded);
+        }
         app.UseMiddleware<Security.SecurityHeadersMiddleware>();
         app.UseParleyErrorPages();
         app.UseHttpLogging();

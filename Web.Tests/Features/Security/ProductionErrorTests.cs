@@ -11,7 +11,8 @@ public sealed class ProductionErrorTests : IAsyncLifetime
     private readonly SqliteApp app = new()
     {
         Environment = "Production",
-        Settings = new() { ["Parley:SeedDemo"] = "" }, // left to its default
+        // The seed left to its default; the settings Production insists on given (mail goes to the broken server below).
+        Settings = new() { ["Parley:SeedDemo"] = "", ["Parley:Storage:Provider"] = "FileSystem", ["Parley:Mail:SmtpHost"] = "127.0.0.1", ["Parley:Mail:From"] = "hello@parley.test" },
         TestServices = s => s.AddSingleton<IEmailSender, BrokenMailServer>(),
     };
 

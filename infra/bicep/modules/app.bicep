@@ -89,6 +89,7 @@ resource web 'Microsoft.App/containerApps@2024-10-02-preview' = {
           env: [
             { name: 'ASPNETCORE_ENVIRONMENT', value: 'Production' }
             { name: 'AZURE_CLIENT_ID', value: identityClientId }
+            { name: 'Parley__ForwardedHeaders', value: 'true' }
             { name: 'Parley__AppDomain', value: host }
             { name: 'Parley__PublicBaseUrl', value: 'https://${host}' }
             { name: 'Parley__ExtraHosts__0', value: '${name}.${environment.properties.defaultDomain}' }
