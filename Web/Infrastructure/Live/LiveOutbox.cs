@@ -108,6 +108,8 @@ public sealed class LiveRelay(IServiceScopeFactory scopes, LiveHub hub, LiveRela
 {
     private static readonly TimeSpan Claim = TimeSpan.FromSeconds(30);
     private DateTimeOffset nextCleanup;
+    /// <summary>SQLite only: the newest event this instance delivered and has not yet marked published.</summary>
+    private long deliveredUpTo;
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -132,12 +134,12 @@ public sealed class LiveRelay(IServiceScopeFactory scopes, LiveHub hub, LiveRela
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        if (!hub.Shared) return await PublishHereAsync(db, ct);
         var now = clock.GetUtcNow();
         var due = await db.LiveOutbox.AsNoTracking()
             .Where(x => x.State == LiveEventState.NotPublished || (x.State == LiveEventState.InProgress && x.LockedUntil < now))
             .OrderBy(x => x.Id).Select(x => x.Id).Take(100).ToListAsync(ct);
         if (due.Count == 0) return 0;
-        if (!hub.Shared) return await PublishHereAsync(db, due, ct);
         var token = Guid.NewGuid();
         var until = now + Claim;
         await db.LiveOutbox.Where(x => due.Contains(x.Id) && (x.State == LiveEventState.NotPublished || (x.State == LiveEventState.InProgress && x.LockedUntil < now)))
@@ -167,12 +169,18 @@ public sealed class LiveRelay(IServiceScopeFactory scopes, LiveHub hub, LiveRela
     }
 
     /// <summary>
-    /// The embedded SQLite default is one instance: no other relay can take the events, so they are delivered and marked
-    /// published without a claim (two statements a batch instead of four, on a database with a single writer).
+    /// The embedded SQLite default is one instance: no other relay can take the events, and SQLite has a single writer, so
+    /// a write here would make the visitor's or agent's next save wait. Events are delivered in id order (ids follow
+    /// commit order with one writer) and remembered as delivered in memory; they are marked published in one statement
+    /// at the next cleanup. After a restart the unmarked ones are delivered once more, which the streams tolerate (each
+    /// page fetches only what it does not show yet).
     /// </summary>
-    private async Task<int> PublishHereAsync(AppDbContext db, List<long> due, CancellationToken ct)
+    private async Task<int> PublishHereAsync(AppDbContext db, CancellationToken ct)
     {
-        var rows = await db.LiveOutbox.AsNoTracking().Where(x => due.Contains(x.Id)).OrderBy(x => x.Id).Select(x => new { x.EventId, x.Content }).ToListAsync(ct);
+        var after = deliveredUpTo;
+        var rows = await db.LiveOutbox.AsNoTracking().Where(x => x.State == LiveEventState.NotPublished && x.Id > after)
+            .OrderBy(x => x.Id).Take(100).Select(x => new { x.Id, x.EventId, x.Content }).ToListAsync(ct);
+        if (rows.Count == 0) return 0;
         var events = new List<LiveEvent>();
         foreach (var row in rows)
         {
@@ -180,8 +188,8 @@ public sealed class LiveRelay(IServiceScopeFactory scopes, LiveHub hub, LiveRela
             catch (JsonException ex) { log.LogWarning(ex, "Live event {EventId} could not be read", row.EventId); }
         }
         await hub.PublishAsync(events, ct);
-        await db.LiveOutbox.Where(x => due.Contains(x.Id)).ExecuteUpdateAsync(u => u.SetProperty(x => x.State, LiveEventState.Published).SetProperty(x => x.TimesSent, x => x.TimesSent + 1), ct);
-        return due.Count;
+        deliveredUpTo = rows[^1].Id;
+        return rows.Count;
     }
 
     private async Task CleanupAsync(CancellationToken ct)
@@ -189,8 +197,12 @@ public sealed class LiveRelay(IServiceScopeFactory scopes, LiveHub hub, LiveRela
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var before = clock.GetUtcNow().AddHours(-1);
+        var upTo = deliveredUpTo;
+        if (!hub.Shared && upTo > 0)
+            await db.LiveOutbox.Where(x => x.State == LiveEventState.NotPublished && x.Id <= upTo)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.State, LiveEventState.Published).SetProperty(x => x.TimesSent, x => x.TimesSent + 1), ct);
         await db.LiveOutbox.Where(x => x.State == LiveEventState.Published && x.CreatedAt < before).ExecuteDeleteAsync(ct);
-        nextCleanup = clock.GetUtcNow().AddMinutes(5);
+        nextCleanup = clock.GetUtcNow().AddSeconds(hub.Shared ? 300 : 10);
     }
 }
 
