@@ -4,9 +4,11 @@ using System.Text.RegularExpressions;
 namespace Parley.Tests.Infrastructure;
 
 /// <summary>A visitor's widget, as the iframe drives it: same-origin posts with the visitor token header, answers read from the SSE stream.</summary>
-public sealed partial class WidgetClient(ParleyApp app, string botId)
+public sealed partial class WidgetClient(HttpClient http, string botId)
 {
-    public HttpClient Http { get; } = app.Client("localhost");
+    public WidgetClient(ParleyApp app, string botId) : this(app.Client("localhost"), botId) { }
+
+    public HttpClient Http { get; } = http;
     public string Base => $"/widget/{botId}";
     public string? Token { get; set; }
     public string Origin { get; set; } = "http://localhost";

@@ -84,7 +84,12 @@ public static class ParleyHost
         app.UseMiddleware<Security.SecurityHeadersMiddleware>();
         app.UseParleyErrorPages();
         app.UseHttpLogging();
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // Pages link assets with a content hash (asp-append-version), so a versioned URL never changes: cached for a year.
+            OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = c.Context.Request.Query.ContainsKey("v")
+                ? "public, max-age=31536000, immutable" : "public, max-age=3600",
+        });
         app.UseMiddleware<TenantResolutionMiddleware>();
         app.UseRateLimiter();
         app.UseAuthentication();
