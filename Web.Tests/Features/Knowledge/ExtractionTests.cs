@@ -69,6 +69,53 @@ public class ExtractionTests
     }
 
     [Fact]
+    public async Task Html_definitions_are_read_once_as_paragraphs()
+    {
+        var html = """
+            <html><body><main><h1>Settings</h1><dl>
+            <dt><code>max_retries</code></dt><dd><p>How many times a request is tried again.</p><p>Defaults to three.</p></dd>
+            <dt>timeout</dt><dd>Seconds before giving up.</dd></dl></main></body></html>
+            """;
+        var doc = await Extract(Encoding.UTF8.GetBytes(html), "defs.html", DocumentType.Html);
+        var all = string.Join("\n", doc.Sections.Select(s => s.Text));
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(all, "tried again"));
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(all, "Defaults to three"));
+        Assert.Contains("max_retries:", all);
+        Assert.Contains("Seconds before giving up.", all);
+    }
+
+    [Fact]
+    public async Task Html_drops_link_dense_tables_and_lists_that_are_navigation()
+    {
+        var html = """
+            <html><body>
+            <table class="navigation"><tr><td><a href="a.html">Prev</a></td><td><a href="index.html">Up</a></td><td><a href="c.html">Next</a></td></tr></table>
+            <h1>Installing</h1><p>Run the installer and follow the steps.</p>
+            <ul class="toc"><li><a href="#one">Step one</a></li><li><a href="#two">Step two</a></li><li><a href="#three">Step three</a></li></ul>
+            <ul><li>Needs 2 GB of disk, see <a href="disk.html">disk</a>.</li><li>Needs a network connection.</li><li>Works offline after that.</li></ul>
+            </body></html>
+            """;
+        var doc = await Extract(Encoding.UTF8.GetBytes(html), "install.html", DocumentType.Html);
+        var all = string.Join("\n", doc.Sections.Select(s => s.Text));
+        Assert.DoesNotContain("Prev", all);
+        Assert.DoesNotContain("Step two", all);
+        Assert.Contains("Run the installer", all);
+        Assert.Contains("- Needs 2 GB of disk, see disk.", all); // a list with a link in it is still content
+    }
+
+    [Fact]
+    public async Task Html_headings_are_kept_by_level()
+    {
+        var html = "<html><body><h1>Guide</h1><h2>Installation</h2><p>Intro.</p><h4>Note</h4><p>A note.</p><h3>Upgrading</h3><p>How to upgrade.</p><h2>Usage</h2><p>Use it.</p></body></html>";
+        var doc = await Extract(Encoding.UTF8.GetBytes(html), "guide.html", DocumentType.Html);
+        var by = doc.Sections.ToDictionary(s => s.Text, s => string.Join(" › ", s.Headings));
+        Assert.Equal("Guide › Installation", by["Intro."]);
+        Assert.Equal("Guide › Installation › Note", by["A note."]);
+        Assert.Equal("Guide › Installation › Upgrading", by["How to upgrade."]); // the h4 above does not stay
+        Assert.Equal("Guide › Usage", by["Use it."]);
+    }
+
+    [Fact]
     public async Task Markdown_csv_and_text_are_read()
     {
         var md = await Extract(Encoding.UTF8.GetBytes("# Guide\nIntro.\n## Setup\nRun the installer.\n"), "guide.md", DocumentType.Markdown);

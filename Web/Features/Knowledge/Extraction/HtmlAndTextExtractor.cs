@@ -10,38 +10,54 @@ public static class HtmlAndTextExtractor
 
     public static ExtractedDocument Html(string html) => Html(new HtmlParser().ParseDocument(html));
 
-    /// <summary>Main text of a parsed page. Removes the noise elements from the document it is given.</summary>
+    /// <summary>
+    /// Main text of a parsed page. Removes the noise elements from the document it is given, and link-dense lists and
+    /// tables (navigation that is not marked as such: Prev/Up/Next rows, tables of contents). Each block is read once
+    /// (a paragraph inside a list item or a definition is part of it), and the headings above a block are kept by level,
+    /// so an h4 note does not stay above the h3 that follows it.
+    /// </summary>
     public static ExtractedDocument Html(AngleSharp.Html.Dom.IHtmlDocument doc)
     {
         foreach (var element in doc.QuerySelectorAll(string.Join(",", Noise)).ToList()) element.Remove();
+        foreach (var element in doc.QuerySelectorAll("table,ul,ol,dl").Where(LinkDense).ToList()) element.Remove();
         var root = (AngleSharp.Dom.IElement?)doc.QuerySelector("main") ?? doc.QuerySelector("article") ?? doc.Body;
         var sections = new List<Section>();
-        var headings = new List<string>();
+        var headings = new string?[7];
         var current = new StringBuilder();
         void Flush()
         {
             var text = current.ToString().Trim();
-            if (text.Length > 0) sections.Add(new Section(null, headings.ToList(), text));
+            if (text.Length > 0) sections.Add(new Section(null, headings.OfType<string>().ToList(), text));
             current.Clear();
         }
-        foreach (var el in root?.QuerySelectorAll("h1,h2,h3,h4,h5,h6,p,li,td,th,pre,blockquote,dt,dd") ?? Enumerable.Empty<AngleSharp.Dom.IElement>())
+        foreach (var el in root?.QuerySelectorAll(Blocks) ?? Enumerable.Empty<AngleSharp.Dom.IElement>())
         {
             var text = Normalize(el.TextContent);
-            if (text.Length == 0 || el.ParentElement?.Closest("p,li,pre,blockquote,td,th") is not null) continue;
+            if (text.Length == 0 || el.ParentElement?.Closest(Blocks) is not null) continue;
             if (el.LocalName is ['h', >= '1' and <= '6'])
             {
                 Flush();
                 var level = el.LocalName[1] - '0';
-                while (headings.Count >= level) headings.RemoveAt(headings.Count - 1);
-                while (headings.Count < level - 1) headings.Add("");
-                headings.Add(text);
-                headings.RemoveAll(h => h.Length == 0);
+                headings[level] = text;
+                for (var deeper = level + 1; deeper < headings.Length; deeper++) headings[deeper] = null;
             }
-            else current.AppendLine(el.LocalName == "li" ? "- " + text : text);
+            else current.AppendLine(el.LocalName switch { "li" => "- " + text, "dt" => text + ":", _ => text });
         }
         Flush();
         var title = Normalize(doc.Title ?? "");
         return new ExtractedDocument(title.Length > 0 ? title : null, sections);
+    }
+
+    private const string Blocks = "h1,h2,h3,h4,h5,h6,p,li,td,th,pre,blockquote,dt,dd";
+
+    /// <summary>A list or table that is mostly links (at least three, and most of its text) is navigation.</summary>
+    private static bool LinkDense(AngleSharp.Dom.IElement element)
+    {
+        var links = element.QuerySelectorAll("a[href]");
+        if (links.Length < 3) return false;
+        var text = Normalize(element.TextContent).Length;
+        var linked = links.Sum(a => Normalize(a.TextContent).Length);
+        return text > 0 && linked >= text * 0.6;
     }
 
     public static ExtractedDocument Markdown(string text)
