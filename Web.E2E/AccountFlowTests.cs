@@ -57,7 +57,7 @@ public class AccountFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         var key = await page.GetByTestId("shared-key").InnerTextAsync();
         await page.GetByLabel("Code from your app").FillAsync(Totp.Code(key));
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("recovery-codes")).ToContainTextAsync("Two-factor authentication is on");
+        await Assertions.Expect(page.GetByTestId("recovery-codes")).ToContainTextAsync("Two-factor authentication is on", new() { Timeout = 15_000 }); // a loaded machine can be slow here
         await app.ScreenshotAsync(page, "two-factor-recovery-codes");
 
         await page.GetByTestId("user-menu").ClickAsync();
