@@ -24,6 +24,15 @@ public static class Bots
         return (ws, bot);
     }
 
+    /// <summary>Turns on human support for a bot through its settings screen: visitors may ask for a person ("A person please").</summary>
+    public static async Task EnableHumanSupportAsync(this HttpClient member, string bot, params (string Key, string Value)[] more)
+    {
+        var page = $"/bots/{bot}/settings/human-support";
+        var form = Http.Form(("Input.Enabled", "true"), ("Input.PositivePrompt", "Sorted"), ("Input.RequestPrompt", "A person please"), ("Input.Notify", "false"));
+        foreach (var (key, value) in more) form[key] = value;
+        (await member.PostFormAsync(page, page, form)).AssertStatus(HttpStatusCode.OK);
+    }
+
     public static Task<List<Source>> SourcesAsync(this ParleyApp app, Guid tenantId) =>
         app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Sources.IgnoreQueryFilters().AsNoTracking()
             .Where(s => s.TenantId == tenantId).OrderBy(s => s.CreatedAt).ToListAsync());

@@ -19,9 +19,7 @@ public sealed class LiveAcrossInstancesTests
         await using var two = one.Twin();
         await two.InitializeAsync();
         var (ws, bot) = await one.WorkspaceWithTrainedBotAsync("Kettles", "Warranty", "# Warranty\nEvery kettle is covered for two years from the day of purchase.");
-        var support = $"/bots/{bot}/settings/human-support";
-        (await ws.Tenant.PostFormAsync(support, support, Http.Form(("Input.Enabled", "true"), ("Input.PositivePrompt", "Sorted"), ("Input.RequestPrompt", "A person please"),
-            ("Input.Notify", "false")))).AssertStatus(HttpStatusCode.OK);
+        await ws.Tenant.EnableHumanSupportAsync(bot);
         var email = await one.AddMemberAsync(ws.TenantId, Role.Agent);
         var userId = await one.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
         await ws.Tenant.PostFormAsync($"/bots/{bot}", $"/bots/{bot}?handler=Assign", Http.Form(("users", userId.ToString())), htmx: false);

@@ -247,8 +247,7 @@ public sealed class PublishedBuildTests
         Assert.Contains("\"name\":\"Twin Kate\"", await (await b.Client("localhost").GetAsync($"/widget/{bot}?handler=Config")).Content.ReadAsStringAsync());
 
         // Human support on; a visitor on A asks for a person, the owner's inbox is on B: each sees the other live.
-        var support = $"/bots/{bot}/settings/human-support";
-        (await onA.PostFormAsync(support, support, Http.Form(("Input.Enabled", "true"), ("Input.PositivePrompt", "Sorted"), ("Input.RequestPrompt", "A person please"), ("Input.Notify", "false")))).AssertStatus(HttpStatusCode.OK);
+        await onA.EnableHumanSupportAsync(bot);
         var inboxResponse = await onB.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/inbox/live"), HttpCompletionOption.ResponseHeadersRead);
         inboxResponse.AssertStatus(HttpStatusCode.OK);
         await using var inbox = new WidgetClient.LiveStream(inboxResponse, new StreamReader(await inboxResponse.Content.ReadAsStreamAsync()));

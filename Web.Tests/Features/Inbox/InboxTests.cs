@@ -19,10 +19,8 @@ public abstract class InboxTests<TApp>(TApp app) : IClassFixture<TApp> where TAp
     private async Task<(SignedUp Ws, string Bot, HttpClient Agent, Guid AgentId)> SetUpAsync(int notifyAfter = 5)
     {
         var (ws, bot) = await app.WorkspaceWithTrainedBotAsync("Kettles", "Warranty", "# Warranty\nEvery kettle is covered for two years.\n\n# Delivery\nParcels arrive in three days.");
-        var page = $"/bots/{bot}/settings/human-support";
-        (await ws.Tenant.PostFormAsync(page, page, Http.Form(("Input.Enabled", "true"), ("Input.PositivePrompt", "Sorted"), ("Input.RequestPrompt", "A person please"),
-            ("Input.Confirmation", "Someone will be with you."), ("Input.Notify", "true"), ("Input.NotifyEmails", $"team-{ws.Slug}@kettles.example"),
-            ("Input.NotifyAfterMinutes", notifyAfter.ToString())))).AssertStatus(HttpStatusCode.OK);
+        await ws.Tenant.EnableHumanSupportAsync(bot, ("Input.Confirmation", "Someone will be with you."), ("Input.Notify", "true"),
+            ("Input.NotifyEmails", $"team-{ws.Slug}@kettles.example"), ("Input.NotifyAfterMinutes", notifyAfter.ToString()));
         var agent = await app.AgentOnBotAsync(ws, bot);
         var agentId = await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Memberships.IgnoreQueryFilters()
             .Where(m => m.TenantId == ws.TenantId && m.Role == Role.Agent).Select(m => m.UserId).SingleAsync());

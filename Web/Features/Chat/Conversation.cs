@@ -83,8 +83,7 @@ public class Conversation : ITenantOwned
 
     public bool Unread => LastIncomingAt is { } at && (AgentLastSeenAt is null || AgentLastSeenAt < at);
     public IEnumerable<string> TagList => Tags.Split('|', StringSplitOptions.RemoveEmptyEntries);
-    public static string JoinTags(IEnumerable<string> tags) =>
-        tags.Count() == 0 ? "" : "|" + string.Join("|", tags) + "|";
+    public static string JoinTags(IReadOnlyCollection<string> tags) => tags.Count == 0 ? "" : "|" + string.Join("|", tags) + "|";
 }
 
 /// <summary>

@@ -147,12 +147,7 @@ public sealed class LiveRelay(IServiceScopeFactory scopes, LiveHub hub, LiveRela
                 .SetProperty(x => x.LockedUntil, until).SetProperty(x => x.TimesSent, x => x.TimesSent + 1), ct);
         var claimed = await db.LiveOutbox.AsNoTracking().Where(x => x.ClaimToken == token).OrderBy(x => x.Id).ToListAsync(ct);
         if (claimed.Count == 0) return due.Count; // another instance took them; look again
-        var events = new List<LiveEvent>();
-        foreach (var row in claimed)
-        {
-            try { if (JsonSerializer.Deserialize<LiveEvent>(row.Content) is { } e) events.Add(e); }
-            catch (JsonException ex) { log.LogWarning(ex, "Live event {EventId} could not be read", row.EventId); }
-        }
+        var events = Read(claimed);
         try
         {
             await hub.PublishAsync(events, ct);
@@ -179,17 +174,23 @@ public sealed class LiveRelay(IServiceScopeFactory scopes, LiveHub hub, LiveRela
     {
         var after = deliveredUpTo;
         var rows = await db.LiveOutbox.AsNoTracking().Where(x => x.State == LiveEventState.NotPublished && x.Id > after)
-            .OrderBy(x => x.Id).Take(100).Select(x => new { x.Id, x.EventId, x.Content }).ToListAsync(ct);
+            .OrderBy(x => x.Id).Take(100).ToListAsync(ct);
         if (rows.Count == 0) return 0;
+        await hub.PublishAsync(Read(rows), ct);
+        deliveredUpTo = rows[^1].Id;
+        return rows.Count;
+    }
+
+    /// <summary>The events the rows carry; a row that cannot be read is logged and skipped (it is marked like the rest).</summary>
+    private List<LiveEvent> Read(IEnumerable<LiveOutboxEvent> rows)
+    {
         var events = new List<LiveEvent>();
         foreach (var row in rows)
         {
             try { if (JsonSerializer.Deserialize<LiveEvent>(row.Content) is { } e) events.Add(e); }
             catch (JsonException ex) { log.LogWarning(ex, "Live event {EventId} could not be read", row.EventId); }
         }
-        await hub.PublishAsync(events, ct);
-        deliveredUpTo = rows[^1].Id;
-        return rows.Count;
+        return events;
     }
 
     private async Task CleanupAsync(CancellationToken ct)
