@@ -19,6 +19,11 @@ public static class BenchCommand
             await ChatBench.HoldStreamsAsync(baseUrl, host, widget, tokens);
             return true;
         }
+        if (args is ["bench", "eval", ..])
+        {
+            await AnswerEval.RunAsync(args.SkipWhile(a => a != "--docs").Skip(1).FirstOrDefault(), args.Contains("--verbose"), args.Contains("--no-politeness"));
+            return true;
+        }
         if (args is not ["bench", ..]) return false;
         Console.WriteLine($"Parley bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, single-threaded figures");
         await PdfAsync();
@@ -29,6 +34,7 @@ public static class BenchCommand
         await ChatBench.RunAsync(args.Contains("--quick") ? 2_000 : 10_000, args.Contains("--quick"));
         await SignInBench.RunAsync(args.Contains("--quick") ? 20 : 60);
         await LiveBench.RunAsync(args.Contains("--quick") ? 40 : 200);
+        if (!args.Contains("--quick")) await AnswerEval.RunAsync(null, args.Contains("--verbose"));
         return true;
     }
 

@@ -164,7 +164,7 @@ public static partial class ChatBench
         foreach (var r in responses) r?.Dispose();
     }
 
-    private static async Task<(double FirstEventMs, double TotalMs)> AskAsync(HttpClient http, string widget, string token, string question)
+    internal static async Task<(double FirstEventMs, double TotalMs)> AskAsync(HttpClient http, string widget, string token, string question)
     {
         var sent = await SendAsync(http, HttpMethod.Post, $"{widget}?handler=Send", token, new Dictionary<string, string> { ["text"] = question });
         var html = await sent.Content.ReadAsStringAsync();
@@ -182,13 +182,13 @@ public static partial class ChatBench
         return (first, sw.Elapsed.TotalMilliseconds);
     }
 
-    private static async Task<string> SessionAsync(HttpClient http, string widget)
+    internal static async Task<string> SessionAsync(HttpClient http, string widget)
     {
         var r = await SendAsync(http, HttpMethod.Post, $"{widget}?handler=Session", null, []);
         return System.Text.Json.JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string url, string? token, Dictionary<string, string>? form)
+    internal static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string url, string? token, Dictionary<string, string>? form)
     {
         using var request = new HttpRequestMessage(method, url);
         request.Headers.Add("Origin", $"http://{http.DefaultRequestHeaders.Host}");
