@@ -17,6 +17,8 @@ public sealed class LoopbackSite : IAsyncLifetime
     /// <summary>Pages a crawl test serves by path (with query), changed freely while the site runs; unknown paths are 404.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, SitePage> Pages { get; } = new();
     public string Origin => $"http://127.0.0.1:{Port}";
+    /// <summary>Requests each served path has had, so a page can fail its first few.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> Requests { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -37,7 +39,15 @@ public sealed class LoopbackSite : IAsyncLifetime
                 try { while (!c.RequestAborted.IsCancellationRequested) { await c.Response.WriteAsync("<p>", c.RequestAborted); await c.Response.Body.FlushAsync(c.RequestAborted); await Task.Delay(1000, c.RequestAborted); } }
                 catch (OperationCanceledException) { }
             });
-            s.MapFallback("{**path}", (HttpContext c) => Pages.TryGetValue(c.Request.Path + c.Request.QueryString, out var page) ? page.Result() : Results.NotFound());
+            s.MapFallback("{**path}", (HttpContext c) =>
+            {
+                var path = c.Request.Path + c.Request.QueryString;
+                if (!Pages.TryGetValue(path, out var page)) return Results.NotFound();
+                if (Requests.AddOrUpdate(path, 1, (_, n) => n + 1) > page.FailFirst) return page.Result();
+                if (page.FailWith == 0) { c.Abort(); return Results.Empty; } // the connection drops mid-request
+                c.Response.Headers.RetryAfter = "0";
+                return Results.StatusCode(page.FailWith);
+            });
         });
     }
 
@@ -52,6 +62,9 @@ public sealed record SitePage(string Body, string ContentType = "text/html", str
 {
     /// <summary>The Content-Type header exactly as given (even a charset nobody knows), the body as UTF-8 bytes.</summary>
     public bool RawHeader { get; init; }
+    /// <summary>The first N requests fail: with this status (and Retry-After: 0), or a dropped connection when 0.</summary>
+    public int FailFirst { get; init; }
+    public int FailWith { get; init; } = 503;
     public IResult Result() => RedirectTo is { } to ? Results.Redirect(to, permanent: true)
         : RawHeader ? Results.Bytes(System.Text.Encoding.UTF8.GetBytes(Body), ContentType) : Results.Content(Body, ContentType);
     public static SitePage Html(string title, string body, string head = "") =>

@@ -19,6 +19,7 @@ public abstract class CrawlTests<TApp>(LoopbackSite site) : IClassFixture<Loopba
                 ["Parley:Outbound:ExtraPorts:0"] = site.Port.ToString(),
                 ["Parley:Outbound:TimeoutSeconds"] = "5", // cuts off the never-ending page; room for slow fetches on a busy machine
                 ["Parley:Crawl:DelayMilliseconds"] = "0",
+                ["Parley:Crawl:RetryDelayMilliseconds"] = "50",
             },
         };
         await app.InitializeAsync();
@@ -161,6 +162,34 @@ public abstract class CrawlTests<TApp>(LoopbackSite site) : IClassFixture<Loopba
         Assert.NotNull(synced);
         Assert.Contains(await ChunksAsync(app, source.Id), c => c.Text.Contains("99 euros"));
         Assert.Contains("Scheduled re-sync", await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Detail&sourceId={source.Id}")).TextAsync());
+    }
+
+    [Fact]
+    public async Task Transient_failures_are_tried_again_and_the_report_says_so()
+    {
+        Serve();
+        site.Requests.Clear();
+        site.Pages["/"] = SitePage.Html("Kettle Co", "<h1>Kettle Co</h1><p>We sell kettles.</p><a href=\"/busy\">Busy</a> <a href=\"/reset\">Reset</a> <a href=\"/down\">Down</a>");
+        site.Pages["/busy"] = SitePage.Html("Busy", "<p>Our shop is busy on Mondays.</p>") with { FailFirst = 2, FailWith = 503 };
+        site.Pages["/reset"] = SitePage.Html("Reset", "<p>Returns are free for thirty days.</p>") with { FailFirst = 1, FailWith = 0 };
+        site.Pages["/down"] = SitePage.Html("Down", "<p>Never served.</p>") with { FailFirst = 100, FailWith = 500 };
+        await using var app = await AppAsync();
+        var ws = await app.SignUpAsync();
+        var bot = await ws.Tenant.CreateBotAsync();
+        var page = $"/bots/{bot}/knowledge";
+        await ws.Tenant.PostFormAsync(page, $"{page}?handler=Website", Http.Form(("url", site.Origin + "/"), ("depth", "1"), ("pages", "10")));
+        var source = Assert.Single(await app.WaitForSourcesAsync(ws.TenantId, seconds: 60));
+        Assert.Equal(SourceStatus.Ready, source.Status);
+        var pages = (await PagesAsync(app, source.Id)).ToDictionary(p => p.Url[site.Origin.Length..]);
+        Assert.Equal(PageStatus.Indexed, pages["/busy"].Status);
+        Assert.Equal(PageStatus.Indexed, pages["/reset"].Status);
+        Assert.Equal(3, site.Requests["/busy"]);
+        Assert.Equal(2, site.Requests["/reset"]);
+        Assert.Equal(PageStatus.Failed, pages["/down"].Status);
+        Assert.Equal("The site answered HTTP 500. Tried 3 times.", pages["/down"].Reason);
+        Assert.Equal(3, site.Requests["/down"]);
+        var detail = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Detail&sourceId={source.Id}")).TextAsync();
+        Assert.Contains("3 pages needed another try after a network error or a busy site", detail);
     }
 
     [Fact]

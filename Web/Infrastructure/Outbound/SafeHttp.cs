@@ -38,7 +38,8 @@ public sealed class SafeHttp(IHttpClientFactory factory, IOptions<OutboundOption
 {
     public const string ClientName = "Parley.Outbound";
 
-    public sealed record Page(Uri FinalUrl, HttpStatusCode Status, string? ContentType, string Body);
+    /// <summary>A fetched page; <paramref name="RetryAfter"/> is how long the site asked us to wait (429, 503), when it said.</summary>
+    public sealed record Page(Uri FinalUrl, HttpStatusCode Status, string? ContentType, string Body, TimeSpan? RetryAfter = null);
 
     public async Task<Page> GetStringAsync(Uri url, CancellationToken ct)
     {
@@ -66,7 +67,8 @@ public sealed class SafeHttp(IHttpClientFactory factory, IOptions<OutboundOption
                 continue;
             }
             var body = await ReadCappedAsync(response, o.MaxResponseBytes, timeout.Token);
-            return new Page(url, response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+            var retryAfter = response.Headers.RetryAfter is { } r ? r.Delta ?? (r.Date is { } at ? at - DateTimeOffset.UtcNow : null) : null;
+            return new Page(url, response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter);
         }
     }
 

@@ -15,10 +15,16 @@ namespace Parley.Features.Knowledge.Crawling;
 public class CrawlOptions
 {
     public const string Section = "Parley:Crawl";
-    /// <summary>Requests in flight to one site at a time.</summary>
-    public int Concurrency { get; set; } = 2;
-    /// <summary>Pause between rounds of requests to the same site; robots.txt's Crawl-delay wins when longer.</summary>
-    public int DelayMilliseconds { get; set; } = 500;
+    /// <summary>Requests in flight to one site at the start; fewer after 429/503 or slow answers (<see cref="CrawlPace"/>).</summary>
+    public int Concurrency { get; set; } = 4;
+    /// <summary>Least time between two requests' starts to one site; robots.txt's Crawl-delay wins when longer.</summary>
+    public int DelayMilliseconds { get; set; } = 50;
+    /// <summary>An answer slower than this takes one request in flight off.</summary>
+    public int SlowResponseMilliseconds { get; set; } = 3_000;
+    /// <summary>Further tries of a page after a transient failure (connection error, 429, 5xx); a timeout is tried once more at most.</summary>
+    public int Retries { get; set; } = 2;
+    /// <summary>The first retry's wait, doubled for each next one (a site's Retry-After wins, up to 30 s).</summary>
+    public int RetryDelayMilliseconds { get; set; } = 1_000;
     public int MaxDepth { get; set; } = 5;
     public int MaxPagesPerSource { get; set; } = 5_000;
     public int MaxSitemaps { get; set; } = 50;
@@ -33,7 +39,11 @@ public sealed record CrawlRequest(Uri Start, bool IsSitemap, int MaxDepth, int M
         (lines ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }
 
-public abstract record CrawlOutcome(string Url);
+public abstract record CrawlOutcome(string Url)
+{
+    /// <summary>How many times the page was fetched again after a transient failure.</summary>
+    public int Retries { get; init; }
+}
 /// <summary>A page to index: its canonical URL, title and main text.</summary>
 public sealed record PageFound(string Url, string Title, ExtractedDocument Document) : CrawlOutcome(Url);
 /// <summary>A page left out, and why, for the source's page report.</summary>
@@ -53,8 +63,7 @@ public sealed class WebsiteCrawler(SafeHttp http, IOptions<CrawlOptions> options
         var o = options.Value;
         var site = SiteOf(request.Start);
         var robots = await RobotsAsync(request.Start, ct);
-        var delay = TimeSpan.FromMilliseconds(o.DelayMilliseconds);
-        if (robots.CrawlDelay > delay) delay = robots.CrawlDelay.Value;
+        var pace = new CrawlPace(o, robots.CrawlDelay);
         var include = request.Include.Select(Glob).ToList();
         var exclude = request.Exclude.Select(Glob).ToList();
         var maxDepth = Math.Clamp(request.MaxDepth, 0, o.MaxDepth);
@@ -76,15 +85,21 @@ public sealed class WebsiteCrawler(SafeHttp http, IOptions<CrawlOptions> options
         else frontier.Add(request.Start);
         foreach (var u in frontier) seen.Add(Key(u));
 
-        for (var depth = 0; frontier.Count > 0 && found < maxPages; depth++)
+        // Pages are fetched ahead (as the pace allows) but taken in frontier order, so duplicates and limits are
+        // decided the same way on every run; fetches no longer needed are cancelled when the crawl ends.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var pending = new List<Task<Visit>>();
+        try
         {
-            var next = new List<Uri>();
-            for (var i = 0; i < frontier.Count && found < maxPages; i += o.Concurrency)
+            for (var depth = 0; frontier.Count > 0 && found < maxPages; depth++)
             {
-                var round = frontier.Skip(i).Take(o.Concurrency).ToList();
-                var fetched = await Task.WhenAll(round.Select(u => VisitAsync(u, site, robots, include, exclude, ct)));
-                foreach (var visit in fetched)
+                var next = new List<Uri>();
+                pending.Clear();
+                for (var i = 0; i < frontier.Count && found < maxPages; i++)
                 {
+                    while (pending.Count < frontier.Count && pending.Count < i + LookAhead)
+                        pending.Add(VisitAsync(frontier[pending.Count], site, robots, pace, include, exclude, stop.Token));
+                    var visit = await pending[i];
                     if (visit.Outcome is PageFound page)
                     {
                         var hash = Hash(page.Document);
@@ -94,8 +109,6 @@ public sealed class WebsiteCrawler(SafeHttp http, IOptions<CrawlOptions> options
                                 : new PageLeftOut(Key(visit.Requested), PageStatus.Skipped, $"Same page as {page.Url} (canonical URL).");
                         else if (hashes.TryGetValue(hash, out var twin) && twin != page.Url)
                             visit.Outcome = new PageLeftOut(page.Url, PageStatus.Skipped, $"Same text as {twin}.");
-                        else if (found >= maxPages)
-                            visit.Outcome = null;
                         else
                         {
                             hashes[hash] = page.Url;
@@ -103,46 +116,41 @@ public sealed class WebsiteCrawler(SafeHttp http, IOptions<CrawlOptions> options
                         }
                     }
                     if (visit.Outcome is PageLeftOut && ++reported > o.MaxReported) visit.Outcome = null;
-                    if (visit.Outcome is { } outcome) yield return outcome;
+                    if (visit.Outcome is { } outcome) yield return outcome with { Retries = visit.Retries };
                     if (depth < maxDepth)
                         foreach (var link in visit.Links)
                             if (SiteOf(link) == site && seen.Add(Key(link))) next.Add(link);
                 }
-                if (delay > TimeSpan.Zero && i + o.Concurrency < frontier.Count) await Task.Delay(delay, ct);
+                frontier = next;
             }
-            frontier = next;
-            if (delay > TimeSpan.Zero && frontier.Count > 0) await Task.Delay(delay, ct);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try { await Task.WhenAll(pending); }
+            catch (OperationCanceledException) { }
         }
     }
+
+    /// <summary>Pages fetched ahead of the one being taken: enough to keep the pace's requests in flight busy.</summary>
+    private const int LookAhead = 16;
 
     private sealed class Visit(Uri requested)
     {
         public Uri Requested { get; } = requested;
+        public int Retries { get; set; }
         public CrawlOutcome? Outcome { get; set; }
         public List<Uri> Links { get; } = [];
     }
 
-    private async Task<Visit> VisitAsync(Uri url, string site, RobotsTxt robots, List<Regex> include, List<Regex> exclude, CancellationToken ct)
+    private async Task<Visit> VisitAsync(Uri url, string site, RobotsTxt robots, CrawlPace pace, List<Regex> include, List<Regex> exclude, CancellationToken ct)
     {
         var visit = new Visit(url);
         var key = Key(url);
         if (!robots.Allows(url)) { visit.Outcome = new PageLeftOut(key, PageStatus.Skipped, "Blocked by the site's robots.txt."); return visit; }
         if (exclude.FirstOrDefault(r => r.IsMatch(url.PathAndQuery)) is { } ex) { visit.Outcome = new PageLeftOut(key, PageStatus.Skipped, $"Matches the exclude pattern {Pattern(ex)}."); return visit; }
-        SafeHttp.Page response;
-        try
-        {
-            response = await http.GetStringAsync(url, ct);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            visit.Outcome = new PageLeftOut(key, PageStatus.Failed, "The page took too long to load and was cut off.");
-            return visit;
-        }
-        catch (HttpRequestException e)
-        {
-            visit.Outcome = new PageLeftOut(key, PageStatus.Failed, e is OutboundRequestRefusedException ? e.Message : $"Could not be fetched: {e.Message}");
-            return visit;
-        }
+        var (response, problem) = await FetchAsync(url, pace, visit, ct);
+        if (response is null) { visit.Outcome = new PageLeftOut(key, PageStatus.Failed, problem!); return visit; }
         if (SiteOf(response.FinalUrl) != site) { visit.Outcome = new PageLeftOut(key, PageStatus.Skipped, $"Redirects off the site, to {response.FinalUrl.Host}."); return visit; }
         if (response.Status != HttpStatusCode.OK) { visit.Outcome = new PageLeftOut(key, PageStatus.Failed, $"The site answered HTTP {(int)response.Status}{(response.Status == HttpStatusCode.NotFound ? " (not found)" : "")}."); return visit; }
         var type = response.ContentType ?? "text/html";
@@ -181,6 +189,41 @@ public sealed class WebsiteCrawler(SafeHttp http, IOptions<CrawlOptions> options
         if (extracted.IsEmpty) { visit.Outcome = new PageLeftOut(Key(canonical), PageStatus.Skipped, "No main text on the page."); return visit; }
         visit.Outcome = Found(Key(canonical), extracted.Title ?? canonical.AbsolutePath, extracted);
         return visit;
+    }
+
+    /// <summary>
+    /// Fetches a page at the pace's speed, trying again after a transient failure (connection reset or refused, an
+    /// answer cut short, 429, 5xx, a timeout) with a growing wait or the site's Retry-After. Null with the reason when
+    /// it cannot be had; a page refused by SafeHttp (an address it never fetches, too large) is not tried again.
+    /// </summary>
+    private async Task<(SafeHttp.Page? Page, string? Problem)> FetchAsync(Uri url, CrawlPace pace, Visit visit, CancellationToken ct)
+    {
+        var o = options.Value;
+        for (var attempt = 0; ; attempt++)
+        {
+            SafeHttp.Page? page = null;
+            string? problem = null;
+            var timedOut = false;
+            using (await pace.EnterAsync(ct))
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                try { page = await http.GetStringAsync(url, ct); }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested) { (problem, timedOut) = ("The page took too long to load and was cut off.", true); }
+                catch (OutboundRequestRefusedException e) { return (null, e.Message); }
+                catch (HttpRequestException e) { problem = $"Could not be fetched: {e.Message}"; }
+                pace.Record(page?.Status, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            }
+            var status = page is null ? 0 : (int)page.Status;
+            if (page is not null && status is not (429 or 500 or 502 or 503 or 504)) return (page, null);
+            if (attempt >= (timedOut ? Math.Min(1, o.Retries) : o.Retries))
+                return (null, (problem ?? $"The site answered HTTP {status}{(status == 429 ? " (too many requests)" : "")}.") + (attempt > 0 ? $" Tried {attempt + 1} times." : ""));
+            visit.Retries = attempt + 1;
+            var wait = page?.RetryAfter ?? TimeSpan.FromMilliseconds(o.RetryDelayMilliseconds * Math.Pow(2, attempt) * (0.8 + Random.Shared.NextDouble() * 0.4));
+            if (wait > CrawlPace.MaxGap) wait = CrawlPace.MaxGap;
+            if (page?.RetryAfter is not null) pace.Pause(wait);
+            log.LogInformation("Retrying {Url} in {Wait} ms: {Problem}", url, (int)wait.TotalMilliseconds, problem ?? $"HTTP {status}");
+            await Task.Delay(wait, ct);
+        }
     }
 
     private static PageFound Found(string url, string title, ExtractedDocument doc) => new(url, title.Length > 500 ? title[..500] : title, doc);

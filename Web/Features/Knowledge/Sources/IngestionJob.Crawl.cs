@@ -22,7 +22,7 @@ public sealed partial class IngestionJob
             var crawler = services.GetRequiredService<WebsiteCrawler>();
             var request = new CrawlRequest(new Uri(source.Url!), source.Kind == SourceKind.Sitemap, source.MaxDepth, maxPages,
                 CrawlRequest.Patterns(source.IncludePaths), CrawlRequest.Patterns(source.ExcludePaths));
-            int indexed = 0, changed = 0, leftOut = 0;
+            int indexed = 0, changed = 0, leftOut = 0, retried = 0;
             var limitReached = false;
             string? firstProblem = null;
             await foreach (var outcome in crawler.CrawlAsync(request, ct))
@@ -30,6 +30,7 @@ public sealed partial class IngestionJob
                 var page = await db.SourcePages.FirstOrDefaultAsync(p => p.SourceId == source.Id && p.Url == outcome.Url, ct);
                 if (page is null) db.SourcePages.Add(page = new SourcePage { SourceId = source.Id, Url = outcome.Url });
                 page.FetchedAt = Now;
+                if (outcome.Retries > 0) retried++;
                 if (outcome is PageFound found)
                 {
                     if (!(await ReservePagesAsync(indexed + 1, ct)).Fits)
@@ -76,7 +77,7 @@ public sealed partial class IngestionJob
                 }, ct);
             if (indexed == 0)
                 throw new ExtractionException(firstProblem is null ? "No pages with text were found." : $"No page could be indexed. {firstProblem}");
-            var note = $"{Plural(indexed, "page")} indexed ({changed} new or changed, {indexed - changed} unchanged){(leftOut > 0 ? $", {leftOut} left out (see the page report)" : "")}{(gone.Count > 0 ? $", {gone.Count} removed" : "")}.";
+            var note = $"{Plural(indexed, "page")} indexed ({changed} new or changed, {indexed - changed} unchanged){(leftOut > 0 ? $", {leftOut} left out (see the page report)" : "")}{(gone.Count > 0 ? $", {gone.Count} removed" : "")}{(retried > 0 ? $"; {Plural(retried, "page")} needed another try after a network error or a busy site" : "")}.";
             if (limitReached || (indexed >= left && left < source.MaxPages)) note += $" Stopped at your plan's page limit ({limit:N0}).";
             return (indexed, note);
         }
