@@ -215,7 +215,7 @@ public static class Bm25Baseline
             var page = new Uri(url).AbsolutePath.TrimStart('/');
             var file = Path.Combine(docs, page);
             if (!File.Exists(file)) continue;
-            var words = LocalSearchIndex.Words(parser.ParseDocument(File.ReadAllText(file)).Body?.TextContent ?? "").ToList();
+            var words = KeywordText.Words(parser.ParseDocument(File.ReadAllText(file)).Body?.TextContent ?? "").ToList();
             for (var i = 0; i < words.Count; i += ChunkWords)
             {
                 var slice = words.Skip(i).Take(ChunkWords).ToList();
@@ -228,7 +228,7 @@ public static class Bm25Baseline
         var ranks = new List<int>();
         foreach (var q in questions)
         {
-            var terms = LocalSearchIndex.Words(q.Text).Distinct().ToList();
+            var terms = KeywordText.Words(q.Text).Distinct().ToList();
             var top = chunks.Select(c => (c.Page, Score: terms.Sum(t =>
             {
                 if (!c.Tf.TryGetValue(t, out var tf)) return 0;

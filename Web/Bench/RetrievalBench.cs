@@ -32,7 +32,7 @@ public static class RetrievalBench
         services.AddSingleton<ITenantContext, TenantContext>();
         services.AddDbContext<AppDbContext>(o => DataSetup.Configure(o, db, Path.GetTempPath()));
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new HashingEmbedder());
-        services.AddSingleton(new VectorCache());
+        services.AddSingleton(new BotIndexCache());
         services.AddScoped<LocalSearchIndex>();
         await using var sp = services.BuildServiceProvider();
         try

@@ -263,7 +263,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         history.Reverse();
         // A short follow-up ("and in Porto?") is searched together with the question before it.
         var previous = history.LastOrDefault(m => m.Role == MessageRole.User)?.Content;
-        var query = LocalSearchIndex.Terms(question.Content).Count < 4 && previous is not null ? $"{previous} {question.Content}" : question.Content;
+        var query = KeywordText.QueryTerms(question.Content).Count < 4 && previous is not null ? $"{previous} {question.Content}" : question.Content;
         var hits = await index.SearchAsync(bot.Id, query, options.Value.Passages, ct);
         var sourceIds = hits.Select(h => h.SourceId).Distinct().ToList();
         var titles = await db.Sources.Where(s => sourceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Title, ct);

@@ -55,7 +55,7 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay) : IChatClie
     public static string Compose(IReadOnlyList<ChatMessage> messages)
     {
         var question = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
-        var terms = LocalSearchIndex.Terms(question);
+        var terms = KeywordText.QueryTerms(question);
         var passages = messages.Where(m => m.Role == ChatRole.System)
             .SelectMany(m => PassageBlock().Matches(m.Text ?? "")).Select(m => (Id: int.Parse(m.Groups["id"].Value), Text: System.Net.WebUtility.HtmlDecode(m.Groups["text"].Value).Trim()))
             .ToList();
@@ -71,9 +71,9 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay) : IChatClie
             for (var i = 0; i < sentences.Count; i++)
             {
                 bySentence[(p.Id, i)] = sentences[i];
-                var words = LocalSearchIndex.Words(sentences[i]).ToList();
+                var words = KeywordText.Words(sentences[i]).Select(KeywordText.Stem).Concat(KeywordText.Identifiers(sentences[i])).ToList();
                 if (words.Count == 0) continue;
-                var hits = terms.Count(t => words.Any(w => w == t || (t.Length >= 5 && w.StartsWith(t, StringComparison.Ordinal))));
+                var hits = terms.Count(words.Contains);
                 if (hits == 0) continue;
                 // A Q&A passage's question line is context, not an answer; a title-like fragment says little.
                 var isQuestion = sentences[i].StartsWith("Q:", StringComparison.Ordinal);

@@ -14,7 +14,7 @@ public static class KnowledgeSetup
         builder.Services.AddOptions<CrawlOptions>().BindConfiguration(CrawlOptions.Section);
         builder.Services.AddSingleton<DocumentExtractor>();
         builder.Services.AddSingleton<WebsiteCrawler>();
-        builder.Services.AddSingleton(sp => new Search.VectorCache(
+        builder.Services.AddSingleton(sp => new Search.BotIndexCache(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Search.SearchOptions>>().Value.VectorCacheMegabytes * 1024L * 1024));
         builder.Services.AddScoped<Search.LocalSearchIndex>();
         builder.Services.AddOptions<Search.SearchOptions>().BindConfiguration(Search.SearchOptions.Section)

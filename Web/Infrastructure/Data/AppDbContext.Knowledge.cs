@@ -20,12 +20,6 @@ public partial class AppDbContext
                 e.Property(c => c.ContentHash).HasMaxLength(64);
                 e.HasOne<Chatbot>().WithMany().HasForeignKey(c => c.ChatbotId).OnDelete(DeleteBehavior.Cascade);
                 e.HasOne<Source>().WithMany().HasForeignKey(c => c.SourceId).OnDelete(DeleteBehavior.Cascade);
-                // PostgreSQL keeps a generated tsvector for keyword search; SQLite uses the FTS5 table of the schema script.
-                if (Database.IsNpgsql())
-                {
-                    e.Property<NpgsqlTypes.NpgsqlTsVector>("SearchVector").HasComputedColumnSql("to_tsvector('simple', \"Text\")", stored: true);
-                    e.HasIndex("SearchVector").HasMethod("GIN");
-                }
             });
     }
 }

@@ -25,6 +25,10 @@ public class SearchOptions
     public int Dimensions { get; set; } = 512;
     /// <summary>The embedded index keeps bots' vectors in memory up to this size, least recently used dropped first.</summary>
     public int VectorCacheMegabytes { get; set; } = 512;
+    /// <summary>The keyword ranking's weight in the embedded index's fusion.</summary>
+    public double KeywordWeight { get; set; } = 1.0;
+    /// <summary>The vector ranking's weight; unset: 0.4 with the hashing embedder (keywords first), 1.0 with a real embedding model.</summary>
+    public double? VectorWeight { get; set; }
 }
 
 /// <summary>

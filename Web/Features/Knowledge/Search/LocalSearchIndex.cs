@@ -2,14 +2,20 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using System.Text;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.AI;
 using Parley.Infrastructure;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Features.Knowledge.Search;
 
-public sealed record SearchHit(long ChunkId, string Text, int? Page, string Headings, string? Url, Guid SourceId, double Score, int? KeywordRank, int? VectorRank);
+public sealed record SearchHit(long ChunkId, string Text, int? Page, string Headings, string? Url, Guid SourceId, double Score, int? KeywordRank, int? VectorRank)
+{
+    /// <summary>The page's title for a crawled page, else the source's title (null when the index does not know it).</summary>
+    public string? Title { get; init; }
+    /// <summary>How much of the question the passage holds by keywords (idf-weighted share of its terms, 0 to 1; null when unknown).</summary>
+    public double? Coverage { get; init; }
+}
 
 /// <summary>
 /// Where a bot's passages are searched. The app database always holds the passages; an external index (Azure AI
@@ -26,11 +32,12 @@ public interface ISearchIndex
 }
 
 /// <summary>
-/// The embedded hybrid index: BM25 from SQLite FTS5 or PostgreSQL full-text, cosine similarity over the bot's
-/// vectors held in memory and scanned with TensorPrimitives, the two rankings fused by reciprocal rank fusion.
-/// Every query is filtered by tenant and bot.
+/// The embedded hybrid index: BM25 over each bot's own passages (<see cref="KeywordIndex"/>, stemmed, title and
+/// headings weighted, identifiers whole) and cosine similarity over the bot's vectors scanned with TensorPrimitives,
+/// both held in memory per bot (<see cref="BotIndexCache"/>) and reloaded when the bot's knowledge changes; the two
+/// rankings fused by weighted reciprocal rank fusion. Every query is filtered by tenant and bot.
 /// </summary>
-public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEmbeddingGenerator<string, Embedding<float>> embedder, VectorCache cache) : ISearchIndex
+public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEmbeddingGenerator<string, Embedding<float>> embedder, BotIndexCache cache, IOptions<SearchOptions> options) : ISearchIndex
 {
     // The database is the index: passages are searchable once committed and gone once deleted.
     public Task SyncSourceAsync(Guid sourceId, IReadOnlyList<Chunk> chunks, CancellationToken ct) => Task.CompletedTask;
@@ -44,153 +51,45 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
     public (double KeywordMs, double CacheMs, double VectorMs) LastTimings { get; private set; }
     private const int Candidates = 50;
 
+    /// <summary>
+    /// The weights of the two rankings in the fusion: keywords first with the hashing embedder (its vectors find the right
+    /// page first for about a third of questions, keywords for about half), equal with a real embedding model; either
+    /// can be set (Parley:Search:KeywordWeight, VectorWeight).
+    /// </summary>
+    public (double Keyword, double Vector) Weights => FusionWeights(options.Value, embedder);
+
+    public static (double Keyword, double Vector) FusionWeights(SearchOptions o, IEmbeddingGenerator<string, Embedding<float>> embedder) =>
+        (o.KeywordWeight, o.VectorWeight ?? (embedder is Embedding.HashingEmbedder ? 0.4 : 1.0));
+
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(Guid chatbotId, string query, int top, CancellationToken ct)
     {
         var tenantId = tenant.TenantId ?? throw new TenantMismatchException("Search needs a tenant.");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var vectors = await cache.GetAsync(db, tenantId, chatbotId, ct);
+        var bot = await cache.GetAsync(db, tenantId, chatbotId, ct);
         var cacheMs = clock.Elapsed.TotalMilliseconds;
-        var keyword = await KeywordAsync(tenantId, chatbotId, RankingTerms(Terms(query), vectors), ct);
+        var keyword = bot.Keywords.Search(KeywordText.QueryTerms(query), Candidates);
         var keywordMs = clock.Elapsed.TotalMilliseconds - cacheMs;
         var queryVector = (await embedder.GenerateAsync([query], cancellationToken: ct))[0].Vector.ToArray();
-        var semantic = vectors.Nearest(queryVector, Candidates);
+        var semantic = bot.Nearest(queryVector, Candidates);
         LastTimings = (keywordMs, cacheMs, clock.Elapsed.TotalMilliseconds - keywordMs - cacheMs);
 
-        var scores = new Dictionary<long, (double Score, int? K, int? V)>();
-        for (var i = 0; i < keyword.Count; i++) scores[keyword[i]] = (1.0 / (RrfK + i + 1), i + 1, null);
+        var (wk, wv) = Weights;
+        var scores = new Dictionary<int, (double Score, int? K, int? V, double Coverage)>();
+        for (var i = 0; i < keyword.Count; i++) scores[keyword[i].Doc] = (wk / (RrfK + i + 1), i + 1, null, keyword[i].Coverage);
         for (var i = 0; i < semantic.Count; i++)
         {
-            var id = semantic[i];
-            var (s, k, _) = scores.GetValueOrDefault(id);
-            scores[id] = (s + 1.0 / (RrfK + i + 1), k, i + 1);
+            var doc = semantic[i];
+            var (s, k, _, c) = scores.GetValueOrDefault(doc);
+            scores[doc] = (s + wv / (RrfK + i + 1), k, i + 1, c);
         }
-        // Ties (one list's #1 against the other's #1) go to meaning: keyword ranks are coarse on short texts.
-        var best = scores.OrderByDescending(x => x.Value.Score).ThenBy(x => x.Value.V ?? int.MaxValue).Take(top).ToList();
-        var ids = best.Select(b => b.Key).ToList();
+        var best = scores.OrderByDescending(x => x.Value.Score).ThenBy(x => x.Value.K ?? int.MaxValue).ThenBy(x => x.Value.V ?? int.MaxValue).Take(top).ToList();
+        var ids = best.Select(b => bot.Ids[b.Key]).ToList();
         var rows = await db.Chunks.AsNoTracking().Where(c => ids.Contains(c.Id) && c.ChatbotId == chatbotId).ToDictionaryAsync(c => c.Id, ct);
-        return best.Where(b => rows.ContainsKey(b.Key)).Select(b =>
+        return best.Where(b => rows.ContainsKey(bot.Ids[b.Key])).Select(b =>
         {
-            var c = rows[b.Key];
-            return new SearchHit(c.Id, c.Text, c.Page, c.Headings, c.Url, c.SourceId, b.Value.Score, b.Value.K, b.Value.V);
+            var c = rows[bot.Ids[b.Key]];
+            return new SearchHit(c.Id, c.Text, c.Page, c.Headings, c.Url, c.SourceId, b.Value.Score, b.Value.K, b.Value.V) { Title = bot.Titles[b.Key], Coverage = b.Value.Coverage };
         }).ToList();
-    }
-
-    /// <summary>Share of a bot's passages above which a word no longer tells passages apart.</summary>
-    public const double CommonWordShare = 0.2;
-    private const int MaxRankingTerms = 6;
-
-    /// <summary>
-    /// The query words worth ranking by: words the bot's passages never hold are dropped (unless long enough to match
-    /// as a prefix), words in more than a fifth of them are dropped while a rarer word remains (BM25 gives them next to
-    /// no weight, yet ranking every passage that holds them is most of the cost), and at most the six rarest are kept.
-    /// </summary>
-    public static List<string> RankingTerms(List<string> terms, BotVectors bot)
-    {
-        if (bot.Ids.Length == 0) return terms;
-        var counted = terms.Select(t => (Term: t, Df: bot.DocumentFrequency.GetValueOrDefault(t))).Where(x => x.Df > 0 || x.Term.Length >= 5).ToList();
-        var limit = Math.Max(1, (int)(bot.Ids.Length * CommonWordShare));
-        var distinctive = counted.Where(x => x.Df <= limit).ToList();
-        if (distinctive.Count == 0) distinctive = counted.OrderBy(x => x.Df).Take(1).ToList();
-        return distinctive.OrderBy(x => x.Df).Take(MaxRankingTerms).Select(x => x.Term).ToList();
-    }
-
-    private async Task<List<long>> KeywordAsync(Guid tenantId, Guid chatbotId, List<string> terms, CancellationToken ct)
-    {
-        if (terms.Count == 0) return [];
-        var sqlite = db.Database.IsSqlite();
-        var sql = sqlite
-            ? """SELECT rowid FROM "ChunksFts" WHERE "ChunksFts" MATCH @q ORDER BY rank LIMIT 50"""
-            : """SELECT "Id" FROM "Chunks" WHERE "SearchVector" @@ to_tsquery('simple', @q) AND "ChatbotId" = @bot AND "TenantId" = @tenant ORDER BY ts_rank_cd("SearchVector", to_tsquery('simple', @q)) DESC LIMIT 50""";
-        // Words of five letters or more match as prefixes ("refund" finds "refunds"), a cheap stand-in for stemming.
-        // SQLite: the bot is a token of the Bot column, so the MATCH itself filters by bot; tenant rows are re-checked
-        // by the tenant query filter when the passages are loaded.
-        string Match(string op) => sqlite
-            ? $"Bot : b{chatbotId:N} AND Text : ({string.Join($" {op} ", terms.Select(t => t.Length >= 5 ? $"\"{t}\"*" : $"\"{t}\""))})"
-            : string.Join(op == "AND" ? " & " : " | ", terms.Select(t => t.Length >= 5 ? t + ":*" : t));
-        // Passages holding every word first: few, cheap to find and the most relevant. Only when they are too few to
-        // rank from is the wider any-word query run, which ranks every passage holding any of the words.
-        if (terms.Count > 1)
-        {
-            var all = await RunAsync(sql, Match("AND"), sqlite, chatbotId, tenantId, ct);
-            if (all.Count >= EnoughAllWordMatches) return all;
-        }
-        return await RunAsync(sql, Match("OR"), sqlite, chatbotId, tenantId, ct);
-    }
-
-    /// <summary>Passages matching every query word that make the any-word query unnecessary.</summary>
-    private const int EnoughAllWordMatches = 8;
-
-    private async Task<List<long>> RunAsync(string sql, string match, bool sqlite, Guid chatbotId, Guid tenantId, CancellationToken ct)
-    {
-        var conn = db.Database.GetDbConnection();
-        var opened = conn.State != System.Data.ConnectionState.Open;
-        if (opened) await conn.OpenAsync(ct);
-        try
-        {
-            await using var cmd = conn.CreateCommand();
-            cmd.CommandText = sql;
-            Add(cmd, "@q", match);
-            if (!sqlite)
-            {
-                Add(cmd, "@bot", chatbotId);
-                Add(cmd, "@tenant", tenantId);
-            }
-            var ids = new List<long>();
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) ids.Add(r.GetInt64(0));
-            return ids;
-        }
-        finally
-        {
-            if (opened) await conn.CloseAsync();
-        }
-    }
-
-    private static void Add(DbCommand cmd, string name, object value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        cmd.Parameters.Add(p);
-    }
-
-    /// <summary>Words too common to rank by; left in they match nearly every passage and only cost time.</summary>
-    private static readonly HashSet<string> StopWords =
-    [
-        "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has",
-        "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "please",
-        "should", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "us", "was",
-        "we", "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your",
-    ];
-
-    /// <summary>Every word of a text as the keyword index sees it (lowercased letters and digits).</summary>
-    public static IEnumerable<string> Words(string text)
-    {
-        var sb = new StringBuilder();
-        foreach (var c in text)
-        {
-            if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
-            else if (sb.Length > 0) { yield return sb.ToString(); sb.Clear(); }
-        }
-        if (sb.Length > 0) yield return sb.ToString();
-    }
-
-    /// <summary>Query words, lowercased, letters and digits only, so no query syntax reaches FTS5 or tsquery.</summary>
-    public static List<string> Terms(string query)
-    {
-        var terms = new List<string>();
-        var sb = new StringBuilder();
-        foreach (var c in query.Normalize(NormalizationForm.FormKC).Append(' '))
-        {
-            if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
-            else if (sb.Length > 0)
-            {
-                var word = sb.ToString();
-                if ((word.Length > 1 || char.IsDigit(word[0])) && !StopWords.Contains(word)) terms.Add(word);
-                sb.Clear();
-            }
-        }
-        return terms.Distinct().Take(32).ToList();
     }
 
     public static byte[] ToBytes(ReadOnlySpan<float> vector) => MemoryMarshal.AsBytes(vector).ToArray();
@@ -198,11 +97,11 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
 }
 
 /// <summary>
-/// Each bot's vectors in memory, reloaded when the bot's KnowledgeVersion moves (so every instance serves what the
+/// Each bot's search index in memory (vectors and keyword index), reloaded when the bot's KnowledgeVersion moves (so every instance serves what the
 /// database holds). Loads are single-flight (concurrent searches of a bot wait for one load) and the whole cache is
 /// bounded: past <see cref="MaxBytes"/> the least recently used bots are dropped and reloaded when asked for again.
 /// </summary>
-public sealed class VectorCache(long maxBytes = VectorCache.DefaultMaxBytes)
+public sealed class BotIndexCache(long maxBytes = BotIndexCache.DefaultMaxBytes)
 {
     public const long DefaultMaxBytes = 512L * 1024 * 1024;
     private readonly ConcurrentDictionary<Guid, Entry> bots = new();
@@ -210,20 +109,20 @@ public sealed class VectorCache(long maxBytes = VectorCache.DefaultMaxBytes)
     private long bytes;
 
     public long MaxBytes => maxBytes;
-    /// <summary>What the cached vectors take now (ids and floats), for tests and the bench.</summary>
+    /// <summary>What the cached indexes take now (ids, floats, keyword postings), for tests and the bench.</summary>
     public long Bytes => Interlocked.Read(ref bytes);
     /// <summary>How many times bots were read from the database, for tests.</summary>
     public int Loads => loads;
     private int loads;
 
-    private sealed class Entry(BotVectors vectors)
+    private sealed class Entry(BotIndex vectors)
     {
-        public BotVectors Vectors { get; } = vectors;
+        public BotIndex Vectors { get; } = vectors;
         public long LastUsed = Environment.TickCount64;
-        public long Size => Vectors.Data.LongLength * sizeof(float) + Vectors.Ids.LongLength * sizeof(long);
+        public long Size => Vectors.Data.LongLength * sizeof(float) + Vectors.Ids.LongLength * sizeof(long) + Vectors.Keywords.Bytes;
     }
 
-    public async Task<BotVectors> GetAsync(AppDbContext db, Guid tenantId, Guid chatbotId, CancellationToken ct)
+    public async Task<BotIndex> GetAsync(AppDbContext db, Guid tenantId, Guid chatbotId, CancellationToken ct)
     {
         var key = await db.Chatbots.Where(b => b.Id == chatbotId).Select(b => b.KnowledgeVersion).FirstOrDefaultAsync(ct);
         if (Fresh(chatbotId, tenantId, key) is { } hit) return hit;
@@ -239,7 +138,7 @@ public sealed class VectorCache(long maxBytes = VectorCache.DefaultMaxBytes)
         finally { gate.Release(); }
     }
 
-    private BotVectors? Fresh(Guid chatbotId, Guid tenantId, long key)
+    private BotIndex? Fresh(Guid chatbotId, Guid tenantId, long key)
     {
         if (!bots.TryGetValue(chatbotId, out var cached) || cached.Vectors.TenantId != tenantId || cached.Vectors.Stamp != key) return null;
         cached.LastUsed = Environment.TickCount64;
@@ -259,47 +158,55 @@ public sealed class VectorCache(long maxBytes = VectorCache.DefaultMaxBytes)
         }
     }
 
-    private async Task<BotVectors> LoadAsync(AppDbContext db, Guid tenantId, Guid chatbotId, long key, CancellationToken ct)
+    private async Task<BotIndex> LoadAsync(AppDbContext db, Guid tenantId, Guid chatbotId, long key, CancellationToken ct)
     {
         Interlocked.Increment(ref loads);
-        var rows = await db.Chunks.AsNoTracking().Where(c => c.ChatbotId == chatbotId).OrderBy(c => c.Id)
-            .Select(c => new { c.Id, c.Embedding, c.Text }).ToListAsync(ct);
-        var dims = rows.Count == 0 ? 0 : rows[0].Embedding.Length / sizeof(float);
-        var data = new float[rows.Count * dims];
-        var ids = new long[rows.Count];
-        var frequencies = new Dictionary<string, int>();
-        var seen = new HashSet<string>();
-        for (var i = 0; i < rows.Count; i++)
+        // Titles: a crawled page's own title, else its source's title.
+        var sources = await db.Sources.AsNoTracking().Where(s => s.ChatbotId == chatbotId).Select(s => new { s.Id, s.Title }).ToDictionaryAsync(s => s.Id, s => s.Title, ct);
+        var sourceIds = sources.Keys.ToList();
+        var pages = new Dictionary<(Guid, string), string>();
+        foreach (var p in await db.SourcePages.AsNoTracking().Where(p => sourceIds.Contains(p.SourceId) && p.Title != "").Select(p => new { p.SourceId, p.Url, p.Title }).ToListAsync(ct))
+            pages[(p.SourceId, p.Url)] = p.Title;
+        var ids = new List<long>();
+        var titles = new List<string>();
+        var data = new List<float>();
+        var dims = 0;
+        var keywords = new KeywordIndex.Builder();
+        // Streamed, so a large bot's texts are never all held at once.
+        await foreach (var row in db.Chunks.AsNoTracking().Where(c => c.ChatbotId == chatbotId).OrderBy(c => c.Id)
+            .Select(c => new { c.Id, c.Embedding, c.Text, c.Headings, c.Url, c.SourceId }).AsAsyncEnumerable().WithCancellation(ct))
         {
-            ids[i] = rows[i].Id;
-            MemoryMarshal.Cast<byte, float>(rows[i].Embedding).CopyTo(data.AsSpan(i * dims, dims));
-            seen.Clear();
-            foreach (var word in LocalSearchIndex.Words(rows[i].Text))
-                if (seen.Add(word)) frequencies[word] = frequencies.GetValueOrDefault(word) + 1;
+            if (ids.Count == 0) dims = row.Embedding.Length / sizeof(float);
+            if (row.Embedding.Length != dims * sizeof(float)) continue; // a passage from an older embedder: not comparable
+            ids.Add(row.Id);
+            data.AddRange(MemoryMarshal.Cast<byte, float>(row.Embedding));
+            var title = row.Url is not null && pages.TryGetValue((row.SourceId, row.Url), out var t) ? t : sources.GetValueOrDefault(row.SourceId) ?? "";
+            titles.Add(title);
+            keywords.Add(title, row.Headings, row.Text);
         }
-        return new BotVectors(tenantId, key, ids, data, dims, frequencies);
+        return new BotIndex(tenantId, key, ids.ToArray(), data.ToArray(), dims, keywords.Build(), titles.ToArray());
     }
 }
 
-/// <summary>A bot's vectors in memory, and how many of its passages hold each word (to leave near-universal words out of keyword ranking).</summary>
-public sealed record BotVectors(Guid TenantId, long Stamp, long[] Ids, float[] Data, int Dimensions, IReadOnlyDictionary<string, int> DocumentFrequency)
+/// <summary>A bot's passages in memory: ids, vectors, keyword index and titles, all by the same position.</summary>
+public sealed record BotIndex(Guid TenantId, long Stamp, long[] Ids, float[] Data, int Dimensions, KeywordIndex Keywords, string[] Titles)
 {
     /// <summary>Below this cosine a passage shares too little with the query to be offered at all.</summary>
     public const float MinSimilarity = 0.05f;
 
-    /// <summary>The ids of the <paramref name="k"/> most similar vectors (vectors are unit length, so dot = cosine).</summary>
-    public List<long> Nearest(float[] query, int k)
+    /// <summary>The positions of the <paramref name="k"/> most similar vectors (vectors are unit length, so dot = cosine).</summary>
+    public List<int> Nearest(float[] query, int k)
     {
         if (Ids.Length == 0 || query.Length != Dimensions) return [];
-        var best = new PriorityQueue<long, float>(k + 1);
+        var best = new PriorityQueue<int, float>(k + 1);
         for (var i = 0; i < Ids.Length; i++)
         {
             var score = TensorPrimitives.Dot(query, Data.AsSpan(i * Dimensions, Dimensions));
             if (score < MinSimilarity) continue;
-            if (best.Count < k) best.Enqueue(Ids[i], score);
-            else if (best.TryPeek(out _, out var worst) && score > worst) best.EnqueueDequeue(Ids[i], score);
+            if (best.Count < k) best.Enqueue(i, score);
+            else if (best.TryPeek(out _, out var worst) && score > worst) best.EnqueueDequeue(i, score);
         }
-        var result = new List<(long Id, float Score)>(best.Count);
+        var result = new List<(int Id, float Score)>(best.Count);
         while (best.TryDequeue(out var id, out var s)) result.Add((id, s));
         return result.OrderByDescending(r => r.Score).Select(r => r.Id).ToList();
     }

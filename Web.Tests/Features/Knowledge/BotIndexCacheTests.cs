@@ -4,7 +4,7 @@ using Parley.Infrastructure.Jobs;
 namespace Parley.Tests.Features.Knowledge;
 
 /// <summary>The embedded index's vectors in memory: one load for many searches at once, and a bound on the whole cache.</summary>
-public sealed class VectorCacheTests
+public sealed class BotIndexCacheTests
 {
     private static async Task<(SqliteApp App, SignedUp Ws, Guid[] Bots)> TwoBotsAsync(int megabytes)
     {
@@ -22,12 +22,12 @@ public sealed class VectorCacheTests
         return (app, ws, ids);
     }
 
-    private static Task<BotVectors> GetAsync(ParleyApp app, SignedUp ws, Guid bot) => app.ScopedAsync(async sp =>
+    private static Task<BotIndex> GetAsync(ParleyApp app, SignedUp ws, Guid bot) => app.ScopedAsync(async sp =>
     {
         var db = sp.GetRequiredService<AppDbContext>();
         var tenant = await db.Tenants.SingleAsync(t => t.Id == ws.TenantId);
         return await sp.GetRequiredService<TenantScopes>().RunAsync(tenant, inner =>
-            inner.GetRequiredService<VectorCache>().GetAsync(inner.GetRequiredService<AppDbContext>(), ws.TenantId, bot, default));
+            inner.GetRequiredService<BotIndexCache>().GetAsync(inner.GetRequiredService<AppDbContext>(), ws.TenantId, bot, default));
     });
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class VectorCacheTests
     {
         var (app, ws, bots) = await TwoBotsAsync(512);
         await using var _ = app;
-        var cache = app.Services.GetRequiredService<VectorCache>();
+        var cache = app.Services.GetRequiredService<BotIndexCache>();
         var before = cache.Loads;
         var all = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => GetAsync(app, ws, bots[0])));
         Assert.Equal(1, cache.Loads - before);
@@ -53,7 +53,7 @@ public sealed class VectorCacheTests
     {
         var (app, ws, bots) = await TwoBotsAsync(0); // room for one bot at a time
         await using var _ = app;
-        var cache = app.Services.GetRequiredService<VectorCache>();
+        var cache = app.Services.GetRequiredService<BotIndexCache>();
         var first = await GetAsync(app, ws, bots[0]);
         await GetAsync(app, ws, bots[1]);
         Assert.True(cache.Bytes <= first.Data.LongLength * sizeof(float) + first.Ids.LongLength * sizeof(long) + 10_000, $"{cache.Bytes} bytes held");
