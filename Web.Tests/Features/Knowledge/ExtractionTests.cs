@@ -116,6 +116,20 @@ public class ExtractionTests
     }
 
     [Fact]
+    public async Task Html_permalink_marks_are_not_text()
+    {
+        var html = """
+            <html><body><div class="body" role="main"><h1>json — JSON encoder<a class="headerlink" href="#json">¶</a></h1>
+            <h2 id="usage">Basic usage <a class="anchor" href="#usage">#</a></h2>
+            <dl><dt id="json.dumps">json.dumps(obj)<a class="headerlink" href="#json.dumps">¶</a></dt><dd><p>Serialize obj to a str.</p></dd></dl></div></body></html>
+            """;
+        var doc = await Extract(Encoding.UTF8.GetBytes(html), "json.html", DocumentType.Html);
+        var section = Assert.Single(doc.Sections);
+        Assert.Equal(["json — JSON encoder", "Basic usage"], section.Headings);
+        Assert.Equal("json.dumps(obj):\nSerialize obj to a str.", section.Text.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task Markdown_csv_and_text_are_read()
     {
         var md = await Extract(Encoding.UTF8.GetBytes("# Guide\nIntro.\n## Setup\nRun the installer.\n"), "guide.md", DocumentType.Markdown);

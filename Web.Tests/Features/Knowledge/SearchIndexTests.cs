@@ -79,6 +79,29 @@ public abstract class SearchIndexTests<TApp>(TApp app) : IClassFixture<TApp> whe
         });
         Assert.Contains("rent bicycles", (await SearchAsync(a.TenantId, botA, "bicycles"))[0].Text);
     }
+
+    [Fact]
+    public async Task A_bots_ranking_does_not_move_when_another_bot_or_workspace_adds_content()
+    {
+        var a = await app.SignUpAsync();
+        var bot = await BotWithChunksAsync(a,
+            "Descale the kettle monthly with citric acid.",
+            "The kettle warranty lasts two years.",
+            "Citric acid is sold in our shop.");
+        var before = await SearchAsync(a.TenantId, bot, "kettle descale citric acid");
+
+        // Another workspace (and another bot of this one) fill up with the same words: under table-wide statistics
+        // "citric" and "kettle" would become common and every score above would change.
+        var b = await app.SignUpAsync();
+        await BotWithChunksAsync(b, Enumerable.Range(0, 40).Select(i => $"Citric acid kettle descale tip {i}.").ToArray());
+        await BotWithChunksAsync(a, Enumerable.Range(0, 40).Select(i => $"Kettle {i} with citric acid inside.").ToArray());
+
+        var after = await SearchAsync(a.TenantId, bot, "kettle descale citric acid");
+        Assert.Equal(before.Select(h => (h.ChunkId, h.Score, h.KeywordRank, h.Coverage)), after.Select(h => (h.ChunkId, h.Score, h.KeywordRank, h.Coverage)));
+        Assert.StartsWith("Descale the kettle", after[0].Text);
+        Assert.Equal(1.0, after[0].Coverage!.Value, 3);
+        Assert.Equal("Test text", after[0].Title);
+    }
 }
 
 public sealed class SearchIndexTests_Sqlite(SqliteApp app) : SearchIndexTests<SqliteApp>(app);

@@ -6,7 +6,9 @@ namespace Parley.Features.Knowledge.Extraction;
 /// <summary>Web pages through AngleSharp (main text only: navigation, headers, footers, scripts and forms dropped), and plain text formats.</summary>
 public static class HtmlAndTextExtractor
 {
-    private static readonly string[] Noise = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "iframe", "[aria-hidden=true]", "[role=navigation]"];
+    private static readonly string[] Noise = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "iframe", "[aria-hidden=true]", "[role=navigation]",
+        // Permalink marks documentation generators put on headings and definitions (Sphinx, MkDocs, Docusaurus, anchor.js).
+        "a.headerlink", "a.anchor", "a.hash-link", "a.anchorjs-link", "a.heading-anchor", "a.header-anchor"];
 
     public static ExtractedDocument Html(string html) => Html(new HtmlParser().ParseDocument(html));
 
@@ -38,7 +40,7 @@ public static class HtmlAndTextExtractor
             {
                 Flush();
                 var level = el.LocalName[1] - '0';
-                headings[level] = text;
+                headings[level] = text.TrimEnd('¶', '#', '§', ' ');
                 for (var deeper = level + 1; deeper < headings.Length; deeper++) headings[deeper] = null;
             }
             else current.AppendLine(el.LocalName switch { "li" => "- " + text, "dt" => text + ":", _ => text });
