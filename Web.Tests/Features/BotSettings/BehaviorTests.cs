@@ -83,12 +83,14 @@ public abstract class BehaviorTests<TApp>(TApp app) : IClassFixture<TApp> where 
         Assert.DoesNotContain("data-testid=\"sources\"", answer.Done);
         Assert.DoesNotContain("data-testid=\"feedback\"", answer.Done);
         Assert.DoesNotContain("data-testid=\"follow-ups\"", answer.Done);
+        Assert.DoesNotContain("without an AI model", answer.Done); // off by default for visitors
 
-        // Switched back, the same answer shows its sources, feedback and follow-ups.
-        await ws.Tenant.PostFormAsync(page, page, Form(("Input.HideSources", "false"), ("Input.HideFeedback", "false"), ("Input.FollowUpCount", "3"), ("Input.RequireTerms", "false")));
+        // Switched back, the same answer shows its sources, feedback and follow-ups; and, asked for, that no AI model wrote it.
+        await ws.Tenant.PostFormAsync(page, page, Form(("Input.HideSources", "false"), ("Input.HideFeedback", "false"), ("Input.FollowUpCount", "3"), ("Input.RequireTerms", "false"), ("Input.ShowNoModelNote", "true")));
         var again = await new WidgetClient(app, bot).AskStartedAsync("How long is the warranty?");
         Assert.Contains("data-testid=\"sources\"", again.Done);
         Assert.Contains("data-testid=\"feedback\"", again.Done);
+        Assert.Contains("without an AI model", again.Done);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Contains("two years", string.Concat(answer.Tokens));
         Assert.Contains("covered for two years", answer.Done);
         Assert.Contains("[1] Warranty", answer.Done); // the source under the answer
-        Assert.Contains("without an AI model", answer.Done);
+        Assert.DoesNotContain("without an AI model", answer.Done); // visitors are told only when the bot's Behavior says so
 
         var messages = await MessagesAsync(ws.TenantId);
         Assert.Equal([MessageRole.User, MessageRole.Assistant], messages.Select(m => m.Role));
@@ -207,6 +207,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Contains("covered for two years", answer.Done);
         Assert.Contains("How this answer was made", answer.Done);
         Assert.Contains("Prompt: ", answer.Done);
+        Assert.Contains("without an AI model", answer.Done); // the owner always knows
 
         Assert.Empty(await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().ModelUsages.IgnoreQueryFilters().Where(u => u.TenantId == ws.TenantId).ToListAsync()));
         Assert.Contains("No conversations yet", await (await ws.Tenant.GetAsync($"/bots/{bot}/conversations")).TextAsync());

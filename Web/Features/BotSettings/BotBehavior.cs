@@ -13,6 +13,8 @@ public class BotBehavior : ITenantOwned, IBotSetting
     public bool HideSources { get; set; }
     public bool HideTooltip { get; set; }
     public bool HideFeedback { get; set; }
+    /// <summary>Visitors see "answered without an AI model" under answers of the extractive answerer (the playground always shows it).</summary>
+    public bool ShowNoModelNote { get; set; }
     /// <summary>The Home / Conversations tabs at the bottom of the widget's home view.</summary>
     public bool HideBottomNav { get; set; }
     public bool HideRefresh { get; set; }

@@ -43,6 +43,7 @@ internal sealed class BotBehaviorMapping : IEntityTypeConfiguration<BotBehavior>
         e.Property(x => x.HideExpand).HasDefaultValue(false);
         e.Property(x => x.HideHomePage).HasDefaultValue(false);
         e.Property(x => x.OpenNewConversation).HasDefaultValue(false);
+        e.Property(x => x.ShowNoModelNote).HasDefaultValue(false);
     }
 }
 

@@ -46,6 +46,7 @@ public sealed class BotSettingsService(AppDbContext db, AuditTrail audit, Micros
         row.Disclaimer = input.Disclaimer?.Trim() ?? "";
         (row.AutoOpenDesktop, row.AutoOpenDesktopDelay, row.AutoOpenMobile, row.AutoOpenMobileDelay) = (input.AutoOpenDesktop, input.AutoOpenDesktopDelay, input.AutoOpenMobile, input.AutoOpenMobileDelay);
         row.FollowUpCount = input.FollowUpCount;
+        row.ShowNoModelNote = input.ShowNoModelNote;
         SettingsStamp.Stamp(db, row, input.UpdatedAt, clock.GetUtcNow());
         var changes = AuditDiff.Of(before, row);
         if (changes.Before.Count > 0) audit.Record("bot.behavior_changed", "Chatbot", bot.PublicId, bot.Name, changes.Before, changes.After);

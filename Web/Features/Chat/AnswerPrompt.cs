@@ -30,7 +30,7 @@ public static class AnswerPrompt
             messages.Add(new(ChatRole.System, $"<page>The visitor is reading \"{Escape(conversation.PageTitle ?? "")}\" at {Escape(url)}.</page>"));
         var block = new StringBuilder("<passages>\n");
         for (var i = 0; i < hits.Count; i++)
-            block.Append($"<passage id=\"{refs[i].Id}\" source=\"{Escape(refs[i].Title)}\"{(hits[i].Page is { } p ? $" page=\"{p}\"" : "")}>{Escape(Passage(hits[i]))}</passage>\n");
+            block.Append($"<passage id=\"{refs[i].Id}\" source=\"{Escape(refs[i].Title)}\"{(hits[i].Page is { } p ? $" page=\"{p}\"" : "")}{(Section(hits[i]) is { } h ? $" section=\"{Escape(h)}\"" : "")}>{Escape(hits[i].Text)}</passage>\n");
         block.Append("</passages>");
         messages.Add(new(ChatRole.System, block.ToString()));
         foreach (var m in history)
@@ -39,7 +39,8 @@ public static class AnswerPrompt
         return messages;
     }
 
-    private static string Passage(SearchHit h) => h.Headings.Length > 0 && !h.Text.StartsWith("Q:") ? $"{h.Headings}: {h.Text}" : h.Text;
+    /// <summary>The heading path as the passage's attribute, so a model has its context and no heading is glued into quoted text.</summary>
+    private static string? Section(SearchHit h) => h.Headings.Length > 0 && !h.Text.StartsWith("Q:") ? h.Headings : null;
 
     /// <summary>Quoted data cannot close its own block or open a new one.</summary>
     private static string Escape(string s) => WebUtility.HtmlEncode(s);

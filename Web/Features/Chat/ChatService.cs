@@ -34,12 +34,25 @@ public abstract record AnswerEvent;
 public sealed record AnswerPiece(string Text) : AnswerEvent;
 public sealed record AnswerFinished(Message? Answer, AnswerDebug? Debug) : AnswerEvent;
 
-public sealed record SourceRef(int Id, string Title, int? Page, string? Url, long ChunkId);
+public sealed record SourceRef(int Id, string Title, int? Page, string? Url, long ChunkId)
+{
+    private static readonly string[] Separators = [" | ", " — ", " – ", " - ", " · "];
+
+    /// <summary>
+    /// A citation's short label: a page title without its last " | Site" (or " — Site", " - Site") part, which every page of
+    /// the site repeats; the whole title when that would leave too little.
+    /// </summary>
+    public static string Label(string title)
+    {
+        var cut = Separators.Select(s => title.LastIndexOf(s, StringComparison.Ordinal)).Max();
+        return cut >= 3 ? title[..cut].Trim() : title;
+    }
+}
 public sealed record Accepted(Conversation Conversation, Message Question, string Ticket);
-public sealed record PassageDebug(int Id, string Title, int? Page, double Score, int Tokens);
+public sealed record PassageDebug(int Id, string Title, int? Page, double Score, int Tokens, int? KeywordRank = null, int? VectorRank = null, double? Coverage = null);
 
 /// <summary>What one answer was built from, for the playground's debug drawer.</summary>
-public sealed record AnswerDebug(IReadOnlyList<PassageDebug> Passages, int PromptTokens, int HistoryMessages, string RetrievalQuery);
+public sealed record AnswerDebug(IReadOnlyList<PassageDebug> Passages, int PromptTokens, int HistoryMessages, string RetrievalQuery, string? Fusion = null, bool WellMatched = true);
 
 /// <summary>
 /// The chat pipeline: accept a visitor's message (quota, length), store it before anything else, hand out a
@@ -267,11 +280,13 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         var hits = await index.SearchAsync(bot.Id, query, options.Value.Passages, ct);
         var sourceIds = hits.Select(h => h.SourceId).Distinct().ToList();
         var titles = await db.Sources.Where(s => sourceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Title, ct);
-        var refs = hits.Select((h, i) => new SourceRef(i + 1, titles.GetValueOrDefault(h.SourceId) ?? "Source", h.Page, h.Url, h.ChunkId)).ToList();
+        // A crawled page is cited by its own title; anything else by its source's.
+        var refs = hits.Select((h, i) => new SourceRef(i + 1, h.Title is { Length: > 0 } page ? page : titles.GetValueOrDefault(h.SourceId) ?? "Source", h.Page, h.Url, h.ChunkId)).ToList();
         var persona = await settings.ActivePersonaAsync(bot.Id, ct);
         var prompt = AnswerPrompt.Build(bot, general.PageContext ? conversation : new Conversation { Title = conversation.Title }, history, question.Content, hits, refs, persona.Instructions);
-        var debug = new AnswerDebug(hits.Select((h, i) => new PassageDebug(i + 1, refs[i].Title, h.Page, h.Score, Knowledge.Chunking.Chunker.CountTokens(h.Text))).ToList(),
-            prompt.Sum(m => Knowledge.Chunking.Chunker.CountTokens(m.Text ?? "")), history.Count, query);
+        var fusion = index is LocalSearchIndex local ? $"keywords ×{local.Weights.Keyword:0.##}, meaning ×{local.Weights.Vector:0.##} (reciprocal rank fusion)" : null;
+        var debug = new AnswerDebug(hits.Select((h, i) => new PassageDebug(i + 1, refs[i].Title, h.Page, h.Score, Knowledge.Chunking.Chunker.CountTokens(h.Text), h.KeywordRank, h.VectorRank, h.Coverage)).ToList(),
+            prompt.Sum(m => Knowledge.Chunking.Chunker.CountTokens(m.Text ?? "")), history.Count, query, fusion, hits.Count == 0 || SearchHit.AnyWellMatched(hits));
         return new Prepared(general, model, prompt, (float)persona.Creativity, hits, refs, debug);
     }
 

@@ -8,9 +8,10 @@ using Parley.Features.Knowledge.Search;
 namespace Parley.Features.Chat;
 
 /// <summary>
-/// The embedded default model: no LLM. It answers with the sentences of the retrieved passages that share the most
-/// words with the question, each cited, and says plainly that it is running without an AI model. It reads the
-/// passages from the prompt's quoted-data block, as a real model would, so the pipeline is the same for both.
+/// The embedded default model: no LLM. It answers with the sentences of the retrieved passages that hold most of the
+/// question, each cited; the playground (and visitors, when the bot's Behavior says so) is told it answered without an
+/// AI model. It reads the passages from the prompt's quoted-data block, as a real model would, so the pipeline is the
+/// same for both.
 /// </summary>
 public sealed partial class ExtractiveChatClient(TimeSpan wordDelay) : IChatClient
 {
@@ -51,56 +52,75 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay) : IChatClie
         yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails { InputTokenCount = tokensIn, OutputTokenCount = Chunker.CountTokens(answer), TotalTokenCount = tokensIn + Chunker.CountTokens(answer) })]) { ModelId = ModelId };
     }
 
-    /// <summary>The answer: the best sentences of the passages with their citation marks, or an honest "not found".</summary>
+    /// <summary>
+    /// The answer: the sentences of the passages that hold most of the question (its rarer words and whole identifiers
+    /// weigh most), the best one with the sentences after it only while they stay on the question (or finish what it
+    /// introduced with a colon), and one strong sentence from another passage; each with its citation mark. A Q&amp;A
+    /// passage that matches answers with its answer. Nothing that shares the question's words: an honest "not found".
+    /// </summary>
     public static string Compose(IReadOnlyList<ChatMessage> messages)
     {
         var question = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
         var terms = KeywordText.QueryTerms(question);
+        var identifiers = KeywordText.Identifiers(question).ToHashSet();
         var passages = messages.Where(m => m.Role == ChatRole.System)
             .SelectMany(m => PassageBlock().Matches(m.Text ?? "")).Select(m => (Id: int.Parse(m.Groups["id"].Value), Text: System.Net.WebUtility.HtmlDecode(m.Groups["text"].Value).Trim()))
             .ToList();
         if (terms.Count == 0 || passages.Count == 0) return NotFound;
 
-        var scored = new List<(int Passage, int Order, string Sentence, double Score)>();
-        var bySentence = new Dictionary<(int Passage, int Order), string>();
+        var sentences = new List<(int Passage, int Rank, int Order, string Text, HashSet<string> Terms, int Words)>();
         foreach (var (p, rank) in passages.Select((p, i) => (p, i)))
         {
             // Lines wrapped inside a paragraph (as PDFs wrap them) are joined before cutting into sentences; list items stay apart.
-            var text = Regex.Replace(p.Text, @"(?<!\n)\n(?!\n|\s*[-*•]\s|\s*\d+[.)]\s|A:)", " ");
-            var sentences = SentenceBreak().Split(text).Select(s => s.Trim()).Where(s => s.Length > 2).ToList();
-            for (var i = 0; i < sentences.Count; i++)
+            var text = Regex.Replace(p.Text, @"(?<!\n)\n(?!\n|\s*[-*•]\s|\s*\d+[.)]\s|A:|>>>|\.\.\.)", " ");
+            var cut = SentenceBreak().Split(text).Select(x => x.Trim()).Where(x => x.Length > 2).ToList();
+            for (var i = 0; i < cut.Count; i++)
             {
-                bySentence[(p.Id, i)] = sentences[i];
-                var words = KeywordText.Words(sentences[i]).Select(KeywordText.Stem).Concat(KeywordText.Identifiers(sentences[i])).ToList();
-                if (words.Count == 0) continue;
-                var hits = terms.Count(words.Contains);
-                if (hits == 0) continue;
-                // A Q&A passage's question line is context, not an answer; a title-like fragment says little.
-                var isQuestion = sentences[i].StartsWith("Q:", StringComparison.Ordinal);
-                var score = hits / Math.Sqrt(Math.Max(4, words.Count)) + 0.35 / (rank + 1) - (isQuestion ? 0.5 : 0) - (words.Count < 4 ? 0.3 : 0);
-                scored.Add((p.Id, i, sentences[i], score));
+                var words = KeywordText.Words(cut[i]).ToList();
+                var found = words.Select(KeywordText.Stem).Concat(KeywordText.Identifiers(cut[i])).Where(terms.Contains).ToHashSet();
+                sentences.Add((p.Id, rank, i, cut[i], found, words.Count));
             }
         }
-        var ranked = scored.OrderByDescending(s => s.Score).ToList();
-        if (ranked.Count == 0 || ranked[0].Score <= 0) return NotFound;
+        // A word is worth more the fewer of these sentences hold it; a whole identifier of the question, twice that.
+        var weight = terms.ToDictionary(t => t, t =>
+        {
+            var holding = sentences.Count(x => x.Terms.Contains(t));
+            return Math.Log(1 + (sentences.Count + 1.0) / (holding + 0.5)) * (identifiers.Contains(t) ? 2 : 1);
+        });
+        var total = weight.Values.Sum();
+        double Score((int Passage, int Rank, int Order, string Text, HashSet<string> Terms, int Words) x)
+        {
+            if (x.Terms.Count == 0) return 0;
+            var coverage = x.Terms.Sum(t => weight[t]) / total;
+            // A title-like fragment says little; a very long run-on says it less plainly; a Q&A's question line is context, not an answer.
+            var form = x.Words < 4 ? -0.25 : x.Words > 60 ? -0.1 : 0;
+            return coverage + form + 0.08 / (x.Rank + 1) - (x.Text.StartsWith("Q:", StringComparison.Ordinal) ? 0.5 : 0);
+        }
+        var ranked = sentences.Select(x => (x.Passage, x.Order, x.Text, Score: Score(x), x.Terms)).Where(x => x.Score > 0).OrderByDescending(x => x.Score).ToList();
+        if (ranked.Count == 0) return NotFound;
         var best = ranked[0];
         // Q&A answers stand on their own: when the best match is a Q&A, answer with its answer.
         var qa = passages.First(p => p.Id == best.Passage);
         if (qa.Text.StartsWith("Q:", StringComparison.Ordinal) && qa.Text.IndexOf("\nA:", StringComparison.Ordinal) is var a and >= 0)
-            return $"{qa.Text[(a + 3)..].Trim()} [{qa.Id}]\n\n{NoModelNote}";
-        // The best sentence and the two after it (instructions run on), then other strong matches from other passages.
+            return $"{qa.Text[(a + 3)..].Trim()} [{qa.Id}]";
+
+        var inPassage = sentences.Where(x => x.Passage == best.Passage).ToDictionary(x => x.Order);
         var chosen = new List<(int Passage, int Order)> { (best.Passage, best.Order) };
-        for (var next = best.Order + 1; next <= best.Order + 2 && bySentence.ContainsKey((best.Passage, next)); next++)
+        // What follows the best sentence, while it stays on the question or finishes what the sentence before introduced.
+        for (var next = best.Order + 1; next <= best.Order + 3 && inPassage.TryGetValue(next, out var n); next++)
         {
-            if (bySentence[(best.Passage, next)].StartsWith("Q:", StringComparison.Ordinal)) break;
+            var introduced = inPassage[next - 1].Text.TrimEnd().EndsWith(':') || n.Text.StartsWith(">>>", StringComparison.Ordinal) || n.Text.StartsWith("- ", StringComparison.Ordinal);
+            if (n.Text.StartsWith("Q:", StringComparison.Ordinal) || (n.Terms.Count == 0 && !introduced)) break;
             chosen.Add((best.Passage, next));
         }
-        foreach (var other in ranked.Skip(1).Where(r => r.Passage != best.Passage && r.Score >= best.Score * 0.6).Take(1))
+        // One strong sentence from another passage, when it adds words of the question the first did not hold.
+        foreach (var other in ranked.Skip(1).Where(r => r.Passage != best.Passage && r.Score >= best.Score * 0.75 && !r.Terms.IsSubsetOf(best.Terms)).Take(1))
             chosen.Add((other.Passage, other.Order));
+        var byKey = sentences.ToDictionary(x => (x.Passage, x.Order), x => x.Text);
         var body = new StringBuilder();
         foreach (var group in chosen.GroupBy(c => c.Passage))
-            body.Append(string.Join(" ", group.OrderBy(c => c.Order).Select(c => Clean(bySentence[c])))).Append($" [{group.Key}] ");
-        return $"{body.ToString().Trim()}\n\n{NoModelNote}";
+            body.Append(string.Join(" ", group.OrderBy(c => c.Order).Select(c => Clean(byKey[c])))).Append($" [{group.Key}] ");
+        return body.ToString().Trim();
     }
 
     private static string Clean(string sentence) => sentence.TrimStart('-', '*', ' ').Replace("[", "(").Replace("]", ")");

@@ -97,6 +97,7 @@ public static partial class WidgetTexts
         new("close", "Widget", "Close button"),
         new("back", "Widget", "Back button"),
         new("sources", "Widget", "Sources"),
+        new("no_model", "Widget", "Answered without an AI model"),
         new("helpful", "Widget", "Helpful"),
         new("not_helpful", "Widget", "Not helpful"),
         new("answer_failed", "Widget", "Answer failed"),

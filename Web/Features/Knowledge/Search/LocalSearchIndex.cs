@@ -15,6 +15,12 @@ public sealed record SearchHit(long ChunkId, string Text, int? Page, string Head
     public string? Title { get; init; }
     /// <summary>How much of the question the passage holds by keywords (idf-weighted share of its terms, 0 to 1; null when unknown).</summary>
     public double? Coverage { get; init; }
+
+    /// <summary>Below this share of the question's (weighted) words, the best passage does not answer it well.</summary>
+    public const double WellMatched = 0.5;
+
+    /// <summary>False when passages were found but none holds most of the question (unknown coverage counts as matched).</summary>
+    public static bool AnyWellMatched(IReadOnlyList<SearchHit> hits) => hits.Count > 0 && hits.Any(h => h.Coverage is null || h.Coverage >= WellMatched);
 }
 
 /// <summary>
