@@ -94,7 +94,7 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay) : IChatClie
             var coverage = x.Terms.Sum(t => weight[t]) / total;
             // A title-like fragment says little; a very long run-on says it less plainly; a Q&A's question line is context, not an answer.
             var form = x.Words < 4 ? -0.25 : x.Words > 60 ? -0.1 : 0;
-            return coverage + form + 0.08 / (x.Rank + 1) - (x.Text.StartsWith("Q:", StringComparison.Ordinal) ? 0.5 : 0);
+            return coverage + form + 0.3 / (x.Rank + 1) - (x.Text.StartsWith("Q:", StringComparison.Ordinal) ? 0.5 : 0);
         }
         var ranked = sentences.Select(x => (x.Passage, x.Order, x.Text, Score: Score(x), x.Terms)).Where(x => x.Score > 0).OrderByDescending(x => x.Score).ToList();
         if (ranked.Count == 0) return NotFound;
