@@ -26,6 +26,8 @@ public class ChatPipelineOptions
     public int MaxMessageLength { get; set; } = 2000;
     /// <summary>The extractive answerer's pace, word by word, so answers read as they grow.</summary>
     public int ExtractiveWordDelayMs { get; set; } = 12;
+    /// <summary>The extractive answerer picks sentences by meaning with the local sentence model (MiniLM), not by shared words alone.</summary>
+    public bool ExtractiveSentenceModel { get; set; } = true;
     public int StreamTimeoutSeconds { get; set; } = 90;
 }
 

@@ -12,7 +12,12 @@ public static class ChatSetup
         builder.Services.AddScoped<ChatService>();
         builder.Services.AddScoped<UsageMeter>();
         builder.Services.AddScoped<Feedback>();
-        builder.Services.AddSingleton(sp => new ExtractiveChatClient(TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ChatPipelineOptions>>().Value.ExtractiveWordDelayMs)));
+        builder.Services.AddSingleton<Knowledge.Embedding.SentenceModel>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ChatPipelineOptions>>().Value;
+            return new ExtractiveChatClient(TimeSpan.FromMilliseconds(o.ExtractiveWordDelayMs), o.ExtractiveSentenceModel ? sp.GetRequiredService<Knowledge.Embedding.SentenceModel>() : null);
+        });
         builder.Services.AddSingleton<IChatClient>(sp =>
         {
             var ai = sp.GetRequiredService<IOptions<Infrastructure.AI.AiOptions>>().Value;

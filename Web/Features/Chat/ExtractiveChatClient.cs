@@ -13,7 +13,7 @@ namespace Parley.Features.Chat;
 /// AI model. It reads the passages from the prompt's quoted-data block, as a real model would, so the pipeline is the
 /// same for both.
 /// </summary>
-public sealed partial class ExtractiveChatClient(TimeSpan wordDelay) : IChatClient
+public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.Embedding.SentenceModel? model = null) : IChatClient
 {
     public const string ModelId = "extractive";
     public const string NoModelNote = "_Answered from this assistant's documents without an AI model._";
@@ -40,7 +40,7 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay) : IChatClie
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var list = messages.ToList();
-        var answer = Compose(list);
+        var answer = Compose(list, model, ct);
         var words = Regex.Split(answer, @"(?<=\s)");
         foreach (var word in words.Where(w => w.Length > 0))
         {
@@ -58,7 +58,7 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay) : IChatClie
     /// introduced with a colon), and one strong sentence from another passage; each with its citation mark. A Q&amp;A
     /// passage that matches answers with its answer. Nothing that shares the question's words: an honest "not found".
     /// </summary>
-    public static string Compose(IReadOnlyList<ChatMessage> messages)
+    public static string Compose(IReadOnlyList<ChatMessage> messages, Knowledge.Embedding.SentenceModel? model = null, CancellationToken ct = default)
     {
         var question = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
         var terms = KeywordText.QueryTerms(question);
@@ -88,15 +88,18 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay) : IChatClie
             return Math.Log(1 + (sentences.Count + 1.0) / (holding + 0.5)) * (identifiers.Contains(t) ? 2 : 1);
         });
         var total = weight.Values.Sum();
-        double Score((int Passage, int Rank, int Order, string Text, HashSet<string> Terms, int Words) x)
+        var meaning = Meaning(question, sentences, model, ct);
+        double Score((int Passage, int Rank, int Order, string Text, HashSet<string> Terms, int Words) x, int i)
         {
             if (x.Terms.Count == 0) return 0;
             var coverage = x.Terms.Sum(t => weight[t]) / total;
+            // With the sentence model, meaning weighs more than shared words: "loop over the file object" answers "read a file line by line".
+            if (meaning is not null) coverage = 0.4 * coverage + 0.8 * Math.Max(0, meaning[i]);
             // A title-like fragment says little; a very long run-on says it less plainly; a Q&A's question line is context, not an answer.
             var form = x.Words < 4 ? -0.25 : x.Words > 60 ? -0.1 : 0;
             return coverage + form + 0.3 / (x.Rank + 1) - (x.Text.StartsWith("Q:", StringComparison.Ordinal) ? 0.5 : 0);
         }
-        var ranked = sentences.Select(x => (x.Passage, x.Order, x.Text, Score: Score(x), x.Terms)).Where(x => x.Score > 0).OrderByDescending(x => x.Score).ToList();
+        var ranked = sentences.Select((x, i) => (x.Passage, x.Order, x.Text, Score: Score(x, i), x.Terms)).Where(x => x.Score > 0).OrderByDescending(x => x.Score).ToList();
         if (ranked.Count == 0) return NotFound;
         var best = ranked[0];
         // Q&A answers stand on their own: when the best match is a Q&A, answer with its answer.
@@ -121,6 +124,20 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay) : IChatClie
         foreach (var group in chosen.GroupBy(c => c.Passage))
             body.Append(string.Join(" ", group.OrderBy(c => c.Order).Select(c => Clean(byKey[c])))).Append($" [{group.Key}] ");
         return body.ToString().Trim();
+    }
+
+    /// <summary>Most sentences given to the sentence model per answer (those sharing a word with the question, best passages first).</summary>
+    public const int MaxModelSentences = 40;
+
+    /// <summary>Each sentence's closeness in meaning to the question (null without the model; 0 for sentences it was not given).</summary>
+    private static float[]? Meaning(string question, List<(int Passage, int Rank, int Order, string Text, HashSet<string> Terms, int Words)> sentences, Knowledge.Embedding.SentenceModel? model, CancellationToken ct)
+    {
+        if (model is null) return null;
+        var picked = sentences.Select((x, i) => (x, i)).Where(p => p.x.Terms.Count > 0).OrderBy(p => p.x.Rank).Take(MaxModelSentences).ToList();
+        var similarity = model.Similarities(question, picked.Select(p => p.x.Text).ToList(), ct);
+        var meaning = new float[sentences.Count];
+        for (var j = 0; j < picked.Count; j++) meaning[picked[j].i] = similarity[j];
+        return meaning;
     }
 
     private static string Clean(string sentence) => sentence.TrimStart('-', '*', ' ').Replace("[", "(").Replace("]", ")");
