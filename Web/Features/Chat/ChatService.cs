@@ -23,6 +23,8 @@ public class ChatPipelineOptions
     /// <summary>Earlier messages of the conversation sent with each question.</summary>
     public int HistoryMessages { get; set; } = 6;
     public int Passages { get; set; } = 5;
+    /// <summary>Passages the extractive answerer chooses among (it reads them by meaning, so a wider list pays; a model's prompt stays at <see cref="Passages"/>).</summary>
+    public int ExtractivePassages { get; set; } = 8;
     public int MaxMessageLength { get; set; } = 2000;
     /// <summary>The extractive answerer's pace, word by word, so answers read as they grow.</summary>
     public int ExtractiveWordDelayMs { get; set; } = 12;
@@ -279,7 +281,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         // A short follow-up ("and in Porto?") is searched together with the question before it.
         var previous = history.LastOrDefault(m => m.Role == MessageRole.User)?.Content;
         var query = KeywordText.QueryTerms(question.Content).Count < 4 && previous is not null ? $"{previous} {question.Content}" : question.Content;
-        var hits = await index.SearchAsync(bot.Id, query, options.Value.Passages, ct);
+        var hits = await index.SearchAsync(bot.Id, query, model == extractive ? options.Value.ExtractivePassages : options.Value.Passages, ct);
         var sourceIds = hits.Select(h => h.SourceId).Distinct().ToList();
         var titles = await db.Sources.Where(s => sourceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Title, ct);
         // A crawled page is cited by its own title; anything else by its source's.

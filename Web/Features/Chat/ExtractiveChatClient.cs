@@ -19,7 +19,7 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
     public const string NoModelNote = "_Answered from this assistant's documents without an AI model._";
     public const string NotFound = "I couldn't find that in what I've been taught. Try asking in other words, or ask to talk to a person.";
 
-    [GeneratedRegex("<passage id=\"(?<id>\\d+)\"[^>]*>(?<text>.*?)</passage>", RegexOptions.Singleline)]
+    [GeneratedRegex("<passage id=\"(?<id>\\d+)\"(?: source=\"(?<source>[^\"]*)\")?[^>]*?(?: section=\"(?<section>[^\"]*)\")?>(?<text>.*?)</passage>", RegexOptions.Singleline)]
     private static partial Regex PassageBlock();
 
     [GeneratedRegex(@"(?<=[.!?])\s+|\n+")]
@@ -64,7 +64,8 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
         var terms = KeywordText.QueryTerms(question);
         var identifiers = KeywordText.Identifiers(question).ToHashSet();
         var passages = messages.Where(m => m.Role == ChatRole.System)
-            .SelectMany(m => PassageBlock().Matches(m.Text ?? "")).Select(m => (Id: int.Parse(m.Groups["id"].Value), Text: System.Net.WebUtility.HtmlDecode(m.Groups["text"].Value).Trim()))
+            .SelectMany(m => PassageBlock().Matches(m.Text ?? "")).Select(m => (Id: int.Parse(m.Groups["id"].Value), Text: System.Net.WebUtility.HtmlDecode(m.Groups["text"].Value).Trim(),
+                Topic: System.Net.WebUtility.HtmlDecode($"{SourceRef.Label(m.Groups["source"].Value)} › {m.Groups["section"].Value}").Trim(' ', '›')))
             .ToList();
         if (terms.Count == 0 || passages.Count == 0) return NotFound;
 
@@ -88,13 +89,14 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
             return Math.Log(1 + (sentences.Count + 1.0) / (holding + 0.5)) * (identifiers.Contains(t) ? 2 : 1);
         });
         var total = weight.Values.Sum();
-        var meaning = Meaning(question, sentences, model, ct);
+        var (meaning, topics) = Meaning(question, sentences, passages.Select(p => p.Topic).ToList(), model, ct);
         double Score((int Passage, int Rank, int Order, string Text, HashSet<string> Terms, int Words) x, int i)
         {
             if (x.Terms.Count == 0) return 0;
             var coverage = x.Terms.Sum(t => weight[t]) / total;
             // With the sentence model, meaning weighs more than shared words: "loop over the file object" answers "read a file line by line".
-            if (meaning is not null) coverage = 0.4 * coverage + 0.8 * Math.Max(0, meaning[i]);
+            // What the passage's page and section are about counts too: "time.sleep" under "time — Time access" answers a pause.
+            if (meaning is not null) coverage = 0.4 * coverage + 0.8 * Math.Max(0, meaning[i]) + 0.4 * Math.Max(0, topics![x.Rank]);
             // A title-like fragment says little; a very long run-on says it less plainly; a Q&A's question line is context, not an answer.
             var form = x.Words < 4 ? -0.25 : x.Words > 60 ? -0.1 : 0;
             return coverage + form + 0.3 / (x.Rank + 1) - (x.Text.StartsWith("Q:", StringComparison.Ordinal) ? 0.5 : 0);
@@ -129,15 +131,19 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
     /// <summary>Most sentences given to the sentence model per answer (those sharing a word with the question, best passages first).</summary>
     public const int MaxModelSentences = 40;
 
-    /// <summary>Each sentence's closeness in meaning to the question (null without the model; 0 for sentences it was not given).</summary>
-    private static float[]? Meaning(string question, List<(int Passage, int Rank, int Order, string Text, HashSet<string> Terms, int Words)> sentences, Knowledge.Embedding.SentenceModel? model, CancellationToken ct)
+    /// <summary>
+    /// Each sentence's closeness in meaning to the question (0 for sentences the model was not given), and each passage's
+    /// topic's (its page title and section); nulls without the model. One pass through the model.
+    /// </summary>
+    private static (float[]?, float[]?) Meaning(string question, List<(int Passage, int Rank, int Order, string Text, HashSet<string> Terms, int Words)> sentences,
+        List<string> topics, Knowledge.Embedding.SentenceModel? model, CancellationToken ct)
     {
-        if (model is null) return null;
+        if (model is null) return (null, null);
         var picked = sentences.Select((x, i) => (x, i)).Where(p => p.x.Terms.Count > 0).OrderBy(p => p.x.Rank).Take(MaxModelSentences).ToList();
-        var similarity = model.Similarities(question, picked.Select(p => p.x.Text).ToList(), ct);
+        var similarity = model.Similarities(question, [.. topics, .. picked.Select(p => p.x.Text)], ct);
         var meaning = new float[sentences.Count];
-        for (var j = 0; j < picked.Count; j++) meaning[picked[j].i] = similarity[j];
-        return meaning;
+        for (var j = 0; j < picked.Count; j++) meaning[picked[j].i] = similarity[topics.Count + j];
+        return (meaning, similarity[..topics.Count]);
     }
 
     private static string Clean(string sentence) => sentence.TrimStart('-', '*', ' ').Replace("[", "(").Replace("]", ")");
