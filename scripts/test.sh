@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Parley test on a fresh machine that has the .NET 10 SDK, node and apt:
-# installs what is missing (chromium, postgresql, poppler-utils, maildev, Azurite), starts a throwaway PostgreSQL
+# installs what is missing (chromium, postgresql, poppler-utils, maildev, Azurite, the python3.11-doc pages), starts a throwaway PostgreSQL
 # cluster, maildev and Azurite on free loopback ports, runs unit + integration (SQLite and PostgreSQL) + browser tests,
 # stops what it started, and ends with "N passed, N failed[, N skipped]".
 set -uo pipefail
@@ -29,6 +29,16 @@ if [ ${#npm_tools[@]} -gt 0 ]; then
   log "Installing ${npm_tools[*]}"
   npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "${npm_tools[@]}" >/dev/null || { echo "npm install ${npm_tools[*]} failed"; exit 1; }
 fi
+
+# The Python 3.11 documentation for the answer-quality evaluation, unpacked from Debian's python3.11-doc into .tools
+# (dpkg-deb -x: no root needed, and images that leave /usr/share/doc out of installs still get the files).
+DOCS="$TOOLS/python3.11-doc/usr/share/doc/python3.11/html"
+if [ ! -f "$DOCS/index.html" ]; then
+  log "Unpacking python3.11-doc"
+  ( cd "$WORK" && { apt-get download python3.11-doc >/dev/null 2>&1 || { $SUDO apt-get update -qq && apt-get download python3.11-doc >/dev/null; }; } \
+    && dpkg-deb -x "$WORK"/python3.11-doc_*.deb "$TOOLS/python3.11-doc" ) || { echo "python3.11-doc could not be unpacked"; exit 1; }
+fi
+export PARLEY_EVAL_DOCS="$DOCS"
 
 # Waits until a URL answers anything; node, not curl, since a fresh machine may lack curl.
 wait_http() { for _ in $(seq 1 100); do node -e "require('http').get(process.argv[1],()=>process.exit(0)).on('error',()=>process.exit(1))" "$1" && return 0; sleep 0.2; done; echo "$1 did not answer"; return 1; }

@@ -8,4 +8,6 @@ public static class Providers
     public const string Azurite = "Azurite";
     /// <summary>Needs the maildev the test command starts (PARLEY_TEST_SMTP_PORT), a real SMTP server.</summary>
     public const string Maildev = "Maildev";
+    /// <summary>Needs the Python 3.11 documentation the test command unpacks (PARLEY_EVAL_DOCS), for the answer-quality evaluation.</summary>
+    public const string Docs = "Docs";
 }

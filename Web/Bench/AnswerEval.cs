@@ -109,6 +109,7 @@ public static class AnswerEval
                     misses.Add($"{(rank == 0 ? "-" : rank.ToString())} {(citesExpected ? "cited" : "     ")} {(fact ? "fact" : "    ")}  {q.Text} → {Shorten(answer.Replace('\n', ' '), 160)}");
             }
             var baseline = Bm25Baseline.Rank(docs, await IndexedPagesAsync(host.App.Services, tenant, bot.Id), questions);
+            if (Environment.GetEnvironmentVariable("PARLEY_EVAL_MINILM_PASSAGES") == "1") await MiniLmPassagesAsync(host.App.Services, tenant, bot.Id, questions);
             return new Result(questions.Count, crawl.Pages, crawl.Time,
                 new Score(parley.Count(p => p.Rank == 1), parley.Count(p => p.Rank is >= 1 and <= 5), parley.Count(p => p.Cited), parley.Count(p => p.Fact)),
                 new Score(baseline.Count(b => b == 1), baseline.Count(b => b is >= 1 and <= 5), 0, 0), misses);
@@ -118,6 +119,43 @@ public static class AnswerEval
             await server.StopAsync();
             await server.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// The experiment behind step 4's decision: every passage embedded with MiniLM (timed: what ingestion would pay), then
+    /// retrieval@1/@5 by MiniLM alone and fused with the keyword ranking at equal weights.
+    /// </summary>
+    private static async Task MiniLmPassagesAsync(IServiceProvider services, Tenant tenant, Guid botId, IReadOnlyList<Question> questions)
+    {
+        await using var scope = services.CreateAsyncScope();
+        using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var model = scope.ServiceProvider.GetRequiredService<Parley.Features.Knowledge.Embedding.SentenceModel>();
+        var chunks = await db.Chunks.AsNoTracking().Where(c => c.ChatbotId == botId).OrderBy(c => c.Id).Select(c => new { c.Id, c.Url, c.Headings, c.Text }).ToListAsync();
+        var sw = Stopwatch.StartNew();
+        var vectors = new List<float[]>();
+        foreach (var batch in chunks.Chunk(16)) vectors.AddRange(model.Embed(batch.Select(c => $"{c.Headings}\n{c.Text}").ToList()));
+        var seconds = sw.Elapsed.TotalSeconds;
+        var index = scope.ServiceProvider.GetRequiredService<ISearchIndex>();
+        int m1 = 0, m5 = 0, f1 = 0, f5 = 0;
+        foreach (var q in questions)
+        {
+            var qv = model.Embed([q.Text])[0];
+            var semantic = vectors.Select((v, i) => (i, s: System.Numerics.Tensors.TensorPrimitives.Dot(qv, v))).OrderByDescending(x => x.s).Take(50).Select(x => x.i).ToList();
+            var at = semantic.Take(5).ToList().FindIndex(i => Expected(q, chunks[i].Url)) + 1;
+            if (at == 1) m1++;
+            if (at >= 1) m5++;
+            var hybrid = await index.SearchAsync(botId, q.Text, 50, default);
+            var fused = new Dictionary<long, double>();
+            for (var i = 0; i < hybrid.Count; i++) fused[hybrid[i].ChunkId] = 1.0 / (61 + i);
+            for (var i = 0; i < semantic.Count; i++) fused[chunks[semantic[i]].Id] = fused.GetValueOrDefault(chunks[semantic[i]].Id) + 1.0 / (61 + i);
+            var urls = chunks.ToDictionary(c => c.Id, c => c.Url);
+            var top = fused.OrderByDescending(x => x.Value).Take(5).Select(x => urls[x.Key]).ToList();
+            var fa = top.FindIndex(u => Expected(q, u)) + 1;
+            if (fa == 1) f1++;
+            if (fa >= 1) f5++;
+        }
+        Console.WriteLine($"  MiniLM passage vectors (experiment): {chunks.Count} passages embedded in {seconds:F0} s ({chunks.Count / seconds:F1}/s); MiniLM alone r@1 {m1}, r@5 {m5}; fused with Parley's ranking r@1 {f1}, r@5 {f5} (of {questions.Count})");
     }
 
     private static bool Expected(Question q, string? url) =>
