@@ -34,6 +34,8 @@ public static class RetrievalBench
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new HashingEmbedder());
         services.AddSingleton(new BotIndexCache());
         services.AddScoped<LocalSearchIndex>();
+        services.AddSingleton<Parley.Features.Knowledge.Embedding.SentenceModel>();
+        services.AddOptions<SearchOptions>();
         await using var sp = services.BuildServiceProvider();
         try
         {

@@ -1,16 +1,29 @@
 using Microsoft.Extensions.AI;
 using Parley.Features.Chat;
+using Parley.Features.Knowledge.Embedding;
 
 namespace Parley.Tests.Features.Chat;
 
 /// <summary>How the embedded answerer composes an answer from the passages it is given (no model, no database).</summary>
 public sealed class ExtractiveAnswerTests
 {
-    private static string Answer(string question, params string[] passages) => ExtractiveChatClient.Compose(
+    private static string Answer(string question, params string[] passages) => AnswerWith(null, question, passages);
+
+    private static string AnswerWith(SentenceModel? model, string question, params string[] passages) => ExtractiveChatClient.Compose(
     [
         new(ChatRole.System, "<passages>\n" + string.Concat(passages.Select((p, i) => $"<passage id=\"{i + 1}\" source=\"Docs\" section=\"Guide › Kettles\">{System.Net.WebUtility.HtmlEncode(p)}</passage>\n")) + "</passages>"),
         new(ChatRole.User, question),
-    ]);
+    ], model);
+
+    [Fact]
+    public void With_the_sentence_model_a_sentence_answers_by_meaning_and_an_unrelated_question_is_still_not_found()
+    {
+        var model = new SentenceModel();
+        var answer = AnswerWith(model, "How can I pause my program for a while?",
+            "The time module provides clocks. Suspend execution of the calling thread for the given number of seconds. The program name is printed first.");
+        Assert.Equal("Suspend execution of the calling thread for the given number of seconds. [1]", answer);
+        Assert.Equal(ExtractiveChatClient.NotFound, AnswerWith(model, "What is the capital of Peru?", "Kettles are made in Porto. Descale them monthly."));
+    }
 
     [Fact]
     public void The_sentence_holding_most_of_the_question_answers_without_the_heading_glued_in()

@@ -6,14 +6,15 @@ using Parley.Features.Plans;
 
 namespace Parley.Features.Bots;
 
-public sealed record KnowledgeView(string PublicId, List<Source> Sources, bool CanEdit, string? Message, string? Error, int PagesUsed, int PagesLimit);
+public sealed record KnowledgeView(string PublicId, List<Source> Sources, bool CanEdit, string? Message, string? Error, int PagesUsed, int PagesLimit, int MeaningUnread = 0, int Passages = 0);
 public sealed record TestPanelView(string PublicId, string Query, IReadOnlyList<SearchHit> Hits, Dictionary<Guid, string> SourceTitles);
 public sealed record SourceDetailView(string PublicId, Source Source, List<IngestionEvent> Events, List<IngestionError> Errors, List<SourcePage> Pages, int PageCount);
 
 /// <summary>A bot's knowledge: files, websites, text and Q&amp;A with live status, each source's log and page report, and a panel showing what a question would retrieve.</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
 [RequestSizeLimit(MaxUploadBytes), RequestFormLimits(MultipartBodyLengthLimit = MaxUploadBytes)]
-public class KnowledgeModel(BotAccess access, AppDbContext db, SourceService sources, ISearchIndex index, PlanLimitsReader plans, IOptions<CrawlOptions> crawl) : PageModel
+public class KnowledgeModel(BotAccess access, AppDbContext db, SourceService sources, ISearchIndex index, PlanLimitsReader plans, IOptions<CrawlOptions> crawl,
+    Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embedder, IOptions<SearchOptions> search) : PageModel
 {
     /// <summary>The largest file any plan accepts, plus room for the form; each plan's own limit is checked per file.</summary>
     public const long MaxUploadBytes = 101L * 1024 * 1024;
@@ -121,7 +122,10 @@ public class KnowledgeModel(BotAccess access, AppDbContext db, SourceService sou
     {
         var list = await db.Sources.AsNoTracking().Where(s => s.ChatbotId == Bot.Id).OrderByDescending(s => s.CreatedAt).ToListAsync(ct);
         var used = await db.Sources.Where(s => !s.Excluded).SumAsync(s => s.Pages, ct);
-        return new(Bot.PublicId, list, access.CanEdit, message, error, used, (await plans.LimitsAsync(ct)).Pages);
+        // Passages still waiting for the sentence model (read in the background after training).
+        var unread = MeaningJob.Applies(embedder, search.Value) ? await db.Chunks.CountAsync(c => c.ChatbotId == Bot.Id && c.Meaning == null, ct) : 0;
+        var passages = unread > 0 ? await db.Chunks.CountAsync(c => c.ChatbotId == Bot.Id, ct) : 0;
+        return new(Bot.PublicId, list, access.CanEdit, message, error, used, (await plans.LimitsAsync(ct)).Pages, unread, passages);
     }
 
     private async Task<bool> LoadAsync(string publicId, CancellationToken ct)

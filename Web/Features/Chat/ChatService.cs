@@ -288,7 +288,9 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         var refs = hits.Select((h, i) => new SourceRef(i + 1, h.Title is { Length: > 0 } page ? page : titles.GetValueOrDefault(h.SourceId) ?? "Source", h.Page, h.Url, h.ChunkId)).ToList();
         var persona = await settings.ActivePersonaAsync(bot.Id, ct);
         var prompt = AnswerPrompt.Build(bot, general.PageContext ? conversation : new Conversation { Title = conversation.Title }, history, question.Content, hits, refs, persona.Instructions);
-        var fusion = index is LocalSearchIndex local ? $"keywords ×{local.Weights.Keyword:0.##}, meaning ×{local.Weights.Vector:0.##} (reciprocal rank fusion)" : null;
+        var fusion = index is LocalSearchIndex local
+            ? $"keywords ×{local.Weights.Keyword:0.##}, word-hashing vectors ×{local.Weights.Vector:0.##}" + (local.LastMeaning.Read > 0 ? $", sentence-model meaning ×{local.MeaningWeight:0.##} ({local.LastMeaning.Read:N0} of {local.LastMeaning.Total:N0} passages read)" : "") + " (reciprocal rank fusion)"
+            : null;
         var debug = new AnswerDebug(hits.Select((h, i) => new PassageDebug(i + 1, refs[i].Title, h.Page, h.Score, Knowledge.Chunking.Chunker.CountTokens(h.Text), h.KeywordRank, h.VectorRank, h.Coverage)).ToList(),
             prompt.Sum(m => Knowledge.Chunking.Chunker.CountTokens(m.Text ?? "")), history.Count, query, fusion, hits.Count == 0 || SearchHit.AnyWellMatched(hits));
         return new Prepared(general, model, prompt, (float)persona.Creativity, hits, refs, debug);

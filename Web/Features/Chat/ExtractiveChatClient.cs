@@ -92,11 +92,12 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
         var (meaning, topics) = Meaning(question, sentences, passages.Select(p => p.Topic).ToList(), model, ct);
         double Score((int Passage, int Rank, int Order, string Text, HashSet<string> Terms, int Words) x, int i)
         {
-            if (x.Terms.Count == 0) return 0;
+            // A sentence that shares no word with the question must be close in meaning to count at all.
+            if (x.Terms.Count == 0 && (meaning is null || meaning[i] < MeaningWithoutWords)) return 0;
             var coverage = x.Terms.Sum(t => weight[t]) / total;
-            // With the sentence model, meaning weighs more than shared words: "loop over the file object" answers "read a file line by line".
-            // What the passage's page and section are about counts too: "time.sleep" under "time — Time access" answers a pause.
-            if (meaning is not null) coverage = 0.4 * coverage + 0.8 * Math.Max(0, meaning[i]) + 0.4 * Math.Max(0, topics![x.Rank]);
+            // With the sentence model, meaning weighs more than shared words ("loop over the file object" answers "read a
+            // file line by line"), and so does what the passage's page and section are about.
+            if (meaning is not null) coverage = 0.35 * coverage + 0.8 * Math.Max(0, meaning[i]) + 0.3 * Math.Max(0, topics![x.Rank]);
             // A title-like fragment says little; a very long run-on says it less plainly; a Q&A's question line is context, not an answer.
             var form = x.Words < 4 ? -0.25 : x.Words > 60 ? -0.1 : 0;
             return coverage + form + 0.3 / (x.Rank + 1) - (x.Text.StartsWith("Q:", StringComparison.Ordinal) ? 0.5 : 0);
@@ -115,7 +116,8 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
         for (var next = best.Order + 1; next <= best.Order + 3 && inPassage.TryGetValue(next, out var n); next++)
         {
             var introduced = inPassage[next - 1].Text.TrimEnd().EndsWith(':') || n.Text.StartsWith(">>>", StringComparison.Ordinal) || n.Text.StartsWith("- ", StringComparison.Ordinal);
-            if (n.Text.StartsWith("Q:", StringComparison.Ordinal) || (n.Terms.Count == 0 && !introduced)) break;
+            var onTopic = n.Terms.Count > 0 || (meaning is not null && meaning[sentences.IndexOf(n)] >= 0.35f);
+            if (n.Text.StartsWith("Q:", StringComparison.Ordinal) || (!onTopic && !introduced)) break;
             chosen.Add((best.Passage, next));
         }
         // One strong sentence from another passage, when it adds words of the question the first did not hold.
@@ -128,7 +130,10 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
         return body.ToString().Trim();
     }
 
-    /// <summary>Most sentences given to the sentence model per answer (those sharing a word with the question, best passages first).</summary>
+    /// <summary>How close in meaning a sentence sharing no word with the question must be to answer it.</summary>
+    public const float MeaningWithoutWords = 0.45f;
+
+    /// <summary>Most sentences given to the sentence model per answer (best passages first).</summary>
     public const int MaxModelSentences = 40;
 
     /// <summary>
@@ -139,7 +144,8 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
         List<string> topics, Knowledge.Embedding.SentenceModel? model, CancellationToken ct)
     {
         if (model is null) return (null, null);
-        var picked = sentences.Select((x, i) => (x, i)).Where(p => p.x.Terms.Count > 0).OrderBy(p => p.x.Rank).Take(MaxModelSentences).ToList();
+        // Every sentence of the best passages first (a sentence may answer without sharing a word), then those of the others that share one.
+        var picked = sentences.Select((x, i) => (x, i)).Where(p => p.x.Rank < 3 || p.x.Terms.Count > 0).OrderBy(p => p.x.Rank).Take(MaxModelSentences).ToList();
         var similarity = model.Similarities(question, [.. topics, .. picked.Select(p => p.x.Text)], ct);
         var meaning = new float[sentences.Count];
         for (var j = 0; j < picked.Count; j++) meaning[picked[j].i] = similarity[topics.Count + j];

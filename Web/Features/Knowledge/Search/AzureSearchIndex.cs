@@ -29,6 +29,10 @@ public class SearchOptions
     public double KeywordWeight { get; set; } = 1.0;
     /// <summary>The vector ranking's weight; unset: 0.4 with the hashing embedder (keywords first), 1.0 with a real embedding model.</summary>
     public double? VectorWeight { get; set; }
+    /// <summary>With the embedded default embedder, passages are also read by the local sentence model in the background and ranked by meaning.</summary>
+    public bool MeaningVectors { get; set; } = true;
+    /// <summary>The meaning ranking's weight in the fusion, once a bot's passages have been read.</summary>
+    public double MeaningWeight { get; set; } = 1.0;
 }
 
 /// <summary>

@@ -22,5 +22,10 @@ public class Chunk : ITenantOwned
     /// <summary>SHA-256 of the text, so a re-sync re-embeds only what changed.</summary>
     public required string ContentHash { get; set; }
     public required byte[] Embedding { get; set; }
+    /// <summary>
+    /// The passage read by the local sentence model (MiniLM, 384 float32), filled in the background after training
+    /// (<see cref="MeaningJob"/>) when the embedded default embedder is in use; null until then.
+    /// </summary>
+    public byte[]? Meaning { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -43,7 +43,8 @@ public interface ISearchIndex
 /// both held in memory per bot (<see cref="BotIndexCache"/>) and reloaded when the bot's knowledge changes; the two
 /// rankings fused by weighted reciprocal rank fusion. Every query is filtered by tenant and bot.
 /// </summary>
-public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEmbeddingGenerator<string, Embedding<float>> embedder, BotIndexCache cache, IOptions<SearchOptions> options) : ISearchIndex
+public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEmbeddingGenerator<string, Embedding<float>> embedder, BotIndexCache cache, IOptions<SearchOptions> options,
+    Embedding.SentenceModel sentences) : ISearchIndex
 {
     // The database is the index: passages are searchable once committed and gone once deleted.
     public Task SyncSourceAsync(Guid sourceId, IReadOnlyList<Chunk> chunks, CancellationToken ct) => Task.CompletedTask;
@@ -56,6 +57,8 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
     /// <summary>Where the last search spent its time (keyword, cache check, vector scan), for the bench command.</summary>
     public (double KeywordMs, double CacheMs, double VectorMs) LastTimings { get; private set; }
     private const int Candidates = 50;
+    /// <summary>How many of the bot's passages the sentence model had read at the last search, of how many.</summary>
+    public (int Read, int Total) LastMeaning { get; private set; }
 
     /// <summary>
     /// The weights of the two rankings in the fusion: keywords first with the hashing embedder (its vectors find the right
@@ -63,6 +66,7 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
     /// can be set (Parley:Search:KeywordWeight, VectorWeight).
     /// </summary>
     public (double Keyword, double Vector) Weights => FusionWeights(options.Value, embedder);
+    public double MeaningWeight => options.Value.MeaningWeight;
 
     public static (double Keyword, double Vector) FusionWeights(SearchOptions o, IEmbeddingGenerator<string, Embedding<float>> embedder) =>
         (o.KeywordWeight, o.VectorWeight ?? (embedder is Embedding.HashingEmbedder ? 0.4 : 1.0));
@@ -77,9 +81,14 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
         var keywordMs = clock.Elapsed.TotalMilliseconds - cacheMs;
         var queryVector = (await embedder.GenerateAsync([query], cancellationToken: ct))[0].Vector.ToArray();
         var semantic = bot.Nearest(queryVector, Candidates);
+        // Once the sentence model has read every passage (in the background after training), they are ranked by meaning
+        // too; not before, or the passages read first would be favoured over the rest.
+        var meaning = bot.MeaningCount > 0 && bot.MeaningCount == bot.Ids.Length ? bot.NearestMeaning(sentences.Embed([query], ct)[0], Candidates) : [];
+        LastMeaning = (bot.MeaningCount, bot.Ids.Length);
         LastTimings = (keywordMs, cacheMs, clock.Elapsed.TotalMilliseconds - keywordMs - cacheMs);
 
         var (wk, wv) = Weights;
+        var wm = options.Value.MeaningWeight;
         var scores = new Dictionary<int, (double Score, int? K, int? V, double Coverage)>();
         for (var i = 0; i < keyword.Count; i++) scores[keyword[i].Doc] = (wk / (RrfK + i + 1), i + 1, null, keyword[i].Coverage);
         for (var i = 0; i < semantic.Count; i++)
@@ -87,6 +96,13 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
             var doc = semantic[i];
             var (s, k, _, c) = scores.GetValueOrDefault(doc);
             scores[doc] = (s + wv / (RrfK + i + 1), k, i + 1, c);
+        }
+        // The vector rank shown is the better of the two readings.
+        for (var i = 0; i < meaning.Count; i++)
+        {
+            var doc = meaning[i];
+            var (s, k, v, c) = scores.GetValueOrDefault(doc);
+            scores[doc] = (s + wm / (RrfK + i + 1), k, v is { } r && r <= i + 1 ? r : i + 1, c);
         }
         var best = scores.OrderByDescending(x => x.Value.Score).ThenBy(x => x.Value.K ?? int.MaxValue).ThenBy(x => x.Value.V ?? int.MaxValue).Take(top).ToList();
         var ids = best.Select(b => bot.Ids[b.Key]).ToList();
@@ -125,7 +141,7 @@ public sealed class BotIndexCache(long maxBytes = BotIndexCache.DefaultMaxBytes)
     {
         public BotIndex Vectors { get; } = vectors;
         public long LastUsed = Environment.TickCount64;
-        public long Size => Vectors.Data.LongLength * sizeof(float) + Vectors.Ids.LongLength * sizeof(long) + Vectors.Keywords.Bytes;
+        public long Size => (Vectors.Data.LongLength + Vectors.Meaning.LongLength) * sizeof(float) + Vectors.Ids.LongLength * sizeof(long) + Vectors.MeaningOf.LongLength * sizeof(int) + Vectors.Keywords.Bytes;
     }
 
     public async Task<BotIndex> GetAsync(AppDbContext db, Guid tenantId, Guid chatbotId, CancellationToken ct)
@@ -178,25 +194,54 @@ public sealed class BotIndexCache(long maxBytes = BotIndexCache.DefaultMaxBytes)
         var data = new List<float>();
         var dims = 0;
         var keywords = new KeywordIndex.Builder();
+        var meaning = new List<float>();
+        var meaningOf = new List<int>();
         // Streamed, so a large bot's texts are never all held at once.
         await foreach (var row in db.Chunks.AsNoTracking().Where(c => c.ChatbotId == chatbotId).OrderBy(c => c.Id)
-            .Select(c => new { c.Id, c.Embedding, c.Text, c.Headings, c.Url, c.SourceId }).AsAsyncEnumerable().WithCancellation(ct))
+            .Select(c => new { c.Id, c.Embedding, c.Text, c.Headings, c.Url, c.SourceId, c.Meaning }).AsAsyncEnumerable().WithCancellation(ct))
         {
             if (ids.Count == 0) dims = row.Embedding.Length / sizeof(float);
             if (row.Embedding.Length != dims * sizeof(float)) continue; // a passage from an older embedder: not comparable
             ids.Add(row.Id);
             data.AddRange(MemoryMarshal.Cast<byte, float>(row.Embedding));
+            if (row.Meaning is { Length: BotIndex.MeaningDimensions * sizeof(float) } m)
+            {
+                meaning.AddRange(MemoryMarshal.Cast<byte, float>(m));
+                meaningOf.Add(ids.Count - 1);
+            }
             var title = row.Url is not null && pages.TryGetValue((row.SourceId, row.Url), out var t) ? t : sources.GetValueOrDefault(row.SourceId) ?? "";
             titles.Add(title);
             keywords.Add(title, row.Headings, row.Text);
         }
-        return new BotIndex(tenantId, key, ids.ToArray(), data.ToArray(), dims, keywords.Build(), titles.ToArray());
+        return new BotIndex(tenantId, key, ids.ToArray(), data.ToArray(), dims, keywords.Build(), titles.ToArray()) { Meaning = meaning.ToArray(), MeaningOf = meaningOf.ToArray() };
     }
 }
 
-/// <summary>A bot's passages in memory: ids, vectors, keyword index and titles, all by the same position.</summary>
+/// <summary>A bot's passages in memory: ids, vectors, keyword index and titles, all by the same position; and the meaning vectors of those the sentence model has read.</summary>
 public sealed record BotIndex(Guid TenantId, long Stamp, long[] Ids, float[] Data, int Dimensions, KeywordIndex Keywords, string[] Titles)
 {
+    public const int MeaningDimensions = 384;
+    /// <summary>Sentence-model vectors, <see cref="MeaningDimensions"/> floats each, of the passages at <see cref="MeaningOf"/>.</summary>
+    public float[] Meaning { get; init; } = [];
+    public int[] MeaningOf { get; init; } = [];
+    public int MeaningCount => MeaningOf.Length;
+
+    /// <summary>The positions of the <paramref name="k"/> passages closest in meaning (sentence-model vectors, unit length).</summary>
+    public List<int> NearestMeaning(float[] query, int k)
+    {
+        if (MeaningCount == 0 || query.Length != MeaningDimensions) return [];
+        var best = new PriorityQueue<int, float>(k + 1);
+        for (var i = 0; i < MeaningOf.Length; i++)
+        {
+            var score = TensorPrimitives.Dot(query, Meaning.AsSpan(i * MeaningDimensions, MeaningDimensions));
+            if (best.Count < k) best.Enqueue(MeaningOf[i], score);
+            else if (best.TryPeek(out _, out var worst) && score > worst) best.EnqueueDequeue(MeaningOf[i], score);
+        }
+        var result = new List<(int Id, float Score)>(best.Count);
+        while (best.TryDequeue(out var id, out var s)) result.Add((id, s));
+        return result.OrderByDescending(r => r.Score).Select(r => r.Id).ToList();
+    }
+
     /// <summary>Below this cosine a passage shares too little with the query to be offered at all.</summary>
     public const float MinSimilarity = 0.05f;
 

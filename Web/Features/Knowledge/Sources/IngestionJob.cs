@@ -206,6 +206,9 @@ public sealed partial class IngestionJob(IServiceProvider services, IBackgroundJ
                 await db.Sources.Where(s => s.Id == source.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, (DateTimeOffset?)null), token);
             }, ct);
             await UpdateBotAsync(ct);
+            // Searchable now by keywords; by meaning once the sentence model has read the new passages.
+            if (MeaningJob.Applies(services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), services.GetRequiredService<IOptions<SearchOptions>>().Value))
+                MeaningJob.Queue(services.GetRequiredService<Hangfire.IBackgroundJobClient>(), source.TenantId, source.ChatbotId);
         }
 
         /// <summary>Copies the source's passages to an external index (Azure AI Search) before the run may call itself done; a no-op for the local index.</summary>
