@@ -69,6 +69,9 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
             .ToList();
         if (terms.Count == 0 || passages.Count == 0) return NotFound;
 
+        // The words of a passage's page title and section speak for each of its sentences ("Warranty" above "Every kettle
+        // is covered for two years" answers "how long is the warranty"), at half the weight of the sentence's own.
+        var topicTerms = passages.Select(p => KeywordText.Words(p.Topic).Select(KeywordText.Stem).Where(terms.Contains).ToHashSet()).ToList();
         var sentences = new List<(int Passage, int Rank, int Order, string Text, HashSet<string> Terms, int Words)>();
         foreach (var (p, rank) in passages.Select((p, i) => (p, i)))
         {
@@ -92,9 +95,10 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
         var (meaning, topics) = Meaning(question, sentences, passages.Select(p => p.Topic).ToList(), model, ct);
         double Score((int Passage, int Rank, int Order, string Text, HashSet<string> Terms, int Words) x, int i)
         {
-            // A sentence that shares no word with the question must be close in meaning to count at all.
-            if (x.Terms.Count == 0 && (meaning is null || meaning[i] < MeaningWithoutWords)) return 0;
-            var coverage = x.Terms.Sum(t => weight[t]) / total;
+            // A sentence that shares no word with the question (nor its passage's topic) must be close in meaning to count at all.
+            var topic = topicTerms[x.Rank].Except(x.Terms).ToList();
+            if (x.Terms.Count == 0 && topic.Count == 0 && (meaning is null || meaning[i] < MeaningWithoutWords)) return 0;
+            var coverage = (x.Terms.Sum(t => weight[t]) + 0.5 * topic.Sum(t => weight[t])) / total;
             // With the sentence model, meaning weighs more than shared words ("loop over the file object" answers "read a
             // file line by line"), and so does what the passage's page and section are about.
             if (meaning is not null) coverage = 0.35 * coverage + 0.8 * Math.Max(0, meaning[i]) + 0.3 * Math.Max(0, topics![x.Rank]);
@@ -116,7 +120,8 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
         for (var next = best.Order + 1; next <= best.Order + 3 && inPassage.TryGetValue(next, out var n); next++)
         {
             var introduced = inPassage[next - 1].Text.TrimEnd().EndsWith(':') || n.Text.StartsWith(">>>", StringComparison.Ordinal) || n.Text.StartsWith("- ", StringComparison.Ordinal);
-            var onTopic = n.Terms.Count > 0 || (meaning is not null && meaning[sentences.IndexOf(n)] >= 0.35f);
+            // With the model, "on the question" is judged by meaning (a shared word alone can be a coincidence); without it, by words.
+            var onTopic = meaning is null ? n.Terms.Count > 0 : meaning[sentences.IndexOf(n)] >= 0.3f;
             if (n.Text.StartsWith("Q:", StringComparison.Ordinal) || (!onTopic && !introduced)) break;
             chosen.Add((best.Passage, next));
         }
