@@ -35,6 +35,14 @@ public sealed class ExtractiveAnswerTests
     }
 
     [Fact]
+    public void Sentences_are_not_cut_after_abbreviations_or_before_code()
+    {
+        var answer = Answer("Which keyword arguments are accepted?",
+            "All keyword arguments passed must match one of the arguments accepted (e.g. actor is not valid), and their order is not important. Gift wrapping is free.");
+        Assert.Equal("All keyword arguments passed must match one of the arguments accepted (e.g. actor is not valid), and their order is not important. [1]", answer);
+    }
+
+    [Fact]
     public void Neighbours_follow_only_while_they_stay_on_the_question_or_finish_a_colon()
     {
         var answer = Answer("How do I descale the kettle?",

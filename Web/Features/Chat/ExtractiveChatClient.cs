@@ -22,7 +22,8 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
     [GeneratedRegex("<passage id=\"(?<id>\\d+)\"(?: source=\"(?<source>[^\"]*)\")?[^>]*?(?: section=\"(?<section>[^\"]*)\")?>(?<text>.*?)</passage>", RegexOptions.Singleline)]
     private static partial Regex PassageBlock();
 
-    [GeneratedRegex(@"(?<=[.!?])\s+|\n+")]
+    /// <summary>A sentence ends at . ! or ? before a capital, digit, quote or bracket (not after "e.g." or "i.e."), and at a line break.</summary>
+    [GeneratedRegex(@"(?<=[.!?])(?<!\b(?:e\.g|i\.e|etc|vs|cf|approx|Mr|Ms|Dr|No)\.)\s+(?=[\p{Lu}\p{N}""“'‘(\[])|\n+")]
     private static partial Regex SentenceBreak();
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken ct = default)
