@@ -35,6 +35,14 @@ public sealed class ExtractiveAnswerTests
     }
 
     [Fact]
+    public void A_how_to_question_is_answered_by_the_sentence_that_names_what_to_call()
+    {
+        var answer = Answer("How do I encode bytes as base64?",
+            "Base64 encoding turns bytes into printable text. Use base64.b64encode(data) to encode the bytes. Padding uses equals signs.");
+        Assert.StartsWith("Use base64.b64encode(data) to encode the bytes.", answer);
+    }
+
+    [Fact]
     public void Sentences_are_not_cut_after_abbreviations_or_before_code()
     {
         var answer = Answer("Which keyword arguments are accepted?",

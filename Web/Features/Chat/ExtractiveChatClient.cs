@@ -22,6 +22,13 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
     [GeneratedRegex("<passage id=\"(?<id>\\d+)\"(?: source=\"(?<source>[^\"]*)\")?[^>]*?(?: section=\"(?<section>[^\"]*)\")?>(?<text>.*?)</passage>", RegexOptions.Singleline)]
     private static partial Regex PassageBlock();
 
+    [GeneratedRegex(@"^\s*(how\s+(do|can|should|would)\s+(i|we|you|one)|how\s+to)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex HowTo();
+
+    /// <summary>A call (<c>name(</c>), a decorator, or a dotted or underscored identifier.</summary>
+    [GeneratedRegex(@"\b\w+\(|@\w+|\b\w+(?:\.\w+)+\b|\b\w+_\w+\b")]
+    private static partial Regex CodeLike();
+
     /// <summary>A sentence ends at . ! or ? before a capital, digit, quote or bracket (not after "e.g." or "i.e."), and at a line break.</summary>
     [GeneratedRegex(@"(?<=[.!?])(?<!\b(?:e\.g|i\.e|etc|vs|cf|approx|Mr|Ms|Dr|No)\.)\s+(?=[\p{Lu}\p{N}""“'‘(\[])|\n+")]
     private static partial Regex SentenceBreak();
@@ -93,6 +100,7 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
             return Math.Log(1 + (sentences.Count + 1.0) / (holding + 0.5)) * (identifiers.Contains(t) ? 2 : 1);
         });
         var total = weight.Values.Sum();
+        var howTo = HowTo().IsMatch(question);
         var (meaning, topics) = Meaning(question, sentences, passages.Select(p => p.Topic).ToList(), model, ct);
         double Score((int Passage, int Rank, int Order, string Text, HashSet<string> Terms, int Words) x, int i)
         {
@@ -105,6 +113,8 @@ public sealed partial class ExtractiveChatClient(TimeSpan wordDelay, Knowledge.E
             if (meaning is not null) coverage = 0.35 * coverage + 0.8 * Math.Max(0, meaning[i]) + 0.3 * Math.Max(0, topics![x.Rank]);
             // A title-like fragment says little; a very long run-on says it less plainly; a Q&A's question line is context, not an answer.
             var form = x.Words < 4 ? -0.25 : x.Words > 60 ? -0.1 : 0;
+            // "How do I ..." is answered by naming what to call: a sentence that names a function or identifier leads.
+            if (howTo && CodeLike().IsMatch(x.Text)) form += 0.12;
             return coverage + form + 0.3 / (x.Rank + 1) - (x.Text.StartsWith("Q:", StringComparison.Ordinal) ? 0.5 : 0);
         }
         var ranked = sentences.Select((x, i) => (x.Passage, x.Order, x.Text, Score: Score(x, i), x.Terms)).Where(x => x.Score > 0).OrderByDescending(x => x.Score).ToList();
