@@ -24,6 +24,11 @@ public static class BenchCommand
             await AnswerEval.RunAsync(args.SkipWhile(a => a != "--docs").Skip(1).FirstOrDefault(), args.Contains("--verbose"), args.Contains("--no-politeness"));
             return true;
         }
+        if (args is ["bench", "retrieval", ..])
+        {
+            foreach (var size in args.Skip(2).Select(int.Parse).DefaultIfEmpty(100_000)) await RetrievalBench.RunAsync(size);
+            return true;
+        }
         if (args is not ["bench", ..]) return false;
         Console.WriteLine($"Parley bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, single-threaded figures");
         await PdfAsync();

@@ -22,7 +22,7 @@ public sealed class AnswerQualityTests
         var report = $"Parley {r.Parley}, BM25 {r.Baseline}, {r.PagesIndexed} pages\n{string.Join("\n", r.Misses)}";
         Assert.True(r.PagesIndexed >= 450, report);
         Assert.True(r.Parley.At1 > r.Baseline.At1 && r.Parley.At5 > r.Baseline.At5, report);
-        // Floors a little under what was measured when written (of 56: @1 30, @5 41, cited 36, fact 30).
-        Assert.True(r.Parley.At5 >= 38 && r.Parley.Cited >= 32 && r.Parley.Fact >= 27, report);
+        // Floors a little under what was measured when written (of 56: @1 30, @5 41, cited 35, key fact 38).
+        Assert.True(r.Parley.At5 >= 38 && r.Parley.Cited >= 32 && r.Parley.Fact >= 34, report);
     }
 }

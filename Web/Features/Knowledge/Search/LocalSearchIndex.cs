@@ -227,38 +227,29 @@ public sealed record BotIndex(Guid TenantId, long Stamp, long[] Ids, float[] Dat
     public int MeaningCount => MeaningOf.Length;
 
     /// <summary>The positions of the <paramref name="k"/> passages closest in meaning (sentence-model vectors, unit length).</summary>
-    public List<int> NearestMeaning(float[] query, int k)
-    {
-        if (MeaningCount == 0 || query.Length != MeaningDimensions) return [];
-        var best = new PriorityQueue<int, float>(k + 1);
-        for (var i = 0; i < MeaningOf.Length; i++)
-        {
-            var score = TensorPrimitives.Dot(query, Meaning.AsSpan(i * MeaningDimensions, MeaningDimensions));
-            if (best.Count < k) best.Enqueue(MeaningOf[i], score);
-            else if (best.TryPeek(out _, out var worst) && score > worst) best.EnqueueDequeue(MeaningOf[i], score);
-        }
-        var result = new List<(int Id, float Score)>(best.Count);
-        while (best.TryDequeue(out var id, out var s)) result.Add((id, s));
-        return result.OrderByDescending(r => r.Score).Select(r => r.Id).ToList();
-    }
+    public List<int> NearestMeaning(float[] query, int k) =>
+        MeaningCount == 0 || query.Length != MeaningDimensions ? [] : Closest(Meaning, MeaningDimensions, query, k, float.MinValue).Select(i => MeaningOf[i]).ToList();
 
     /// <summary>Below this cosine a passage shares too little with the query to be offered at all.</summary>
     public const float MinSimilarity = 0.05f;
 
     /// <summary>The positions of the <paramref name="k"/> most similar vectors (vectors are unit length, so dot = cosine).</summary>
-    public List<int> Nearest(float[] query, int k)
+    public List<int> Nearest(float[] query, int k) =>
+        Ids.Length == 0 || query.Length != Dimensions ? [] : Closest(Data, Dimensions, query, k, MinSimilarity);
+
+    /// <summary>The indexes of the <paramref name="k"/> rows of <paramref name="data"/> with the largest dot product with the query (at least <paramref name="min"/>), best first.</summary>
+    private static List<int> Closest(float[] data, int dims, float[] query, int k, float min)
     {
-        if (Ids.Length == 0 || query.Length != Dimensions) return [];
         var best = new PriorityQueue<int, float>(k + 1);
-        for (var i = 0; i < Ids.Length; i++)
+        for (var i = 0; i < data.Length / dims; i++)
         {
-            var score = TensorPrimitives.Dot(query, Data.AsSpan(i * Dimensions, Dimensions));
-            if (score < MinSimilarity) continue;
+            var score = TensorPrimitives.Dot(query, data.AsSpan(i * dims, dims));
+            if (score < min) continue;
             if (best.Count < k) best.Enqueue(i, score);
             else if (best.TryPeek(out _, out var worst) && score > worst) best.EnqueueDequeue(i, score);
         }
-        var result = new List<(int Id, float Score)>(best.Count);
-        while (best.TryDequeue(out var id, out var s)) result.Add((id, s));
-        return result.OrderByDescending(r => r.Score).Select(r => r.Id).ToList();
+        var result = new List<(int Index, float Score)>(best.Count);
+        while (best.TryDequeue(out var index, out var s)) result.Add((index, s));
+        return result.OrderByDescending(r => r.Score).Select(r => r.Index).ToList();
     }
 }
