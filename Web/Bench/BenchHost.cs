@@ -35,7 +35,9 @@ public sealed class BenchHost : IAsyncDisposable
             ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Error",
         };
         foreach (var (key, value) in settings ?? []) all[key] = value;
-        var app = ParleyHost.Build([], all);
+        // Development, as `dotnet run` starts it; and the app's own assembly named, so its pages are found when a test
+        // process (whose entry assembly is the test host) starts a bench host.
+        var app = ParleyHost.Build(["--environment", "Development", "--applicationName", typeof(ParleyHost).Assembly.GetName().Name!], all);
         await app.StartAsync();
         var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
         return new BenchHost(dir, app, port);

@@ -20,6 +20,13 @@ public abstract class KnowledgePageTests<TApp>(TApp app) : IClassFixture<TApp> w
         await app.WaitForSourcesAsync(ws.TenantId);
         var sources = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Sources")).TextAsync();
         Assert.Equal(2, Regex.Matches(sources, "data-status=\"Ready\"").Count);
+        // Trained; the page keeps refreshing only while the passages are read for meaning in the background.
+        for (var i = 0; i < 300 && sources.Contains("hx-trigger=\"every"); i++)
+        {
+            Assert.Contains("Reading passages for meaning", sources);
+            await Task.Delay(200);
+            sources = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Sources")).TextAsync();
+        }
         Assert.DoesNotContain("hx-trigger=\"every", sources); // nothing left to poll for
 
         var results = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Search&q=how+long+until+my+refund")).TextAsync();

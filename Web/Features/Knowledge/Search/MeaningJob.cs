@@ -39,15 +39,15 @@ public sealed class MeaningJob(AppDbContext db, SentenceModel model, IEmbeddingG
                 .OrderBy(c => c.Id).Take(Batch).Select(c => new { c.Id, c.Headings, c.Text }).ToListAsync(ct);
             if (rows.Count == 0) break;
             var vectors = model.Embed(rows.Select(r => Input(r.Headings, r.Text)).ToList(), ct);
-            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            // One transaction per batch, inside the execution strategy (PostgreSQL repeats the whole batch after a transient failure).
+            await db.SaveAtomicallyAsync(async token =>
             {
                 for (var i = 0; i < rows.Count; i++)
                 {
                     var (id, bytes) = (rows[i].Id, LocalSearchIndex.ToBytes(vectors[i]));
-                    await db.Chunks.Where(c => c.Id == id && c.Meaning == null).ExecuteUpdateAsync(u => u.SetProperty(c => c.Meaning, bytes), ct);
+                    await db.Chunks.Where(c => c.Id == id && c.Meaning == null).ExecuteUpdateAsync(u => u.SetProperty(c => c.Meaning, bytes), token);
                 }
-                await tx.CommitAsync(ct);
-            }
+            }, ct);
             after = rows[^1].Id;
             read += rows.Count;
             if (sinceReload.Elapsed >= ReloadEvery)
