@@ -42,6 +42,12 @@ public abstract class MeaningTests<TApp>(TApp app) : IClassFixture<TApp> where T
         Assert.StartsWith("Suspend execution", hits[0].Text);
         Assert.Null(hits[0].KeywordRank);
         Assert.Equal(1, hits[0].VectorRank);
+        Assert.True(hits[0].Similarity > hits[1].Similarity, $"{hits[0].Similarity} vs {hits[1].Similarity}");
+
+        // The test panel does not call a question that only meaning matches "not matched well" when meaning is close.
+        var panel = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Search&q=how+can+I+pause+my+program+for+a+while")).TextAsync();
+        Assert.Contains("meaning 0.", panel);
+        Assert.Equal(hits[0].Similarity >= SearchHit.WellMatchedMeaning, !panel.Contains("data-testid=\"weak-match\""));
 
         // A passage not yet read shows as progress on the Knowledge page, which keeps refreshing until it is done.
         await app.ScopedAsync(sp => sp.GetRequiredService<AppDbContext>().Chunks.IgnoreQueryFilters().Where(c => c.ChatbotId == botId && c.Text.StartsWith("Convert"))

@@ -53,7 +53,7 @@ public sealed record SourceRef(int Id, string Title, int? Page, string? Url, lon
     }
 }
 public sealed record Accepted(Conversation Conversation, Message Question, string Ticket);
-public sealed record PassageDebug(int Id, string Title, int? Page, double Score, int Tokens, int? KeywordRank = null, int? VectorRank = null, double? Coverage = null);
+public sealed record PassageDebug(int Id, string Title, int? Page, double Score, int Tokens, int? KeywordRank = null, int? VectorRank = null, double? Coverage = null, double? Similarity = null);
 
 /// <summary>What one answer was built from, for the playground's debug drawer.</summary>
 public sealed record AnswerDebug(IReadOnlyList<PassageDebug> Passages, int PromptTokens, int HistoryMessages, string RetrievalQuery, string? Fusion = null, bool WellMatched = true);
@@ -291,7 +291,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         var fusion = index is LocalSearchIndex local
             ? $"keywords ×{local.Weights.Keyword:0.##}, word-hashing vectors ×{local.Weights.Vector:0.##}" + (local.LastMeaning.Read > 0 ? $", sentence-model meaning ×{local.MeaningWeight:0.##} ({local.LastMeaning.Read:N0} of {local.LastMeaning.Total:N0} passages read)" : "") + " (reciprocal rank fusion)"
             : null;
-        var debug = new AnswerDebug(hits.Select((h, i) => new PassageDebug(i + 1, refs[i].Title, h.Page, h.Score, Knowledge.Chunking.Chunker.CountTokens(h.Text), h.KeywordRank, h.VectorRank, h.Coverage)).ToList(),
+        var debug = new AnswerDebug(hits.Select((h, i) => new PassageDebug(i + 1, refs[i].Title, h.Page, h.Score, Knowledge.Chunking.Chunker.CountTokens(h.Text), h.KeywordRank, h.VectorRank, h.Coverage, h.Similarity)).ToList(),
             prompt.Sum(m => Knowledge.Chunking.Chunker.CountTokens(m.Text ?? "")), history.Count, query, fusion, hits.Count == 0 || SearchHit.AnyWellMatched(hits));
         return new Prepared(general, model, prompt, (float)persona.Creativity, hits, refs, debug);
     }

@@ -16,11 +16,17 @@ public sealed record SearchHit(long ChunkId, string Text, int? Page, string Head
     /// <summary>How much of the question the passage holds by keywords (idf-weighted share of its terms, 0 to 1; null when unknown).</summary>
     public double? Coverage { get; init; }
 
-    /// <summary>Below this share of the question's (weighted) words, the best passage does not answer it well.</summary>
-    public const double WellMatched = 0.5;
+    /// <summary>How close in meaning the passage is to the question (sentence-model cosine), when the bot's passages have been read.</summary>
+    public double? Similarity { get; init; }
 
-    /// <summary>False when passages were found but none holds most of the question (unknown coverage counts as matched).</summary>
-    public static bool AnyWellMatched(IReadOnlyList<SearchHit> hits) => hits.Count > 0 && hits.Any(h => h.Coverage is null || h.Coverage >= WellMatched);
+    /// <summary>Below this share of the question's (weighted) words, the best passage does not answer it well...</summary>
+    public const double WellMatched = 0.5;
+    /// <summary>...unless it is at least this close in meaning ("deliver to other countries" and "we ship abroad").</summary>
+    public const double WellMatchedMeaning = 0.55;
+
+    /// <summary>False when passages were found but none holds most of the question or is close to it in meaning (unknown coverage counts as matched).</summary>
+    public static bool AnyWellMatched(IReadOnlyList<SearchHit> hits) =>
+        hits.Count > 0 && hits.Any(h => h.Coverage is null || h.Coverage >= WellMatched || h.Similarity >= WellMatchedMeaning);
 }
 
 /// <summary>
@@ -83,7 +89,8 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
         var semantic = bot.Nearest(queryVector, Candidates);
         // Once the sentence model has read every passage (in the background after training), they are ranked by meaning
         // too; not before, or the passages read first would be favoured over the rest.
-        var meaning = bot.MeaningCount > 0 && bot.MeaningCount == bot.Ids.Length ? bot.NearestMeaning(sentences.Embed([query], ct)[0], Candidates) : [];
+        var queryMeaning = bot.MeaningCount > 0 && bot.MeaningCount == bot.Ids.Length ? sentences.Embed([query], ct)[0] : null;
+        var meaning = queryMeaning is null ? [] : bot.NearestMeaning(queryMeaning, Candidates);
         LastMeaning = (bot.MeaningCount, bot.Ids.Length);
         LastTimings = (keywordMs, cacheMs, clock.Elapsed.TotalMilliseconds - keywordMs - cacheMs);
 
@@ -110,7 +117,10 @@ public sealed class LocalSearchIndex(AppDbContext db, ITenantContext tenant, IEm
         return best.Where(b => rows.ContainsKey(bot.Ids[b.Key])).Select(b =>
         {
             var c = rows[bot.Ids[b.Key]];
-            return new SearchHit(c.Id, c.Text, c.Page, c.Headings, c.Url, c.SourceId, b.Value.Score, b.Value.K, b.Value.V) { Title = bot.Titles[b.Key], Coverage = b.Value.Coverage };
+            return new SearchHit(c.Id, c.Text, c.Page, c.Headings, c.Url, c.SourceId, b.Value.Score, b.Value.K, b.Value.V)
+            {
+                Title = bot.Titles[b.Key], Coverage = b.Value.Coverage, Similarity = queryMeaning is null ? null : bot.MeaningSimilarity(queryMeaning, b.Key),
+            };
         }).ToList();
     }
 
@@ -225,6 +235,10 @@ public sealed record BotIndex(Guid TenantId, long Stamp, long[] Ids, float[] Dat
     public float[] Meaning { get; init; } = [];
     public int[] MeaningOf { get; init; } = [];
     public int MeaningCount => MeaningOf.Length;
+
+    /// <summary>The sentence-model cosine of the passage at <paramref name="position"/>, once every passage is read (null before).</summary>
+    public double? MeaningSimilarity(float[] query, int position) =>
+        MeaningCount == Ids.Length && MeaningOf[position] == position ? TensorPrimitives.Dot(query, Meaning.AsSpan(position * MeaningDimensions, MeaningDimensions)) : null;
 
     /// <summary>The positions of the <paramref name="k"/> passages closest in meaning (sentence-model vectors, unit length).</summary>
     public List<int> NearestMeaning(float[] query, int k) =>
