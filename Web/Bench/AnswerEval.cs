@@ -10,6 +10,7 @@ using Parley.Features.Knowledge.Search;
 using Parley.Features.Knowledge.Sources;
 using Parley.Features.Plans;
 using Parley.Features.Workspaces;
+using Parley.Infrastructure.Jobs;
 using Parley.Infrastructure.Tenancy;
 
 namespace Parley.Bench;
@@ -142,24 +143,30 @@ public static class AnswerEval
         var sw = Stopwatch.StartNew();
         while (true)
         {
-            await using var scope = services.CreateAsyncScope();
-            using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var total = await db.Chunks.CountAsync(c => c.ChatbotId == botId);
-            var on = MeaningJob.Applies(scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(),
-                scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SearchOptions>>().Value);
+            var (total, unread, on, version) = await InTenantAsync(services, tenant, async sp =>
+            {
+                var db = sp.GetRequiredService<AppDbContext>();
+                var on = MeaningJob.Applies(sp.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(),
+                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SearchOptions>>().Value);
+                return (await db.Chunks.CountAsync(c => c.ChatbotId == botId), await db.Chunks.CountAsync(c => c.ChatbotId == botId && c.Meaning == null), on,
+                    await db.Chatbots.Where(b => b.Id == botId).Select(b => b.KnowledgeVersion).FirstAsync());
+            });
             if (!on) return (total, null);
-            if (await db.Chunks.CountAsync(c => c.ChatbotId == botId && c.Meaning == null) == 0)
+            if (unread == 0)
             {
                 // The job moves the bot's knowledge version once it finds nothing left: from then a search reloads every passage's meaning.
-                var version = await db.Chatbots.Where(b => b.Id == botId).Select(b => b.KnowledgeVersion).FirstAsync();
-                for (var i = 0; i < 50 && await db.Chatbots.Where(b => b.Id == botId).Select(b => b.KnowledgeVersion).FirstAsync() == version; i++) await Task.Delay(200);
+                for (var i = 0; i < 50 && await InTenantAsync(services, tenant, sp => sp.GetRequiredService<AppDbContext>().Chatbots.Where(b => b.Id == botId).Select(b => b.KnowledgeVersion).FirstAsync()) == version; i++)
+                    await Task.Delay(200);
                 return (total, sw.Elapsed);
             }
             if (sw.Elapsed > TimeSpan.FromMinutes(30)) throw new TimeoutException("Reading passages for meaning took over 30 minutes.");
             await Task.Delay(1000);
         }
     }
+
+    /// <summary>Work inside the evaluation's workspace, in a scope of its own (the app's <see cref="TenantScopes"/>).</summary>
+    private static Task<T> InTenantAsync<T>(IServiceProvider services, Tenant tenant, Func<IServiceProvider, Task<T>> work) =>
+        services.GetRequiredService<TenantScopes>().RunAsync(tenant, work);
 
     private static bool Expected(Question q, string? url) =>
         url is not null && Uri.TryCreate(url, UriKind.Absolute, out var u) && q.Pages.Contains(u.AbsolutePath.TrimStart('/'));
@@ -187,20 +194,15 @@ public static class AnswerEval
     private static async Task<(int Pages, TimeSpan Time)> CrawlAsync(IServiceProvider services, Tenant tenant, Chatbot bot, string start)
     {
         var sw = Stopwatch.StartNew();
-        Guid sourceId;
-        await using (var scope = services.CreateAsyncScope())
+        var sourceId = await InTenantAsync(services, tenant, async sp =>
         {
-            using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
-            var (source, problem) = await scope.ServiceProvider.GetRequiredService<SourceService>()
-                .AddWebsiteAsync(bot, new WebsiteInput(start, false, 5, 5_000, null, null, false), default);
-            sourceId = source?.Id ?? throw new InvalidOperationException(problem);
-        }
+            var (source, problem) = await sp.GetRequiredService<SourceService>().AddWebsiteAsync(bot, new WebsiteInput(start, false, 5, 5_000, null, null, false), default);
+            return source?.Id ?? throw new InvalidOperationException(problem);
+        });
         while (true)
         {
             await Task.Delay(250);
-            await using var scope = services.CreateAsyncScope();
-            using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
-            var source = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Sources.AsNoTracking().FirstAsync(s => s.Id == sourceId);
+            var source = await InTenantAsync(services, tenant, sp => sp.GetRequiredService<AppDbContext>().Sources.AsNoTracking().FirstAsync(s => s.Id == sourceId));
             if (source.Status == SourceStatus.Ready) return (source.Pages, sw.Elapsed);
             if (source.Status == SourceStatus.Failed) throw new InvalidOperationException($"The crawl failed: {source.Error}");
             if (sw.Elapsed > TimeSpan.FromMinutes(15)) throw new TimeoutException("The crawl took over 15 minutes.");
@@ -210,29 +212,20 @@ public static class AnswerEval
     /// <summary>Where the first passage of an expected page ranks among the top 5 passages (0 when none is there).</summary>
     private static async Task<int> RankAsync(IServiceProvider services, Tenant tenant, Guid botId, Question q)
     {
-        await using var scope = services.CreateAsyncScope();
-        using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
-        var hits = await scope.ServiceProvider.GetRequiredService<ISearchIndex>().SearchAsync(botId, q.Text, 5, default);
+        var hits = await InTenantAsync(services, tenant, sp => sp.GetRequiredService<ISearchIndex>().SearchAsync(botId, q.Text, 5, default));
         var at = hits.Select((h, i) => (h, i)).FirstOrDefault(x => Expected(q, x.h.Url));
         return at.h is null ? 0 : at.i + 1;
     }
 
     private static async Task<(string Answer, List<string?> Cited)> AnswerAsync(IServiceProvider services, Tenant tenant, Guid botId)
     {
-        await using var scope = services.CreateAsyncScope();
-        using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var answer = await db.Messages.AsNoTracking().Where(m => m.ChatbotId == botId && m.Role == MessageRole.Assistant).OrderByDescending(m => m.Id).FirstAsync();
+        var answer = await InTenantAsync(services, tenant, sp => sp.GetRequiredService<AppDbContext>().Messages.AsNoTracking()
+            .Where(m => m.ChatbotId == botId && m.Role == MessageRole.Assistant).OrderByDescending(m => m.Id).FirstAsync());
         return (answer.Content, ChatService.SourcesOf(answer).Select(s => s.Url).ToList());
     }
 
-    private static async Task<List<string>> IndexedPagesAsync(IServiceProvider services, Tenant tenant, Guid botId)
-    {
-        await using var scope = services.CreateAsyncScope();
-        using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        return await db.SourcePages.AsNoTracking().Where(p => p.Status == PageStatus.Indexed).Select(p => p.Url).ToListAsync();
-    }
+    private static Task<List<string>> IndexedPagesAsync(IServiceProvider services, Tenant tenant, Guid botId) =>
+        InTenantAsync(services, tenant, sp => sp.GetRequiredService<AppDbContext>().SourcePages.AsNoTracking().Where(p => p.Status == PageStatus.Indexed).Select(p => p.Url).ToListAsync());
 
     private static string Shorten(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 }

@@ -48,18 +48,8 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
         return hash;
     }
 
-    private static List<string> Words(string text)
-    {
-        var words = new List<string>();
-        var sb = new StringBuilder();
-        foreach (var c in text.Normalize(NormalizationForm.FormKC))
-        {
-            if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
-            else if (sb.Length > 0) { words.Add(sb.ToString()); sb.Clear(); }
-        }
-        if (sb.Length > 0) words.Add(sb.ToString());
-        return words;
-    }
+    /// <summary>The same words the keyword index reads (lowercased letters and digits), after Unicode compatibility folding.</summary>
+    private static List<string> Words(string text) => Search.KeywordText.Words(text.Normalize(NormalizationForm.FormKC)).ToList();
 
     public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
 

@@ -53,9 +53,8 @@ public static partial class KeywordText
         foreach (Match m in Identifier().Matches(text))
         {
             var id = m.Value.ToLowerInvariant();
-            // "e.g" and "3.11" are not identifiers anyone searches for whole; a letter and a separator make one.
-            if (id.Any(char.IsLetter) && (id.Contains('_') || id.Count(c => c == '.') + id.Split("::").Length - 1 >= 1) && !IsAbbreviation(id))
-                yield return id;
+            // The pattern holds a separator; "e.g" and "3.11" are not identifiers anyone searches for whole.
+            if (id.Any(char.IsLetter) && !IsAbbreviation(id)) yield return id;
         }
     }
 
