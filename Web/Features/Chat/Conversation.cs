@@ -135,6 +135,8 @@ public class UsagePeriod : ITenantOwned
     public required string Period { get; set; }
     public int Messages { get; set; }
     public DateTimeOffset? LimitNoticeSentAt { get; set; }
+    /// <summary>When the owner was told 80% of the month's messages were used (once a month).</summary>
+    public DateTimeOffset? NearLimitNoticeSentAt { get; set; }
 }
 
 /// <summary>Messages and tokens per model per month (seed 000's llm_model_usage).</summary>

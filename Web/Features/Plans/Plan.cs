@@ -5,7 +5,7 @@ namespace Parley.Features.Plans;
 public enum BillingCycle { Monthly, Yearly }
 public enum PlanStatus { Enabled, Disabled, Deleted }
 public enum SyncFrequency { Never, Monthly, Weekly, Daily }
-public enum SubscriptionStatus { Trialing, Active, PastDue, Canceled }
+public enum SubscriptionStatus { Trialing, Active, PastDue, Canceled, Unpaid }
 
 /// <summary>The limits one plan grants. Owned by Plan and copied onto each Subscription.</summary>
 public class PlanLimits
@@ -57,4 +57,15 @@ public class Subscription : ITenantOwned
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
     /// <summary>The limits at the time of purchase, so a plan edit never changes what a customer paid for.</summary>
     public PlanLimits Limits { get; set; } = new();
+    public DateTimeOffset? TrialEnd { get; set; }
+    /// <summary>Reminder mails sent before the trial ends (0, 1 = three days before, 2 = the day before).</summary>
+    public int TrialReminders { get; set; }
+    public bool CancelAtPeriodEnd { get; set; }
+    public string? CancelReason { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+    /// <summary>When a payment first failed; the grace period runs from here.</summary>
+    public DateTimeOffset? PastDueSince { get; set; }
+    public string? StripeSubscriptionId { get; set; }
+    /// <summary>Whether the plan was paid for (through Stripe or the test-mode checkout), as opposed to Free or a trial.</summary>
+    public bool Paid { get; set; }
 }

@@ -10,6 +10,8 @@ public class Tenant
     public required string Name { get; set; }
     public TenantStatus Status { get; set; } = TenantStatus.Active;
     public string? StripeCustomerId { get; set; }
+    /// <summary>The code in this workspace's referral link (made the first time the owner opens Billing).</summary>
+    public string? ReferralCode { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
     /// <summary>

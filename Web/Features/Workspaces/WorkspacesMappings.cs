@@ -14,6 +14,9 @@ internal sealed class TenantMapping : IEntityTypeConfiguration<Tenant>
         e.Property(t => t.Name).HasMaxLength(100);
         e.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
         e.Property(t => t.StripeCustomerId).HasMaxLength(100);
+        e.HasIndex(t => t.StripeCustomerId);
+        e.Property(t => t.ReferralCode).HasMaxLength(20);
+        e.HasIndex(t => t.ReferralCode).IsUnique();
         e.Property(t => t.CacheVersion).HasDefaultValue(0L);
     }
 }

@@ -37,6 +37,12 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<Features.Billing.AddOn> AddOns => Set<Features.Billing.AddOn>();
+    public DbSet<Features.Billing.AddOnPurchase> AddOnPurchases => Set<Features.Billing.AddOnPurchase>();
+    public DbSet<Features.Billing.Promotion> Promotions => Set<Features.Billing.Promotion>();
+    public DbSet<Features.Billing.Bonus> Bonuses => Set<Features.Billing.Bonus>();
+    public DbSet<Features.Billing.Payment> Payments => Set<Features.Billing.Payment>();
+    public DbSet<Features.Billing.BillingEvent> BillingEvents => Set<Features.Billing.BillingEvent>();
     public DbSet<LoginHistory> LoginHistory => Set<LoginHistory>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<MailThrottle> MailThrottles => Set<MailThrottle>();
@@ -101,7 +107,13 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
         b.Entity<Subscription>(e =>
         {
             e.HasIndex(s => s.TenantId);
+            e.HasIndex(s => s.StripeSubscriptionId);
             e.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(s => s.CancelReason).HasMaxLength(500);
+            e.Property(s => s.StripeSubscriptionId).HasMaxLength(100);
+            e.Property(s => s.TrialReminders).HasDefaultValue(0);
+            e.Property(s => s.CancelAtPeriodEnd).HasDefaultValue(false);
+            e.Property(s => s.Paid).HasDefaultValue(false);
             e.HasOne(s => s.Plan).WithMany().HasForeignKey(s => s.PlanId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
             e.ComplexProperty(s => s.Limits, ConfigureLimits);
@@ -276,7 +288,11 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     /// </summary>
     private List<Guid> ChangedTenantState() => ChangeTracker.Entries()
         .Where(e => e.State is EntityState.Modified or EntityState.Deleted || (e.State == EntityState.Added && e.Entity is not Tenant))
-        .Select(e => e.Entity switch { Tenant t => t.Id, Membership m => m.TenantId, Subscription s => s.TenantId, _ => Guid.Empty })
+        .Select(e => e.Entity switch
+        {
+            Tenant t => t.Id, Membership m => m.TenantId, Subscription s => s.TenantId,
+            Features.Billing.AddOnPurchase a => a.TenantId, Features.Billing.Bonus b => b.TenantId, _ => Guid.Empty,
+        })
         .Where(id => id != Guid.Empty).Distinct().ToList();
 
     /// <summary>The bots whose chunks this save changes, so their KnowledgeVersion moves and search caches reload.</summary>
