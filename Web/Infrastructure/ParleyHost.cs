@@ -7,6 +7,7 @@ using Parley.Features.BotSettings;
 using Parley.Features.Bots;
 using Parley.Features.Audit;
 using Parley.Features.Plans;
+using Parley.Features.Billing;
 using Parley.Features.Chat;
 using Parley.Features.Accounts;
 using Parley.Features.Demo;
@@ -49,6 +50,7 @@ public static class ParleyHost
         builder.AddAccounts();
         builder.AddWorkspaces();
         builder.AddPlans();
+        builder.AddBilling();
         builder.AddAudit();
         builder.AddOutbound();
         builder.AddResilientClients();
@@ -104,6 +106,7 @@ public static class ParleyHost
         app.MapRazorPages();
         app.MapInboxStream();
         app.MapWidgetStream();
+        app.MapStripeWebhook();
         return app;
     }
 }

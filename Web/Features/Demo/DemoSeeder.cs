@@ -29,6 +29,7 @@ internal sealed class StartupSeeder(IServiceScopeFactory scopes, Infrastructure.
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await PlanCatalog.SeedAsync(db, ct);
+        await Billing.BillingCatalog.SeedAsync(db, ct);
         // A demo account with a printed password has no place on a public server unless asked for.
         if (!(options.Value.SeedDemo ?? env.IsDevelopment())) return;
 

@@ -34,20 +34,64 @@ public static class PlanCatalog
 }
 
 /// <summary>
-/// Reads the current tenant's plan, subscription and limits. Every feature that enforces a limit asks here; the answer
-/// is cached per workspace version (<see cref="TenantCache"/>), so the several reads of one request and of the requests
-/// after it cost no query until the subscription or workspace changes on any instance.
+/// The one limits service: reads the current tenant's plan, subscription, add-ons and bonuses and gives the limits in
+/// force (the plan's snapshot plus what add-ons and unexpired bonuses grant). Every feature that enforces a limit asks
+/// here; the rows are cached per workspace version (<see cref="TenantCache"/>), so the several reads of one request and
+/// of the requests after it cost no query until the subscription, an add-on or a bonus changes on any instance. Time
+/// (a bonus's expiry, a trial's end) is applied at each read, so nothing waits for a job to run.
 /// </summary>
-public sealed class PlanLimitsReader(AppDbContext db, TenantCache cache)
+public sealed class PlanLimitsReader(AppDbContext db, TenantCache cache, TimeProvider clock)
 {
-    public async Task<(Plan Plan, Subscription Subscription)?> CurrentAsync(CancellationToken ct = default)
-    {
-        var sub = await cache.GetAsync("subscription", async token => await db.Subscriptions.AsNoTracking().Include(s => s.Plan)
-            .Where(s => s.Status != SubscriptionStatus.Canceled)
-            .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(token), ct);
-        return sub is null ? null : (sub.Plan!, sub);
-    }
+    /// <summary>How long a workspace whose payment failed keeps its plan before the widget pauses and the dashboard turns read-only.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromDays(7);
 
-    public async Task<PlanLimits> LimitsAsync(CancellationToken ct = default) =>
-        (await CurrentAsync(ct))?.Subscription.Limits ?? PlanCatalog.Defaults()[0].Limits;
+    public async Task<Billing.BillingSnapshot?> SnapshotAsync(CancellationToken ct = default) =>
+        await cache.GetAsync("billing", async token =>
+        {
+            var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Plan)
+                .Where(s => s.Status != SubscriptionStatus.Canceled)
+                .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(token);
+            if (sub is null) return null;
+            var plan = sub.Plan!;
+            sub.Plan = null;
+            return new Billing.BillingSnapshot
+            {
+                Subscription = sub, Plan = plan,
+                AddOns = await db.AddOnPurchases.AsNoTracking().Where(a => a.Active).OrderBy(a => a.PurchasedAt).ToListAsync(token),
+                Bonuses = await db.Bonuses.AsNoTracking().OrderBy(b => b.GrantedAt).ToListAsync(token),
+            };
+        }, ct);
+
+    public async Task<(Plan Plan, Subscription Subscription)?> CurrentAsync(CancellationToken ct = default) =>
+        await SnapshotAsync(ct) is { } s ? (s.Plan, s.Subscription) : null;
+
+    public async Task<PlanLimits> LimitsAsync(CancellationToken ct = default) => Effective(await SnapshotAsync(ct), clock.GetUtcNow());
+
+    /// <summary>Whether the workspace is paused for an unpaid bill: the widget answers politely that it is unavailable and the dashboard is read-only.</summary>
+    public async Task<bool> LockedAsync(CancellationToken ct = default) => IsLocked((await SnapshotAsync(ct))?.Subscription, clock.GetUtcNow());
+
+    public static bool IsLocked(Subscription? s, DateTimeOffset now) => s is not null &&
+        (s.Status == SubscriptionStatus.Unpaid || (s.Status == SubscriptionStatus.PastDue && s.PastDueSince is { } since && now >= since + Grace));
+
+    /// <summary>The limits in force: the subscription's snapshot (Free's once a trial has run out), plus add-ons, plus unexpired bonuses.</summary>
+    public static PlanLimits Effective(Billing.BillingSnapshot? s, DateTimeOffset now)
+    {
+        var free = PlanCatalog.Defaults()[0].Limits;
+        if (s is null) return free;
+        var sub = s.Subscription;
+        var limits = (sub.Status == SubscriptionStatus.Trialing && sub.TrialEnd <= now ? free : sub.Limits).Copy();
+        foreach (var a in s.AddOns)
+            switch (a.Kind)
+            {
+                case Billing.AddOnKind.ExtraMessages: limits.MessagesPerMonth += a.Grants; break;
+                case Billing.AddOnKind.ExtraBots: limits.Bots += a.Grants; break;
+                case Billing.AddOnKind.RemoveBranding: limits.RemoveBranding = true; break;
+            }
+        foreach (var b in s.Bonuses.Where(b => b.ExpiresAt is null || b.ExpiresAt > now))
+        {
+            limits.MessagesPerMonth += b.Messages;
+            limits.Pages += b.Pages;
+        }
+        return limits;
+    }
 }
