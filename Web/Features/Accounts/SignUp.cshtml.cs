@@ -26,13 +26,22 @@ public class SignUpModel(UserManager<AppUser> users, SignInManager<AppUser> sign
         /// <summary>Set when an already signed-in user adds a workspace: no account fields then.</summary>
         public bool ExistingUser { get; set; }
         public string AppDomain { get; set; } = "";
+        /// <summary>A plan chosen on the pricing page ("Try Gold"): the workspace starts on its trial.</summary>
+        public string? Plan { get; set; }
+        /// <summary>The referral code of the link that brought this sign-up.</summary>
+        public string? Ref { get; set; }
     }
 
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
-    public void OnGet()
+    public Features.Plans.Plan? TrialPlan { get; private set; }
+
+    public async Task OnGetAsync(string? plan, string? @ref, CancellationToken ct)
     {
+        Input.Plan = plan;
+        Input.Ref = @ref;
+        TrialPlan = await workspaces.TrialPlanAsync(plan, ct);
         Input.ExistingUser = User.Identity?.IsAuthenticated == true;
         Input.AppDomain = options.Value.AppDomain;
     }
@@ -69,7 +78,7 @@ public class SignUpModel(UserManager<AppUser> users, SignInManager<AppUser> sign
                 return this.Invalid("_SignUpForm", Input);
             }
         }
-        var tenant = await store.CreateAsync(user.Id, Input.WorkspaceName, Input.Slug, ct);
+        var tenant = await store.CreateAsync(user.Id, Input.WorkspaceName, Input.Slug, ct, Input.Plan, Input.Ref);
         var tenantUrl = TenantHosts.Url(options.Value, tenant.Slug);
         if (existing is null)
         {

@@ -211,18 +211,6 @@ public sealed class BillingService(AppDbContext db, ITenantContext tenant, Audit
         return await db.Tenants.Where(t => t.Id == id).Select(t => t.ReferralCode).SingleAsync(ct) ?? fresh;
     }
 
-    /// <summary>A new workspace that came through a referral link (case 6): its welcome bonus, and the link to its referrer.</summary>
-    public async Task JoinByReferralAsync(string? referralCode, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(referralCode)) return;
-        var code = referralCode.Trim().ToLowerInvariant();
-        var referrer = await db.Tenants.AsNoTracking().Where(t => t.ReferralCode == code && t.Id != TenantId).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
-        var promo = await db.Promotions.AsNoTracking().FirstOrDefaultAsync(p => p.IsReferral && p.Active, ct);
-        if (referrer is null || promo is null) return;
-        Grant(BonusReason.ReferralJoined, "joined", promo.BonusMessages, promo.BonusPages, promo.ValidDays, promo.Id, referrer, "Joined through a referral");
-        await db.SaveChangesAsync(ct);
-    }
-
     /// <summary>After this save commits, the referrer's reward is granted in the referrer's workspace (once: the bonus key is unique).</summary>
     private async Task QueueReferralRewardAsync(CancellationToken ct)
     {

@@ -17,12 +17,15 @@ public static class BillingSetup
             return new Stripe.StripeClient(apiKey: o.SecretKey ?? "sk_test_not_configured", apiBase: string.IsNullOrWhiteSpace(o.ApiBase) ? null : o.ApiBase.TrimEnd('/'));
         });
         builder.Services.AddScoped<BillingService>();
+        builder.Services.AddScoped<BillingUsage>();
         builder.Services.AddScoped<StripeSync>();
         builder.Services.AddScoped<StripeEvents>();
         builder.Services.AddScoped<StripeGateway>();
         builder.Services.AddScoped<TestModeGateway>();
         builder.Services.AddScoped<IBillingGateway>(sp => sp.GetRequiredService<IOptions<StripeOptions>>().Value.Enabled
             ? sp.GetRequiredService<StripeGateway>() : sp.GetRequiredService<TestModeGateway>());
+        builder.Services.AddScoped<BillingLockFilter>();
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.AddService<BillingLockFilter>());
         builder.Services.AddRecurringJob<BillingSweepJob>(BillingSweepJob.Id, j => j.RunAsync(CancellationToken.None), _ => "*/10 * * * *");
         return builder;
     }

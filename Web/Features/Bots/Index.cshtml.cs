@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Parley.Features.Bots;
 
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class IndexModel(BotAccess access, BotService bots, Plans.PlanLimitsReader plans) : PageModel
+public class IndexModel(BotAccess access, BotService bots, Plans.PlanLimitsReader plans, CurrentMember me) : PageModel
 {
     public class InputModel
     {
@@ -19,6 +19,7 @@ public class IndexModel(BotAccess access, BotService bots, Plans.PlanLimitsReade
     [BindProperty] public InputModel Input { get; set; } = new();
     public List<Chatbot> Bots { get; private set; } = [];
     public bool CanCreate => access.CanCreateAndDelete;
+    public bool IsOwner => me.Is(Workspaces.Role.Owner);
 
     /// <summary>The plan's bot limit when the workspace has reached it (Owners and Admins see every bot, so the count is exact).</summary>
     public int? LimitReached { get; private set; }

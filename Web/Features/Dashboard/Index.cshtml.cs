@@ -14,6 +14,7 @@ public class IndexModel(UserManager<AppUser> users, PlanLimitsReader plans, Acco
     public bool TwoFactor { get; private set; }
     public bool Welcome { get; private set; }
     public bool CanManageWorkspace => member.Is(Workspaces.Role.Admin);
+    public bool IsOwner => member.Is(Workspaces.Role.Owner);
 
     public async Task OnGetAsync(bool welcome, CancellationToken ct)
     {
@@ -21,7 +22,7 @@ public class IndexModel(UserManager<AppUser> users, PlanLimitsReader plans, Acco
         TwoFactor = await users.GetTwoFactorEnabledAsync(Me);
         var current = await plans.CurrentAsync(ct);
         Plan = current?.Plan;
-        Limits = current?.Subscription.Limits ?? await plans.LimitsAsync(ct);
+        Limits = await plans.LimitsAsync(ct); // with add-ons and bonuses
         Welcome = welcome;
     }
 

@@ -6,10 +6,10 @@ namespace Parley.Features.Team;
 public sealed record TeamView(
     List<MemberRow> Members, List<Invitation> Invitations, IReadOnlyList<Role> InvitableRoles, bool CanManage, bool IsOwner,
     Guid MyMembershipId, string Slug, DateTimeOffset Now, string? Message, string? Error, string InviteEmail,
-    List<(Guid Id, string Name)> GrantableBots, Dictionary<Guid, List<string>> BotsByUser);
+    List<(Guid Id, string Name)> GrantableBots, Dictionary<Guid, List<string>> BotsByUser, Billing.UpgradePrompt? SeatsFull);
 
 [TenantHost, Authorize(Policy = Policies.Manager)]
-public class IndexModel(TeamService team, CurrentMember me, ITenantContext tenant, TimeProvider clock) : PageModel
+public class IndexModel(TeamService team, CurrentMember me, ITenantContext tenant, TimeProvider clock, Billing.BillingUsage usage, Plans.PlanLimitsReader plans) : PageModel
 {
     public TeamView View { get; private set; } = null!;
 
@@ -52,7 +52,17 @@ public class IndexModel(TeamService team, CurrentMember me, ITenantContext tenan
     private async Task<TeamView> BuildAsync(string? message, string? error, string inviteEmail, CancellationToken ct) => new(
         await team.MembersAsync(ct), await team.PendingAsync(ct), team.InvitableRoles(), team.CanManageMembers, me.Role == Role.Owner,
         me.Membership!.Id, tenant.Tenant!.Slug, clock.GetUtcNow(), message, error, inviteEmail,
-        await team.GrantableBotsAsync(ct), await team.BotsByUserAsync(ct));
+        await team.GrantableBotsAsync(ct), await team.BotsByUserAsync(ct), await SeatsFullAsync(ct));
+
+    /// <summary>When members plus pending invitations use every seat, the invite form gives way to an upgrade prompt.</summary>
+    private async Task<Billing.UpgradePrompt?> SeatsFullAsync(CancellationToken ct)
+    {
+        var seats = (await plans.LimitsAsync(ct)).Seats;
+        var used = await usage.SeatsAsync(ct);
+        return used < seats ? null : new Billing.UpgradePrompt(
+            $"Your plan includes {Billing.PlanWording.Seats(seats)}, and members plus pending invitations use {(seats == 1 ? "it" : "them all")}. Upgrade to invite someone.",
+            me.Role == Role.Owner);
+    }
 
     private string BaseUrl => HttpContext.PublicBase();
 }

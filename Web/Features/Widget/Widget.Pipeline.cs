@@ -98,7 +98,9 @@ public partial class WidgetModel
             pages.Enabled = false;
         if (await PublicBots.EnterAsync(db, tenants, botId, ct) is not { } found) return false;
         Bot = found.Bot;
-        Available = found.Bot.Status == BotStatus.Enabled && found.Tenant.Status == TenantStatus.Active;
+        // A workspace paused for an unpaid bill keeps its widget on the page, saying politely that it is unavailable.
+        Available = found.Bot.Status == BotStatus.Enabled && found.Tenant.Status == TenantStatus.Active
+                    && !await HttpContext.RequestServices.GetRequiredService<Plans.PlanLimitsReader>().LockedAsync(ct);
         var s = await widgetSettings.GetAsync(Bot, async () => new WidgetSettings(
             await settings.AppearanceAsync(Bot.Id, ct), await settings.BehaviorAsync(Bot.Id, ct),
             await db.ConversationStarters.AsNoTracking().Where(s => s.ChatbotId == Bot.Id && s.Placement == BotSettings.StarterPlacement.AfterAnswer).OrderBy(s => s.Position).ToListAsync(ct),

@@ -12,6 +12,10 @@ public sealed class WorkspaceService(AppDbContext db, ITenantContext tenants, Au
         return taken ? "That subdomain is taken." : null;
     }
 
+    /// <summary>The plan a "Try …" link names, if it offers a trial.</summary>
+    public Task<Plans.Plan?> TrialPlanAsync(string? code, CancellationToken ct) => code is null ? Task.FromResult<Plans.Plan?>(null)
+        : db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Code == code && p.Status == Plans.PlanStatus.Enabled && p.TrialDays > 0, ct);
+
     /// <summary>Renames the current workspace; the old subdomain keeps redirecting to the new one.</summary>
     public async Task UpdateAsync(string name, string slug, CancellationToken ct = default)
     {

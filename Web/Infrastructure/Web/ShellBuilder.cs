@@ -9,11 +9,11 @@ public sealed record NavItem(string Title, string Href, string Icon, bool Active
 
 public sealed record ShellModel(
     string WorkspaceName, string WorkspaceSlug, string UserName, string UserEmail, Role? Role,
-    IReadOnlyList<NavItem> Nav, IReadOnlyList<WorkspaceSummary> Workspaces, string RootUrl, string PlanName);
+    IReadOnlyList<NavItem> Nav, IReadOnlyList<WorkspaceSummary> Workspaces, string RootUrl, string PlanName, string? BillingNotice, bool BillingUrgent);
 
 /// <summary>What the dashboard frame shows: the sections the member's role may use, and their other workspaces.</summary>
 public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, UserWorkspaces workspaces, PlanLimitsReader plans, IHttpContextAccessor http,
-    Microsoft.Extensions.Options.IOptions<ParleyOptions> options)
+    Microsoft.Extensions.Options.IOptions<ParleyOptions> options, TimeProvider clock)
 {
     private sealed record Section(string Title, string Href, string Icon, Role AtLeast);
 
@@ -28,6 +28,7 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
         new("Domains", "/domains", "globe", Role.Admin),
         new("Audit log", "/audit", "list", Role.Admin),
         new("Workspace settings", "/settings/workspace", "settings", Role.Admin),
+        new("Billing", "/billing", "card", Role.Owner),
     ];
 
     public async Task<ShellModel> BuildAsync()
@@ -38,11 +39,27 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
         var nav = Sections.Where(s => member.Is(s.AtLeast))
             .Select(s => new NavItem(s.Title, s.Href, s.Icon, path.StartsWith(s.Href, StringComparison.OrdinalIgnoreCase)))
             .ToList();
-        var domain = options.Value.AppDomain;
+        var current = await plans.CurrentAsync(ctx.RequestAborted);
+        var (notice, urgent) = Notice(current?.Subscription, current?.Plan, member.Is(Role.Owner));
         return new ShellModel(
             tenant.Tenant!.Name, tenant.Tenant.Slug,
             ctx.User.FindFirstValue("name") ?? "", ctx.User.FindFirstValue(ClaimTypes.Email) ?? "", member.Role,
             nav, await workspaces.ForUserAsync(userId, ctx.RequestAborted),
-            TenantHosts.RootUrl(options.Value), (await plans.CurrentAsync(ctx.RequestAborted))?.Plan.Name ?? "No");
+            TenantHosts.RootUrl(options.Value), current?.Plan.Name ?? "No", notice, urgent);
+    }
+
+    /// <summary>The banner every member sees while the bill needs attention (the Owner is told what to do), or none.</summary>
+    private (string?, bool) Notice(Subscription? s, Plan? plan, bool owner)
+    {
+        if (s is null || plan is null) return (null, false);
+        var now = clock.GetUtcNow();
+        var fix = owner ? " Open Billing to update the card." : " The workspace owner can fix this on the Billing page.";
+        if (PlanLimitsReader.IsLocked(s, now))
+            return ($"This workspace is paused because its bill is unpaid: the chat widget tells visitors it is unavailable and the dashboard is read-only. Nothing is deleted.{fix}", true);
+        if (s.Status == SubscriptionStatus.PastDue && s.PastDueSince is { } since)
+            return ($"The last payment for {plan.Name} failed. On {(since + PlanLimitsReader.Grace):d MMMM} the widget pauses and the dashboard becomes read-only unless the bill is paid.{fix}", true);
+        if (s.Status == SubscriptionStatus.Trialing && s.TrialEnd is { } end && end - now <= TimeSpan.FromDays(3) && end > now)
+            return ($"The {plan.Name} trial ends on {end:d MMMM}; then the workspace moves to Free.{(owner ? " Choose a plan on the Billing page to keep it." : "")}", false);
+        return (null, false);
     }
 }

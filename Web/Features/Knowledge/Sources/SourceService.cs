@@ -163,10 +163,10 @@ public sealed class SourceService(AppDbContext db, ITenantContext tenant, Hangfi
     {
         var limits = await plans.LimitsAsync(ct);
         if (newSource && await db.Sources.CountAsync(ct) >= limits.Sources)
-            return $"Your plan includes {limits.Sources:N0} sources. Upgrade your plan or remove sources you no longer need.";
+            return $"Your plan includes {Billing.PlanWording.Sources(limits.Sources)}. Upgrade your plan or remove sources you no longer need.";
         var used = await db.Sources.Where(s => !s.Excluded && s.Id != except).SumAsync(s => s.Pages, ct);
         if (used + pages > limits.Pages)
-            return $"Your plan's limit of {limits.Pages:N0} pages is used up ({used:N0} indexed). Upgrade your plan or remove sources you no longer need.";
+            return $"Your plan includes {Billing.PlanWording.Pages(limits.Pages)}, and {used:N0} are indexed. Upgrade your plan or remove sources you no longer need.";
         return null;
     }
 
