@@ -85,6 +85,8 @@ public static class RouteMatrix
         R("POST /widget/{botId}?handler=Retry", Who.Visitor, "/widget/{bot}?handler=Retry&questionId={question}"),
         R("POST /widget/{botId}?handler=Send", Who.Visitor, "/widget/{bot}?handler=Send&conversationId={conversation}", ("text", "And on Sundays?")),
         R("POST /widget/{botId}?handler=Session", Who.Visitor, "/widget/{bot}?handler=Session"),
+        // Stripe's events: anyone may post, only a body signed with the endpoint's secret is taken (404 without Stripe configured).
+        R("POST /stripe/webhook", Who.Anyone, "/stripe/webhook"),
 
         // The dashboard, on the workspace's own host.
         R("GET /dashboard", Who.Agent, "/dashboard"),
@@ -100,6 +102,19 @@ public static class RouteMatrix
         R("POST /account/two-factor", Who.Agent, "/account/two-factor", ("Input.Code", "000000")),
         R("POST /account/two-factor?handler=RecoveryCodes", Who.Agent, "/account/two-factor?handler=RecoveryCodes"),
         R("GET /audit", Who.Admin, "/audit"),
+        R("GET /billing", Who.Owner, "/billing"),
+        R("POST /billing?handler=AddOn", Who.Owner, "/billing?handler=AddOn", ("code", "not-an-addon"), ("quantity", "1"), ("op", "matrix")),
+        R("POST /billing?handler=Cancel", Who.Owner, "/billing?handler=Cancel", ("reason", ""), ("op", "matrix")),
+        R("POST /billing?handler=Change", Who.Owner, "/billing?handler=Change", ("plan", "not-a-plan"), ("op", "matrix")),
+        R("POST /billing?handler=Checkout", Who.Owner, "/billing?handler=Checkout", ("plan", "free"), ("op", "matrix")),
+        R("POST /billing?handler=Portal", Who.Owner, "/billing?handler=Portal"),
+        R("POST /billing?handler=Preview", Who.Owner, "/billing?handler=Preview", ("plan", "not-a-plan")),
+        R("POST /billing?handler=Redeem", Who.Owner, "/billing?handler=Redeem", ("code", "NOT-A-CODE")),
+        R("POST /billing?handler=RemoveAddOn", Who.Owner, "/billing?handler=RemoveAddOn", ("code", "not-an-addon"), ("op", "matrix")),
+        R("POST /billing?handler=Resume", Who.Owner, "/billing?handler=Resume", ("op", "matrix")),
+        R("GET /billing/checkout", Who.Owner, "/billing/checkout?plan=gold&op=matrix"),
+        R("POST /billing/checkout", Who.Owner, "/billing/checkout", ("plan", "not-a-plan"), ("op", "matrix")),
+        R("GET /billing/invoice/{id}", Who.Owner, "/billing/invoice/test_in_none") with { NotFoundIsAnswer = true },
         R("GET /bots", Who.Agent, "/bots"),
         R("POST /bots", Who.Admin, "/bots", ("Input.Name", "")),
         R("GET /domains", Who.Admin, "/domains"),

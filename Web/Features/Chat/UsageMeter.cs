@@ -23,12 +23,43 @@ public sealed class UsageMeter(AppDbContext db, ITenantContext tenant, PlanLimit
         await EnsureRowAsync(db.UsagePeriods, u => u.Period == period, () => new UsagePeriod { Period = period }, ct);
         if (await db.UsagePeriods.Where(u => u.Period == period && u.Messages < limit)
                 .ExecuteUpdateAsync(u => u.SetProperty(x => x.Messages, x => x.Messages + 1), ct) == 1)
+        {
+            await AlertAsync(bot, period, limit, ct);
             return true;
+        }
         // Claimed with a conditional update, so concurrent refusals send one mail.
         if (await db.UsagePeriods.Where(u => u.Period == period && u.LimitNoticeSentAt == null)
                 .ExecuteUpdateAsync(u => u.SetProperty(x => x.LimitNoticeSentAt, clock.GetUtcNow()), ct) == 1)
             await NotifyOwnerAsync(bot, limit, ct);
         return false;
+    }
+
+    /// <summary>
+    /// The owner hears once a month when 80% of the messages are used and once when the last one is: each notice is
+    /// claimed with a conditional update, so concurrent answers send it once.
+    /// </summary>
+    private async Task AlertAsync(Chatbot bot, string period, int limit, CancellationToken ct)
+    {
+        var near = (int)Math.Ceiling(limit * 0.8);
+        var used = await db.UsagePeriods.Where(u => u.Period == period).Select(u => u.Messages).FirstAsync(ct);
+        if (used >= limit && await db.UsagePeriods.Where(u => u.Period == period && u.LimitNoticeSentAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.LimitNoticeSentAt, clock.GetUtcNow()), ct) == 1)
+            await NotifyOwnerAsync(bot, limit, ct);
+        else if (used >= near && used < limit && await db.UsagePeriods.Where(u => u.Period == period && u.NearLimitNoticeSentAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.NearLimitNoticeSentAt, clock.GetUtcNow()), ct) == 1)
+            await NotifyNearAsync(limit, used, ct);
+    }
+
+    private async Task NotifyNearAsync(int limit, int used, CancellationToken ct)
+    {
+        var owner = await Workspaces.WorkspaceOwner.EmailAsync(db, ct);
+        if (owner is null) return;
+        var name = tenant.Tenant!.Name;
+        var subject = $"{name} has used 80% of this month's messages";
+        var text = $"Your workspace {name} has answered {used:N0} of the {limit:N0} messages its plan includes this month. When they are used, visitors see a polite notice instead of an answer until the 1st.\n\nAdd the Extra messages add-on or upgrade on the Billing page to keep answering.";
+        var html = $"<p>Your workspace <strong>{WebUtility.HtmlEncode(name)}</strong> has answered {used:N0} of the {limit:N0} messages its plan includes this month. " +
+                   "When they are used, visitors see a polite notice instead of an answer until the 1st.</p><p>Add the Extra messages add-on or upgrade on the Billing page to keep answering.</p>";
+        await mail.SendAsync(new EmailMessage(owner, subject, text, html), ct);
     }
 
     /// <summary>Gives back the message reserved for a question asked at <paramref name="askedAt"/> that got no answer.</summary>
@@ -74,10 +105,10 @@ public sealed class UsageMeter(AppDbContext db, ITenantContext tenant, PlanLimit
         if (owner is null) return;
         var name = tenant.Tenant!.Name;
         var subject = $"{name} has used this month's {limit:N0} messages";
-        var text = $"Your workspace {name} has answered the {limit:N0} messages its plan includes this month. Visitors of {bot.Name} and your other bots now see a polite notice instead of an answer.\n\nUpgrade your plan to keep answering this month; the count starts again on the 1st.";
+        var text = $"Your workspace {name} has answered the {limit:N0} messages its plan includes this month. Visitors of {bot.Name} and your other bots now see a polite notice instead of an answer.\n\nAdd the Extra messages add-on or upgrade on the Billing page to keep answering this month; the count starts again on the 1st.";
         var html = $"<p>Your workspace <strong>{WebUtility.HtmlEncode(name)}</strong> has answered the {limit:N0} messages its plan includes this month. " +
                    $"Visitors of <strong>{WebUtility.HtmlEncode(bot.Name)}</strong> and your other bots now see a polite notice instead of an answer.</p>" +
-                   "<p>Upgrade your plan to keep answering this month; the count starts again on the 1st.</p>";
+                   "<p>Add the Extra messages add-on or upgrade on the Billing page to keep answering this month; the count starts again on the 1st.</p>";
         await mail.SendAsync(new EmailMessage(owner, subject, text, html), ct);
     }
 }

@@ -13,7 +13,7 @@ public sealed record ShellModel(
 
 /// <summary>What the dashboard frame shows: the sections the member's role may use, and their other workspaces.</summary>
 public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, UserWorkspaces workspaces, PlanLimitsReader plans, IHttpContextAccessor http,
-    Microsoft.Extensions.Options.IOptions<ParleyOptions> options, TimeProvider clock)
+    Microsoft.Extensions.Options.IOptions<ParleyOptions> options, TimeProvider clock, AppDbContext db)
 {
     private sealed record Section(string Title, string Href, string Icon, Role AtLeast);
 
@@ -41,11 +41,24 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
             .ToList();
         var current = await plans.CurrentAsync(ctx.RequestAborted);
         var (notice, urgent) = Notice(current?.Subscription, current?.Plan, member.Is(Role.Owner));
+        if (notice is null && member.Is(Role.Admin)) (notice, urgent) = await UsageNoticeAsync(ctx.RequestAborted);
         return new ShellModel(
             tenant.Tenant!.Name, tenant.Tenant.Slug,
             ctx.User.FindFirstValue("name") ?? "", ctx.User.FindFirstValue(ClaimTypes.Email) ?? "", member.Role,
             nav, await workspaces.ForUserAsync(userId, ctx.RequestAborted),
             TenantHosts.RootUrl(options.Value), current?.Plan.Name ?? "No", notice, urgent);
+    }
+
+    /// <summary>Admins and the Owner see when 80% or all of the month's messages are used.</summary>
+    private async Task<(string?, bool)> UsageNoticeAsync(CancellationToken ct)
+    {
+        var period = Features.Chat.UsageMeter.Period(clock.GetUtcNow());
+        var used = await db.UsagePeriods.Where(u => u.Period == period).Select(u => (int?)u.Messages).FirstOrDefaultAsync(ct) ?? 0;
+        var limit = (await plans.LimitsAsync(ct)).MessagesPerMonth;
+        var fix = member.Is(Role.Owner) ? " Add extra messages or upgrade on the Billing page." : " The workspace owner can add more on the Billing page.";
+        if (used >= limit) return ($"This month's {limit:N0} messages are used: visitors see a polite notice instead of an answer until the 1st.{fix}", true);
+        if (used >= limit * 0.8) return ($"{used:N0} of this month's {limit:N0} messages are used ({used * 100 / Math.Max(1, limit)}%).{fix}", false);
+        return (null, false);
     }
 
     /// <summary>The banner every member sees while the bill needs attention (the Owner is told what to do), or none.</summary>
