@@ -152,7 +152,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Null(WidgetClient.StreamOf(over));
         await other.SendAsync("Hello again?");
         var mail = await app.Mail.WaitForAsync(ws.Email, "this month's 3 messages");
-        Assert.Contains("Upgrade your plan", mail.Text);
+        Assert.Contains("upgrade on the Billing page", mail.Text);
         await Task.Delay(300);
         Assert.Equal(1, await app.Mail.CountAsync(ws.Email, "this month's"));
         // Nothing the visitor wrote was lost.
