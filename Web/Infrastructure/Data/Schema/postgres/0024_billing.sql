@@ -1,5 +1,16 @@
 -- Billing (issue 17): add-ons and their purchases, promotions and referral bonuses, payments, Stripe events taken in,
 -- and the subscription's trial, cancellation, grace period and Stripe link.
+ALTER TABLE "Subscriptions" ADD COLUMN "TrialEnd" timestamp with time zone NULL;
+ALTER TABLE "Subscriptions" ADD COLUMN "TrialReminders" integer NOT NULL DEFAULT 0;
+ALTER TABLE "Subscriptions" ADD COLUMN "CancelAtPeriodEnd" boolean NOT NULL DEFAULT FALSE;
+ALTER TABLE "Subscriptions" ADD COLUMN "CancelReason" character varying(500) NULL;
+ALTER TABLE "Subscriptions" ADD COLUMN "EndedAt" timestamp with time zone NULL;
+ALTER TABLE "Subscriptions" ADD COLUMN "PastDueSince" timestamp with time zone NULL;
+ALTER TABLE "Subscriptions" ADD COLUMN "StripeSubscriptionId" character varying(100) NULL;
+ALTER TABLE "Subscriptions" ADD COLUMN "Paid" boolean NOT NULL DEFAULT FALSE;
+ALTER TABLE "Tenants" ADD COLUMN "ReferralCode" character varying(20) NULL;
+ALTER TABLE "UsagePeriods" ADD COLUMN "NearLimitNoticeSentAt" timestamp with time zone NULL;
+
 CREATE TABLE "AddOns" (
     "Id" uuid NOT NULL,
     "Code" character varying(40) NOT NULL,
@@ -84,6 +95,7 @@ CREATE TABLE "Payments" (
     CONSTRAINT "PK_Payments" PRIMARY KEY ("Id"),
     CONSTRAINT "FK_Payments_Tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES "Tenants" ("Id") ON DELETE CASCADE
 );
+
 CREATE INDEX "IX_AddOnPurchases_AddOnId" ON "AddOnPurchases" ("AddOnId");
 CREATE INDEX "IX_AddOnPurchases_TenantId_Active" ON "AddOnPurchases" ("TenantId", "Active");
 CREATE UNIQUE INDEX "IX_AddOns_Code" ON "AddOns" ("Code");
@@ -95,13 +107,3 @@ CREATE UNIQUE INDEX "IX_Promotions_Code" ON "Promotions" ("Code");
 CREATE INDEX "IX_Subscriptions_StripeSubscriptionId" ON "Subscriptions" ("StripeSubscriptionId");
 CREATE UNIQUE INDEX "IX_Tenants_ReferralCode" ON "Tenants" ("ReferralCode");
 CREATE INDEX "IX_Tenants_StripeCustomerId" ON "Tenants" ("StripeCustomerId");
-ALTER TABLE "Subscriptions" ADD COLUMN "TrialEnd" timestamp with time zone NULL;
-ALTER TABLE "Subscriptions" ADD COLUMN "TrialReminders" integer NOT NULL DEFAULT 0;
-ALTER TABLE "Subscriptions" ADD COLUMN "CancelAtPeriodEnd" boolean NOT NULL DEFAULT FALSE;
-ALTER TABLE "Subscriptions" ADD COLUMN "CancelReason" character varying(500) NULL;
-ALTER TABLE "Subscriptions" ADD COLUMN "EndedAt" timestamp with time zone NULL;
-ALTER TABLE "Subscriptions" ADD COLUMN "PastDueSince" timestamp with time zone NULL;
-ALTER TABLE "Subscriptions" ADD COLUMN "StripeSubscriptionId" character varying(100) NULL;
-ALTER TABLE "Subscriptions" ADD COLUMN "Paid" boolean NOT NULL DEFAULT FALSE;
-ALTER TABLE "Tenants" ADD COLUMN "ReferralCode" character varying(20) NULL;
-ALTER TABLE "UsagePeriods" ADD COLUMN "NearLimitNoticeSentAt" timestamp with time zone NULL;

@@ -1,5 +1,16 @@
 -- Billing (issue 17): add-ons and their purchases, promotions and referral bonuses, payments, Stripe events taken in,
 -- and the subscription's trial, cancellation, grace period and Stripe link.
+ALTER TABLE "Subscriptions" ADD COLUMN "TrialEnd" INTEGER NULL;
+ALTER TABLE "Subscriptions" ADD COLUMN "TrialReminders" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "Subscriptions" ADD COLUMN "CancelAtPeriodEnd" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "Subscriptions" ADD COLUMN "CancelReason" TEXT NULL;
+ALTER TABLE "Subscriptions" ADD COLUMN "EndedAt" INTEGER NULL;
+ALTER TABLE "Subscriptions" ADD COLUMN "PastDueSince" INTEGER NULL;
+ALTER TABLE "Subscriptions" ADD COLUMN "StripeSubscriptionId" TEXT NULL;
+ALTER TABLE "Subscriptions" ADD COLUMN "Paid" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "Tenants" ADD COLUMN "ReferralCode" TEXT NULL;
+ALTER TABLE "UsagePeriods" ADD COLUMN "NearLimitNoticeSentAt" INTEGER NULL;
+
 CREATE TABLE "AddOns" (
     "Id" TEXT NOT NULL CONSTRAINT "PK_AddOns" PRIMARY KEY,
     "Code" TEXT NOT NULL,
@@ -78,6 +89,7 @@ CREATE TABLE "Payments" (
     "UpdatedAt" INTEGER NOT NULL,
     CONSTRAINT "FK_Payments_Tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES "Tenants" ("Id") ON DELETE CASCADE
 );
+
 CREATE INDEX "IX_AddOnPurchases_AddOnId" ON "AddOnPurchases" ("AddOnId");
 CREATE INDEX "IX_AddOnPurchases_TenantId_Active" ON "AddOnPurchases" ("TenantId", "Active");
 CREATE UNIQUE INDEX "IX_AddOns_Code" ON "AddOns" ("Code");
@@ -89,13 +101,3 @@ CREATE UNIQUE INDEX "IX_Promotions_Code" ON "Promotions" ("Code");
 CREATE INDEX "IX_Subscriptions_StripeSubscriptionId" ON "Subscriptions" ("StripeSubscriptionId");
 CREATE UNIQUE INDEX "IX_Tenants_ReferralCode" ON "Tenants" ("ReferralCode");
 CREATE INDEX "IX_Tenants_StripeCustomerId" ON "Tenants" ("StripeCustomerId");
-ALTER TABLE "Subscriptions" ADD COLUMN "TrialEnd" INTEGER NULL;
-ALTER TABLE "Subscriptions" ADD COLUMN "TrialReminders" INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE "Subscriptions" ADD COLUMN "CancelAtPeriodEnd" INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE "Subscriptions" ADD COLUMN "CancelReason" TEXT NULL;
-ALTER TABLE "Subscriptions" ADD COLUMN "EndedAt" INTEGER NULL;
-ALTER TABLE "Subscriptions" ADD COLUMN "PastDueSince" INTEGER NULL;
-ALTER TABLE "Subscriptions" ADD COLUMN "StripeSubscriptionId" TEXT NULL;
-ALTER TABLE "Subscriptions" ADD COLUMN "Paid" INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE "Tenants" ADD COLUMN "ReferralCode" TEXT NULL;
-ALTER TABLE "UsagePeriods" ADD COLUMN "NearLimitNoticeSentAt" INTEGER NULL;
