@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Parley test on a fresh machine that has the .NET 10 SDK, node and apt:
-# installs what is missing (chromium, postgresql, poppler-utils, maildev, Azurite, the python3.11-doc pages), starts a throwaway PostgreSQL
+# installs what is missing (chromium, postgresql, poppler-utils, maildev, Azurite, npm stripe, the python3.11-doc pages), starts a throwaway PostgreSQL
 # cluster, maildev and Azurite on free loopback ports, runs unit + integration (SQLite and PostgreSQL) + browser tests,
 # stops what it started, and ends with "N passed, N failed[, N skipped]".
 set -uo pipefail
@@ -25,6 +25,8 @@ TOOLS="$ROOT/.tools"
 npm_tools=()
 [ -x "$TOOLS/node_modules/.bin/maildev" ] || npm_tools+=(maildev@2.2.1)
 [ -x "$TOOLS/node_modules/.bin/azurite-blob" ] || npm_tools+=(azurite@3.37.0)
+# Stripe's node library signs the webhook payloads the billing tests send (webhooks.generateTestHeaderString).
+[ -f "$TOOLS/node_modules/stripe/package.json" ] || npm_tools+=(stripe@23.1.0)
 if [ ${#npm_tools[@]} -gt 0 ]; then
   log "Installing ${npm_tools[*]}"
   npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "${npm_tools[@]}" >/dev/null || { echo "npm install ${npm_tools[*]} failed"; exit 1; }
@@ -39,6 +41,7 @@ if [ ! -f "$DOCS/index.html" ]; then
     && dpkg-deb -x "$WORK"/python3.11-doc_*.deb "$TOOLS/python3.11-doc" ) || { echo "python3.11-doc could not be unpacked"; exit 1; }
 fi
 export PARLEY_EVAL_DOCS="$DOCS"
+export PARLEY_STRIPE_NODE="$TOOLS/node_modules/stripe"
 
 # Waits until a URL answers anything; node, not curl, since a fresh machine may lack curl.
 wait_http() { for _ in $(seq 1 100); do node -e "require('http').get(process.argv[1],()=>process.exit(0)).on('error',()=>process.exit(1))" "$1" && return 0; sleep 0.2; done; echo "$1 did not answer"; return 1; }

@@ -36,6 +36,8 @@ public sealed class BillingService(AppDbContext db, ITenantContext tenant, Audit
     public async Task<Subscription> SwitchPlanAsync(Plan plan, SubscriptionStatus status, DateTimeOffset periodStart, DateTimeOffset periodEnd, bool paid,
         string? stripeSubscriptionId, DateTimeOffset? trialEnd, CancellationToken ct)
     {
+        // Under the workspace's lock (the caller's transaction): two reports of the same change, taken at once, end in one row.
+        await db.LockTenantAsync(TenantId, ct);
         var now = clock.GetUtcNow();
         var current = await CurrentAsync(ct);
         var sameTerm = current is not null && current.PlanId == plan.Id && (current.Status == SubscriptionStatus.Trialing) == (status == SubscriptionStatus.Trialing);

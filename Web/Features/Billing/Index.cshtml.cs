@@ -94,6 +94,11 @@ public class IndexModel(BillingService ledger, IBillingGateway gateway, BillingU
             log.LogWarning(e, "Stripe refused a billing request");
             return $"Stripe could not do this: {e.StripeError?.Message ?? e.Message}";
         }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            log.LogWarning(e, "Stripe could not be reached");
+            return "Stripe could not be reached just now. Nothing changed; try again in a minute.";
+        }
     }
 
     public async Task<IActionResult> OnPostCheckoutAsync(string plan, string[]? addons, string op, CancellationToken ct)

@@ -86,7 +86,7 @@ public sealed class StripeGateway(IStripeClient stripe, StripeSync sync, AppDbCo
         {
             Customer = remote.CustomerId, Subscription = remote.Id,
             SubscriptionDetails = new() { Items = [new() { Id = item.Id, Price = prices.Plan(target.Code) }], ProrationBehavior = "always_invoice", ProrationDate = clock.GetUtcNow().UtcDateTime },
-        }, cancellationToken: ct);
+        }, new RequestOptions { IdempotencyKey = $"parley:preview:{Guid.NewGuid():N}" }, ct); // a POST that changes nothing: a fresh key each time
         return new ChangePreview(invoice.AmountDue / 100m, target.MonthlyPrice, invoice.Currency, item.CurrentPeriodEnd);
     }
 

@@ -31,6 +31,7 @@ public sealed class StripeSync(IStripeClient stripe, AppDbContext db, BillingSer
     public async Task<StripePrices> PricesAsync(CancellationToken ct) => await cache.GetOrCreateAsync("stripe:prices", async entry =>
     {
         entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1);
+        entry.Size = 1;
         var keys = await db.Plans.Select(p => p.Code).ToListAsync(ct);
         var addOns = await db.AddOns.Select(a => a.Code).ToListAsync(ct);
         var lookup = keys.Select(StripeOptions.PlanKey).Concat(addOns.Select(StripeOptions.AddOnKey)).ToList();
