@@ -13,7 +13,8 @@
       byId("sidebar")?.classList.toggle("-translate-x-full");
       byId("sidebar-backdrop")?.classList.toggle("hidden");
     } else if (t.matches("[data-copy]")) {
-      navigator.clipboard.writeText(document.querySelector(t.dataset.copy)?.textContent ?? "");
+      const source = document.querySelector(t.dataset.copy);
+      navigator.clipboard.writeText(source && "value" in source ? source.value : source?.textContent ?? "");
       t.textContent = t.dataset.copied || "Copied";
     } else if (t.matches("[data-clear]")) {
       const target = document.querySelector(t.dataset.clear);
