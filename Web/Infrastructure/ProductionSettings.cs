@@ -27,6 +27,8 @@ public static class ProductionSettings
         var needed = Always.ToList();
         foreach (var (key, value, needs) in WhenChosen)
             if (string.Equals(c[key], value, StringComparison.OrdinalIgnoreCase)) needed.AddRange(needs);
+        // Payments are optional, but a Stripe key without its webhook's signing secret would take money and never hear of it.
+        if (!string.IsNullOrWhiteSpace(c["Parley:Billing:Stripe:SecretKey"])) needed.Add("Parley:Billing:Stripe:WebhookSecret");
         return needed.Where(k => string.IsNullOrWhiteSpace(c[k])).ToList();
     }
 

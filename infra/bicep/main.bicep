@@ -38,6 +38,12 @@ param smtpUser string = ''
 param smtpPassword string = ''
 param mailFrom string = 'no-reply@example.com'
 
+@description('Stripe secret key and the signing secret of the webhook endpoint https://{appDomain}/stripe/webhook, kept in Key Vault. Empty: payments are not set up (the Billing page says so; no test-mode checkout in Production).')
+@secure()
+param stripeSecretKey string = ''
+@secure()
+param stripeWebhookSecret string = ''
+
 @description('Replicas of the web app (HTTP scale rule in between).')
 @minValue(1)
 param minReplicas int = 1
@@ -121,6 +127,8 @@ module vault 'modules/keyvault.bicep' = {
     officerPrincipalId: principalId
     databaseConnectionString: 'Host=${postgres.outputs.fqdn};Database=${postgres.outputs.databaseName};Username=${postgres.outputs.adminLogin};Password=${postgresAdminPassword};SSL Mode=Require'
     smtpPassword: smtpPassword
+    stripeSecretKey: stripeSecretKey
+    stripeWebhookSecret: stripeWebhookSecret
   }
 }
 
@@ -142,6 +150,8 @@ module app 'modules/app.bicep' = {
     appDomain: appDomain
     databaseSecretUri: vault.outputs.databaseSecretUri
     mailSecretUri: vault.outputs.mailSecretUri
+    stripeKeySecretUri: vault.outputs.stripeKeySecretUri
+    stripeWebhookSecretUri: vault.outputs.stripeWebhookSecretUri
     blobEndpoint: storage.outputs.blobEndpoint
     blobContainer: storage.outputs.containerName
     searchEndpoint: search.outputs.endpoint

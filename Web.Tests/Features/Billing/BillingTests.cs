@@ -234,6 +234,13 @@ public abstract class BillingTests<TApp>(TApp app) : IClassFixture<TApp> where T
         var bots = await (await ws.Tenant.GetAsync("/bots")).TextAsync();
         Assert.Contains("Your plan includes 1 chatbot and you're using it. Upgrade to add another.", bots);
 
+        // Sources: at the limit the Knowledge page says so where sources are added.
+        await app.SetLimitAsync(ws.TenantId, s => s.Limits.Sources, 1);
+        var bot = await app.InTenantAsync(ws.TenantId, sp => sp.GetRequiredService<AppDbContext>().Chatbots.Select(b => b.PublicId).SingleAsync());
+        var knowledge = $"/bots/{bot}/knowledge";
+        await ws.Tenant.PostFormAsync(knowledge, $"{knowledge}?handler=Text", Http.Form(("title", "Hours"), ("content", "Open daily from nine.")));
+        Assert.Contains("Your plan includes 1 source, and they are all used. Upgrade, or remove sources you no longer need.", await (await ws.Tenant.GetAsync(knowledge)).TextAsync());
+
         await ws.CheckoutAsync(PlanCatalog.Gold);
         Assert.DoesNotContain("<fieldset disabled", await (await ws.Tenant.GetAsync("/team")).BodyAsync());
         Assert.DoesNotContain("upgrade-prompt", await (await ws.Tenant.GetAsync("/bots")).BodyAsync());
@@ -340,7 +347,21 @@ public abstract class BillingTests<TApp>(TApp app) : IClassFixture<TApp> where T
     }
 }
 
-public sealed class BillingTests_Sqlite(SqliteApp app) : BillingTests<SqliteApp>(app);
+public sealed class BillingTests_Sqlite(SqliteApp app) : BillingTests<SqliteApp>(app)
+{
+    [Fact]
+    public async Task Without_stripe_and_without_test_checkout_billing_says_payments_are_not_set_up_and_gives_no_plan_away()
+    {
+        await using var off = new SqliteApp { Settings = new() { ["Parley:Billing:Stripe:TestCheckout"] = "false" } };
+        await off.InitializeAsync();
+        var ws = await off.SignUpAsync();
+        Assert.Contains("Payments are not set up on this installation yet", await (await ws.Tenant.GetAsync("/billing")).TextAsync());
+        var refused = await ws.BillingPostAsync("Checkout", ("plan", PlanCatalog.Gold));
+        refused.AssertStatus(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(HttpStatusCode.Redirect, (await ws.Tenant.GetAsync("/billing/checkout?plan=gold&op=abc")).StatusCode);
+        Assert.Equal(PlanCatalog.Free, (await off.BooksAsync(ws.TenantId)).Current.Plan!.Code);
+    }
+}
 
 [Trait(Providers.Trait, Providers.Postgres)]
 public sealed class BillingTests_Postgres(PostgresApp app) : BillingTests<PostgresApp>(app);

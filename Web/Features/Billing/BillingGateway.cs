@@ -43,17 +43,28 @@ public static class Proration
 /// Test mode (no Stripe key): every payment succeeds at once on this machine, unless the checkout's "declined card" is
 /// chosen; invoices are numbered "test_in_…" and nothing is charged anywhere. The Billing page and the checkout say so.
 /// </summary>
-public sealed class TestModeGateway(BillingService ledger, AppDbContext db, TimeProvider clock) : IBillingGateway
+public sealed class TestModeGateway(BillingService ledger, AppDbContext db, TimeProvider clock, IHostEnvironment env,
+    Microsoft.Extensions.Options.IOptions<StripeOptions> options) : IBillingGateway
 {
     public bool TestMode => true;
+    /// <summary>Whether this installation lets the test-mode checkout change plans (Development, or Billing:Stripe:TestCheckout).</summary>
+    public bool Allowed => options.Value.TestCheckout ?? env.IsDevelopment();
+    private void EnsureAllowed()
+    {
+        if (!Allowed) throw new BillingRefused("Payments are not set up on this installation yet. Ask its operator to configure Stripe.");
+    }
 
-    public Task<string> CheckoutUrlAsync(Plan plan, IReadOnlyList<CheckoutItem> addOns, string operation, CancellationToken ct) =>
-        Task.FromResult($"/billing/checkout?plan={plan.Code}&op={Uri.EscapeDataString(operation)}" +
-                        string.Concat(addOns.Select(a => $"&addon={Uri.EscapeDataString(a.AddOn.Code)}:{a.Quantity}")));
+    public Task<string> CheckoutUrlAsync(Plan plan, IReadOnlyList<CheckoutItem> addOns, string operation, CancellationToken ct)
+    {
+        EnsureAllowed();
+        return Task.FromResult($"/billing/checkout?plan={plan.Code}&op={Uri.EscapeDataString(operation)}" +
+                               string.Concat(addOns.Select(a => $"&addon={Uri.EscapeDataString(a.AddOn.Code)}:{a.Quantity}")));
+    }
 
     /// <summary>The test-mode checkout's "Pay" (or "declined card"): the plan, its add-ons and the first invoice in one save.</summary>
     public async Task<string?> CompleteCheckoutAsync(Plan plan, IReadOnlyList<CheckoutItem> addOns, bool declined, string operation, CancellationToken ct)
     {
+        EnsureAllowed();
         var now = clock.GetUtcNow();
         var invoice = $"test_in_{operation}";
         var total = plan.MonthlyPrice + addOns.Sum(a => a.AddOn.MonthlyPrice * a.Quantity);
@@ -73,7 +84,7 @@ public sealed class TestModeGateway(BillingService ledger, AppDbContext db, Time
             await db.SaveChangesAsync(token);
             foreach (var a in addOns) problem ??= await ledger.AddAddOnAsync(a.AddOn, a.Quantity, null, token);
             if (problem is not null) throw new InvalidOperationException(problem);
-            await ledger.RecordPaymentAsync(new PaymentReport(invoice, addOns.Count > 0 ? PaymentKind.Subscription : PaymentKind.Subscription, PaymentStatus.Paid,
+            await ledger.RecordPaymentAsync(new PaymentReport(invoice, PaymentKind.Subscription, PaymentStatus.Paid,
                 total, "usd", description, now, $"/billing/invoice/{invoice}"), token);
         }, ct);
         await ledger.AfterCommitAsync(ct);
@@ -91,6 +102,7 @@ public sealed class TestModeGateway(BillingService ledger, AppDbContext db, Time
 
     public async Task ChangePlanAsync(Subscription current, Plan target, string operation, CancellationToken ct)
     {
+        EnsureAllowed();
         var preview = await PreviewChangeAsync(current, target, ct);
         var now = clock.GetUtcNow();
         await db.SaveAtomicallyAsync(async token =>
@@ -106,6 +118,7 @@ public sealed class TestModeGateway(BillingService ledger, AppDbContext db, Time
 
     public async Task BuyAddOnAsync(Subscription current, AddOn addOn, int quantity, string operation, CancellationToken ct)
     {
+        EnsureAllowed();
         var now = clock.GetUtcNow();
         string? problem = null;
         await db.SaveAtomicallyAsync(async token =>

@@ -26,6 +26,8 @@ public class IndexModel(BillingService ledger, IBillingGateway gateway, BillingU
     public string ReferralLink { get; private set; } = "";
     public Promotion? Referral { get; private set; }
     public bool TestMode => gateway.TestMode;
+    /// <summary>No Stripe key and no test checkout (Production): payments are not set up.</summary>
+    public bool PaymentsOff => gateway is TestModeGateway { Allowed: false };
     public bool Locked { get; private set; }
     public string Operation { get; } = Guid.NewGuid().ToString("N");
     public DateTimeOffset Now => clock.GetUtcNow();

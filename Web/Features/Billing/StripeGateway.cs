@@ -20,6 +20,8 @@ public class StripeOptions
     /// <summary>How old a signed webhook may be, in seconds (Stripe's default 300).</summary>
     public int ToleranceSeconds { get; set; } = 300;
     public bool Enabled => !string.IsNullOrWhiteSpace(SecretKey);
+    /// <summary>Without a key, whether the test-mode checkout may change plans: on in Development, off elsewhere unless set (a public server must not give plans away).</summary>
+    public bool? TestCheckout { get; set; }
 
     /// <summary>Prices are found by lookup key: "parley_{plan code}" for plans, "parley_addon_{add-on code}" for add-ons.</summary>
     public static string PlanKey(string code) => $"parley_{code}";

@@ -6,7 +6,8 @@ using Parley.Features.Plans;
 
 namespace Parley.Features.Bots;
 
-public sealed record KnowledgeView(string PublicId, List<Source> Sources, bool CanEdit, string? Message, string? Error, int PagesUsed, int PagesLimit, int MeaningUnread = 0, int Passages = 0);
+public sealed record KnowledgeView(string PublicId, List<Source> Sources, bool CanEdit, string? Message, string? Error, int PagesUsed, int PagesLimit, int MeaningUnread = 0, int Passages = 0,
+    Billing.UpgradePrompt? Upgrade = null);
 public sealed record TestPanelView(string PublicId, string Query, IReadOnlyList<SearchHit> Hits, Dictionary<Guid, string> SourceTitles);
 public sealed record SourceDetailView(string PublicId, Source Source, List<IngestionEvent> Events, List<IngestionError> Errors, List<SourcePage> Pages, int PageCount);
 
@@ -125,7 +126,13 @@ public class KnowledgeModel(BotAccess access, AppDbContext db, SourceService sou
         // Passages still waiting for the sentence model (read in the background after training).
         var unread = MeaningJob.Applies(embedder, search.Value) ? await db.Chunks.CountAsync(c => c.ChatbotId == Bot.Id && c.Meaning == null, ct) : 0;
         var passages = unread > 0 ? await db.Chunks.CountAsync(c => c.ChatbotId == Bot.Id, ct) : 0;
-        return new(Bot.PublicId, list, access.CanEdit, message, error, used, (await plans.LimitsAsync(ct)).Pages, unread, passages);
+        var limits = await plans.LimitsAsync(ct);
+        // At a limit, the way past it is shown where sources are added, not only after a refused upload.
+        var full = used >= limits.Pages ? $"Your plan includes {Billing.PlanWording.Pages(limits.Pages)}, and they are all used."
+            : await db.Sources.CountAsync(ct) >= limits.Sources ? $"Your plan includes {Billing.PlanWording.Sources(limits.Sources)}, and they are all used." : null;
+        var upgrade = full is null || !access.CanEdit ? null
+            : new Billing.UpgradePrompt($"{full} Upgrade, or remove sources you no longer need.", HttpContext.RequestServices.GetRequiredService<CurrentMember>().Is(Workspaces.Role.Owner));
+        return new(Bot.PublicId, list, access.CanEdit, message, error, used, limits.Pages, unread, passages, upgrade);
     }
 
     private async Task<bool> LoadAsync(string publicId, CancellationToken ct)

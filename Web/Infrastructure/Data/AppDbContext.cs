@@ -30,6 +30,8 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
         typeof(Tenant), typeof(SlugRedirect), typeof(Plan), typeof(LoginHistory),
         typeof(DataProtectionKey), typeof(UsedTicket), typeof(UserSession), typeof(MailThrottle), typeof(Email.OutboxMail), typeof(Live.LiveOutboxEvent), typeof(Features.Chat.SystemError),
         typeof(Features.Knowledge.Sources.PendingCleanup),
+        // The add-on and promotion catalogues, and Stripe events (taken in before the workspace they name is known).
+        typeof(Features.Billing.AddOn), typeof(Features.Billing.Promotion), typeof(Features.Billing.BillingEvent),
     };
 
     public DbSet<Tenant> Tenants => Set<Tenant>();

@@ -16,6 +16,8 @@ param maxReplicas int
 param appDomain string
 param databaseSecretUri string
 param mailSecretUri string
+param stripeKeySecretUri string
+param stripeWebhookSecretUri string
 param blobEndpoint string
 param blobContainer string
 param searchEndpoint string
@@ -78,6 +80,8 @@ resource web 'Microsoft.App/containerApps@2024-10-02-preview' = {
       secrets: [
         { name: 'database-connection-string', keyVaultUrl: databaseSecretUri, identity: identityId }
         { name: 'smtp-password', keyVaultUrl: mailSecretUri, identity: identityId }
+        { name: 'stripe-secret-key', keyVaultUrl: stripeKeySecretUri, identity: identityId }
+        { name: 'stripe-webhook-secret', keyVaultUrl: stripeWebhookSecretUri, identity: identityId }
       ]
     }
     template: {
@@ -111,6 +115,8 @@ resource web 'Microsoft.App/containerApps@2024-10-02-preview' = {
             { name: 'Parley__Mail__SmtpUser', value: smtpUser }
             { name: 'Parley__Mail__SmtpPassword', secretRef: 'smtp-password' }
             { name: 'Parley__Mail__From', value: mailFrom }
+            { name: 'Parley__Billing__Stripe__SecretKey', secretRef: 'stripe-secret-key' }
+            { name: 'Parley__Billing__Stripe__WebhookSecret', secretRef: 'stripe-webhook-secret' }
           ]
           probes: [
             { type: 'Liveness', httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 10, failureThreshold: 3 }

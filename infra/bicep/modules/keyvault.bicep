@@ -1,4 +1,4 @@
-// Key Vault for the app's secrets (database connection string, SMTP password), read by the app's identity through
+// Key Vault for the app's secrets (database connection string, SMTP password, Stripe keys), read by the app's identity through
 // Container Apps Key Vault references. RBAC only; the deploying principal may manage secrets.
 import { roles } from 'roles.bicep'
 
@@ -11,6 +11,10 @@ param officerPrincipalId string
 param databaseConnectionString string
 @secure()
 param smtpPassword string
+@secure()
+param stripeSecretKey string
+@secure()
+param stripeWebhookSecret string
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -37,6 +41,19 @@ resource smtp 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: empty(smtpPassword) ? ' ' : smtpPassword }
 }
 
+// Empty Stripe secrets are stored as a space: the app treats a blank key as "payments not set up".
+resource stripeKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'stripe-secret-key'
+  properties: { value: empty(stripeSecretKey) ? ' ' : stripeSecretKey }
+}
+
+resource stripeWebhook 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'stripe-webhook-secret'
+  properties: { value: empty(stripeWebhookSecret) ? ' ' : stripeWebhookSecret }
+}
+
 resource reader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, readerPrincipalId, roles.keyVaultSecretsUser)
   scope: vault
@@ -59,3 +76,5 @@ resource officer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!emp
 output name string = vault.name
 output databaseSecretUri string = database.properties.secretUri
 output mailSecretUri string = smtp.properties.secretUri
+output stripeKeySecretUri string = stripeKey.properties.secretUri
+output stripeWebhookSecretUri string = stripeWebhook.properties.secretUri
