@@ -29,6 +29,11 @@ public static class BenchCommand
             foreach (var size in args.Skip(2).Select(int.Parse).DefaultIfEmpty(100_000)) await RetrievalBench.RunAsync(size);
             return true;
         }
+        if (args is ["bench", "pages", ..])
+        {
+            await PagesBench.RunAsync(args.Contains("--quick") ? 50 : 300);
+            return true;
+        }
         if (args is not ["bench", ..]) return false;
         Console.WriteLine($"Parley bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, single-threaded figures");
         await PdfAsync();
@@ -38,6 +43,7 @@ public static class BenchCommand
             await RetrievalBench.RunAsync(size);
         await ChatBench.RunAsync(args.Contains("--quick") ? 2_000 : 10_000, args.Contains("--quick"));
         await SignInBench.RunAsync(args.Contains("--quick") ? 20 : 60);
+        await PagesBench.RunAsync(args.Contains("--quick") ? 50 : 300);
         await LiveBench.RunAsync(args.Contains("--quick") ? 40 : 200);
         if (!args.Contains("--quick")) await AnswerEval.RunAsync(null, args.Contains("--verbose"));
         return true;

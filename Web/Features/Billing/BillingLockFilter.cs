@@ -8,11 +8,11 @@ namespace Parley.Features.Billing;
 /// <summary>
 /// While a workspace is paused for an unpaid bill its dashboard is read-only: every change (a POST on the workspace's
 /// host) is refused and the page is drawn again, where the banner says why, except Billing itself (to pay) and the
-/// member's own account (to sign out). Nothing is deleted, and everything can still be read.
+/// member's own account (to sign out) and leaving the workspace. Nothing is deleted, and everything can still be read.
 /// </summary>
 public sealed class BillingLockFilter(ITenantContext tenant, PlanLimitsReader limits) : IAsyncPageFilter
 {
-    private static readonly string[] Open = ["/billing", "/account/"];
+    private static readonly string[] Open = ["/billing", "/account/", "/team/leave"];
 
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 

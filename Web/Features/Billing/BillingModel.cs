@@ -82,6 +82,13 @@ public class Bonus : ITenantOwned
     public DateTimeOffset GrantedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public string Note { get; set; } = "";
+
+    /// <summary>A bonus granted now from a promotion: its expiry is the promotion's validity.</summary>
+    public static Bonus Of(Promotion promo, BonusReason reason, string key, int messages, int pages, DateTimeOffset now, Guid? otherTenant, string note) => new()
+    {
+        Reason = reason, Key = key, Messages = messages, Pages = pages, GrantedAt = now, ExpiresAt = promo.ValidDays is { } d ? now.AddDays(d) : null,
+        PromotionId = promo.Id, ReferralTenantId = otherTenant, Note = note,
+    };
 }
 
 /// <summary>A charge, refund or failed attempt (seed 000's user_billing), as the payment provider reported it.</summary>

@@ -132,6 +132,8 @@ public sealed class BillingService(AppDbContext db, ITenantContext tenant, Audit
     public async Task RecordPaymentAsync(PaymentReport r, CancellationToken ct)
     {
         var row = await db.Payments.FirstOrDefaultAsync(p => p.InvoiceId == r.InvoiceId, ct);
+        // The owner hears of a failure once per invoice, whichever of Stripe's events (invoice or subscription) came first.
+        var newlyFailed = r.Status == PaymentStatus.Failed && row?.Status != PaymentStatus.Failed;
         var firstPaid = r.Status == PaymentStatus.Paid && !await db.Payments.AnyAsync(p => p.Status == PaymentStatus.Paid || p.Status == PaymentStatus.Refunded || p.Status == PaymentStatus.PartiallyRefunded, ct);
         if (row is null)
         {
@@ -145,19 +147,18 @@ public sealed class BillingService(AppDbContext db, ITenantContext tenant, Audit
         row.InvoiceUrl = r.InvoiceUrl ?? row.InvoiceUrl; row.PaymentIntentId = r.PaymentIntentId ?? row.PaymentIntentId;
         row.FailureCode = r.Status == PaymentStatus.Failed ? r.FailureCode ?? "card_declined" : null;
         row.UpdatedAt = clock.GetUtcNow();
-        if (r.Status == PaymentStatus.Failed) await PaymentFailedAsync(r, ct);
+        if (r.Status == PaymentStatus.Failed) await PaymentFailedAsync(r, newlyFailed, ct);
         if (firstPaid) await QueueReferralRewardAsync(ct);
     }
 
     /// <summary>A failed renewal (case 15): the subscription is past due from now, the owner is told how long the grace lasts.</summary>
-    private async Task PaymentFailedAsync(PaymentReport r, CancellationToken ct)
+    private async Task PaymentFailedAsync(PaymentReport r, bool tell, CancellationToken ct)
     {
         var current = await CurrentAsync(ct);
         if (current is null || current.Plan!.MonthlyPrice == 0) return;
-        var first = current.PastDueSince is null;
         if (current.Status is SubscriptionStatus.Active or SubscriptionStatus.Trialing) current.Status = SubscriptionStatus.PastDue;
         current.PastDueSince ??= clock.GetUtcNow();
-        if (first)
+        if (tell)
             await MailOwnerAsync($"Payment for {tenant.Tenant!.Name} failed",
                 $"We could not take {r.Amount:0.00} {r.Currency.ToUpperInvariant()} for your {current.Plan.Name} plan ({r.FailureCode ?? "card declined"}). " +
                 $"Update your card by {(current.PastDueSince.Value + PlanLimitsReader.Grace):d MMMM}: after that the chat widget pauses and the dashboard becomes read-only until the bill is paid. Nothing is deleted.",
@@ -187,19 +188,9 @@ public sealed class BillingService(AppDbContext db, ITenantContext tenant, Audit
         var age = clock.GetUtcNow() - tenant.Tenant!.CreatedAt;
         if (promo.Audience == PromotionAudience.NewWorkspaces && age > TimeSpan.FromDays(30)) return $"{code} is for workspaces in their first 30 days.";
         if (promo.Audience == PromotionAudience.ExistingWorkspaces && age <= TimeSpan.FromDays(30)) return $"{code} is for workspaces older than 30 days.";
-        Grant(BonusReason.Promotion, key, promo.BonusMessages, promo.BonusPages, promo.ValidDays, promo.Id, null, $"Promotion {promo.Code}");
+        db.Bonuses.Add(Bonus.Of(promo, BonusReason.Promotion, key, promo.BonusMessages, promo.BonusPages, clock.GetUtcNow(), null, $"Promotion {promo.Code}"));
         audit.Record("billing.promotion_redeemed", "Promotion", promo.Code, promo.Code);
         return null;
-    }
-
-    private void Grant(BonusReason reason, string key, int messages, int pages, int? validDays, Guid? promotionId, Guid? otherTenant, string note)
-    {
-        var now = clock.GetUtcNow();
-        db.Bonuses.Add(new Bonus
-        {
-            Reason = reason, Key = key, Messages = messages, Pages = pages, GrantedAt = now, ExpiresAt = validDays is { } d ? now.AddDays(d) : null,
-            PromotionId = promotionId, ReferralTenantId = otherTenant, Note = note,
-        });
     }
 
     /// <summary>This workspace's referral code (made once; a concurrent first visit keeps whichever code was saved first).</summary>
@@ -237,12 +228,8 @@ public sealed class BillingService(AppDbContext db, ITenantContext tenant, Audit
             if (await rdb.Bonuses.AnyAsync(b => b.Key == key, ct)) return 0;
             var promo = await rdb.Promotions.AsNoTracking().FirstOrDefaultAsync(x => x.IsReferral, ct);
             if (promo is null) return 0;
-            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
-            rdb.Bonuses.Add(new Bonus
-            {
-                Reason = BonusReason.ReferralReward, Key = key, Messages = promo.ReferrerBonusMessages, Pages = promo.ReferrerBonusPages, GrantedAt = now,
-                ExpiresAt = promo.ValidDays is { } d ? now.AddDays(d) : null, PromotionId = promo.Id, ReferralTenantId = p.Referred, Note = $"{p.Name} became a customer",
-            });
+            rdb.Bonuses.Add(Bonus.Of(promo, BonusReason.ReferralReward, key, promo.ReferrerBonusMessages, promo.ReferrerBonusPages, clock.GetUtcNow(), p.Referred,
+                $"{p.Name} became a customer"));
             try { await rdb.SaveChangesAsync(ct); }
             catch (DbUpdateException) { return 0; } // granted by a concurrent report of the same payment
             log.LogInformation("Referral reward for {Referrer}: {Referred} paid", p.Referrer, p.Referred);

@@ -107,6 +107,8 @@ public class IndexModel(BillingService ledger, IBillingGateway gateway, BillingU
     {
         var target = (await ledger.PlansAsync(ct)).FirstOrDefault(p => p.Code == plan && p.MonthlyPrice > 0);
         if (target is null) return await Done(null, "Choose one of the paid plans.", ct);
+        // A second checkout would start a second subscription: a paid plan changes with Upgrade/Downgrade instead.
+        if ((await ledger.CurrentAsync(ct))?.Paid == true) return await Done(null, "This workspace already has a paid plan. Change it with Upgrade or Downgrade.", ct);
         var all = await ledger.AddOnsAsync(ct);
         var items = (addons ?? []).Select(c => all.FirstOrDefault(a => a.Code == c)).OfType<AddOn>().Distinct().Select(a => new CheckoutItem(a, 1)).ToList();
         string url = "";

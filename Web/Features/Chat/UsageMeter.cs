@@ -50,18 +50,6 @@ public sealed class UsageMeter(AppDbContext db, ITenantContext tenant, PlanLimit
             await NotifyNearAsync(limit, used, ct);
     }
 
-    private async Task NotifyNearAsync(int limit, int used, CancellationToken ct)
-    {
-        var owner = await Workspaces.WorkspaceOwner.EmailAsync(db, ct);
-        if (owner is null) return;
-        var name = tenant.Tenant!.Name;
-        var subject = $"{name} has used 80% of this month's messages";
-        var text = $"Your workspace {name} has answered {used:N0} of the {limit:N0} messages its plan includes this month. When they are used, visitors see a polite notice instead of an answer until the 1st.\n\nAdd the Extra messages add-on or upgrade on the Billing page to keep answering.";
-        var html = $"<p>Your workspace <strong>{WebUtility.HtmlEncode(name)}</strong> has answered {used:N0} of the {limit:N0} messages its plan includes this month. " +
-                   "When they are used, visitors see a polite notice instead of an answer until the 1st.</p><p>Add the Extra messages add-on or upgrade on the Billing page to keep answering.</p>";
-        await mail.SendAsync(new EmailMessage(owner, subject, text, html), ct);
-    }
-
     /// <summary>Gives back the message reserved for a question asked at <paramref name="askedAt"/> that got no answer.</summary>
     public Task ReleaseAsync(DateTimeOffset askedAt) =>
         db.UsagePeriods.Where(u => u.Period == Period(askedAt) && u.Messages > 0)
@@ -99,16 +87,21 @@ public sealed class UsageMeter(AppDbContext db, ITenantContext tenant, PlanLimit
         finally { db.Entry(row).State = EntityState.Detached; }
     }
 
-    private async Task NotifyOwnerAsync(Chatbot bot, int limit, CancellationToken ct)
+    private Task NotifyNearAsync(int limit, int used, CancellationToken ct) => MailOwnerAsync(
+        $"{tenant.Tenant!.Name} has used 80% of this month's messages",
+        [$"Your workspace {tenant.Tenant!.Name} has answered {used:N0} of the {limit:N0} messages its plan includes this month. When they are used, visitors see a polite notice instead of an answer until the 1st.",
+         "Add the Extra messages add-on or upgrade on the Billing page to keep answering."], ct);
+
+    private Task NotifyOwnerAsync(Chatbot bot, int limit, CancellationToken ct) => MailOwnerAsync(
+        $"{tenant.Tenant!.Name} has used this month's {limit:N0} messages",
+        [$"Your workspace {tenant.Tenant!.Name} has answered the {limit:N0} messages its plan includes this month. Visitors of {bot.Name} and your other bots now see a polite notice instead of an answer.",
+         "Add the Extra messages add-on or upgrade on the Billing page to keep answering this month; the count starts again on the 1st."], ct);
+
+    /// <summary>A notice to the workspace's owner, in paragraphs (plain text and HTML alike), through the outbox.</summary>
+    private async Task MailOwnerAsync(string subject, string[] paragraphs, CancellationToken ct)
     {
-        var owner = await Workspaces.WorkspaceOwner.EmailAsync(db, ct);
-        if (owner is null) return;
-        var name = tenant.Tenant!.Name;
-        var subject = $"{name} has used this month's {limit:N0} messages";
-        var text = $"Your workspace {name} has answered the {limit:N0} messages its plan includes this month. Visitors of {bot.Name} and your other bots now see a polite notice instead of an answer.\n\nAdd the Extra messages add-on or upgrade on the Billing page to keep answering this month; the count starts again on the 1st.";
-        var html = $"<p>Your workspace <strong>{WebUtility.HtmlEncode(name)}</strong> has answered the {limit:N0} messages its plan includes this month. " +
-                   $"Visitors of <strong>{WebUtility.HtmlEncode(bot.Name)}</strong> and your other bots now see a polite notice instead of an answer.</p>" +
-                   "<p>Add the Extra messages add-on or upgrade on the Billing page to keep answering this month; the count starts again on the 1st.</p>";
-        await mail.SendAsync(new EmailMessage(owner, subject, text, html), ct);
+        if (await Workspaces.WorkspaceOwner.EmailAsync(db, ct) is not { } owner) return;
+        await mail.SendAsync(new EmailMessage(owner, subject, string.Join("\n\n", paragraphs),
+            string.Concat(paragraphs.Select(p => $"<p>{WebUtility.HtmlEncode(p)}</p>"))), ct);
     }
 }

@@ -42,11 +42,8 @@ public sealed class TenantStore(AppDbContext db, ITenantContext tenants, TimePro
         var referrer = await db.Tenants.AsNoTracking().Where(t => t.ReferralCode == code).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
         var promo = await db.Promotions.AsNoTracking().FirstOrDefaultAsync(p => p.IsReferral && p.Active, ct);
         if (referrer is null || promo is null) return;
-        db.Bonuses.Add(new Features.Billing.Bonus
-        {
-            TenantId = tenant.Id, Reason = Features.Billing.BonusReason.ReferralJoined, Key = "joined", PromotionId = promo.Id, ReferralTenantId = referrer,
-            Messages = promo.BonusMessages, Pages = promo.BonusPages, GrantedAt = now, ExpiresAt = promo.ValidDays is { } d ? now.AddDays(d) : null,
-            Note = "Joined through a referral link",
-        });
+        var bonus = Features.Billing.Bonus.Of(promo, Features.Billing.BonusReason.ReferralJoined, "joined", promo.BonusMessages, promo.BonusPages, now, referrer, "Joined through a referral link");
+        bonus.TenantId = tenant.Id;
+        db.Bonuses.Add(bonus);
     }
 }
