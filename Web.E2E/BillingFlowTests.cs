@@ -37,6 +37,20 @@ public class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Button, new() { Name = "Create chatbot" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/bots/bot_[0-9a-f]+"));
 
+        // A renewal fails: every page says so and when the grace ends; a week later the workspace is paused and read-only.
+        await app.UpdateSubscriptionAsync(slug, u => u.SetProperty(s => s.Status, Parley.Features.Plans.SubscriptionStatus.PastDue).SetProperty(s => s.PastDueSince, DateTimeOffset.UtcNow));
+        await page.GotoAsync($"{app.TenantUrl(slug)}/dashboard");
+        await Assertions.Expect(page.GetByTestId("billing-notice")).ToContainTextAsync("The last payment for Silver failed");
+        await app.ScreenshotAsync(page, "billing-past-due");
+        await app.UpdateSubscriptionAsync(slug, u => u.SetProperty(s => s.PastDueSince, DateTimeOffset.UtcNow.AddDays(-8)));
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Third helper");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create chatbot" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("billing-notice")).ToContainTextAsync("paused because its bill is unpaid");
+        await Assertions.Expect(page.GetByTestId("bots").Locator("[data-bot]")).ToHaveCountAsync(2);
+        await app.ScreenshotAsync(page, "billing-paused");
+        await app.UpdateSubscriptionAsync(slug, u => u.SetProperty(s => s.Status, Parley.Features.Plans.SubscriptionStatus.Active).SetProperty(s => s.PastDueSince, (DateTimeOffset?)null));
+
         // The same page on a phone.
         var phone = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true,
             StorageState = await page.Context.StorageStateAsync() });

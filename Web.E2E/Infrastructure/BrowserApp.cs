@@ -74,13 +74,16 @@ public sealed class BrowserApp : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Raises a workspace's seat limit, as an upgrade would; billing arrives in a later issue.</summary>
-    public async Task SetSeatsAsync(string slug, int seats)
+    /// <summary>Raises a workspace's seat limit, as an upgrade would (the billing flow test buys its plan through the pages).</summary>
+    public Task SetSeatsAsync(string slug, int seats) => UpdateSubscriptionAsync(slug, u => u.SetProperty(s => s.Limits.Seats, seats));
+
+    /// <summary>A bulk write to a workspace's current subscription, as Stripe's events or time would make it.</summary>
+    public async Task UpdateSubscriptionAsync(string slug, Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Parley.Features.Plans.Subscription>> set)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Parley.Infrastructure.Data.AppDbContext>();
         var tenantId = await db.Tenants.Where(t => t.Slug == slug).Select(t => t.Id).SingleAsync();
-        await db.Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId).ExecuteUpdateAsync(u => u.SetProperty(s => s.Limits.Seats, seats));
+        await db.Subscriptions.IgnoreQueryFilters().Where(s => s.TenantId == tenantId && s.Status != Parley.Features.Plans.SubscriptionStatus.Canceled).ExecuteUpdateAsync(set);
         await db.TouchTenantAsync(tenantId); // like every bulk write to a workspace's cached state
     }
 

@@ -66,7 +66,7 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
     {
         if (s is null || plan is null) return (null, false);
         var now = clock.GetUtcNow();
-        var fix = owner ? " Open Billing to update the card." : " The workspace owner can fix this on the Billing page.";
+        var fix = owner ? " Update the card on the Billing page." : " The workspace owner can fix this on the Billing page.";
         if (PlanLimitsReader.IsLocked(s, now))
             return ($"This workspace is paused because its bill is unpaid: the chat widget tells visitors it is unavailable and the dashboard is read-only. Nothing is deleted.{fix}", true);
         if (s.Status == SubscriptionStatus.PastDue && s.PastDueSince is { } since)
