@@ -51,7 +51,13 @@ public sealed class Mailbox(string folder, bool useMaildev = true)
         }
         if (!Directory.Exists(folder)) return [];
         // The Date header has whole seconds; the file's write time orders mails sent within one second.
-        return Directory.EnumerateFiles(folder, "*.eml").OrderBy(File.GetLastWriteTimeUtc).Select(EmlReader.Read)
-            .Select(m => new ReceivedMail(m.To, m.Subject, m.Text)).ToList();
+        // A mail still being written is left for the next look (its writer holds the file).
+        return Directory.EnumerateFiles(folder, "*.eml").OrderBy(File.GetLastWriteTimeUtc).Select(TryRead).OfType<ReceivedMail>().ToList();
+
+        static ReceivedMail? TryRead(string path)
+        {
+            try { var m = EmlReader.Read(path); return new ReceivedMail(m.To, m.Subject, m.Text); }
+            catch (IOException) { return null; }
+        }
     }
 }
