@@ -8,6 +8,7 @@ using Parley.Features.Bots;
 using Parley.Features.Audit;
 using Parley.Features.Plans;
 using Parley.Features.Billing;
+using Parley.Features.Dashboard;
 using Parley.Features.Chat;
 using Parley.Features.Accounts;
 using Parley.Features.Demo;
@@ -51,6 +52,7 @@ public static class ParleyHost
         builder.AddWorkspaces();
         builder.AddPlans();
         builder.AddBilling();
+        builder.AddDashboard();
         builder.AddAudit();
         builder.AddOutbound();
         builder.AddResilientClients();

@@ -6,7 +6,7 @@ using Parley.Features.Plans;
 namespace Parley.Features.Dashboard;
 
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class IndexModel(UserManager<AppUser> users, PlanLimitsReader plans, AccountMail mail, AddressMailLimit mailLimit, CurrentMember member) : PageModel
+public class IndexModel(UserManager<AppUser> users, PlanLimitsReader plans, AccountMail mail, AddressMailLimit mailLimit, CurrentMember member, Overview overview) : PageModel
 {
     public AppUser Me { get; private set; } = null!;
     public Plan? Plan { get; private set; }
@@ -15,6 +15,9 @@ public class IndexModel(UserManager<AppUser> users, PlanLimitsReader plans, Acco
     public bool Welcome { get; private set; }
     public bool CanManageWorkspace => member.Is(Workspaces.Role.Admin);
     public bool IsOwner => member.Is(Workspaces.Role.Owner);
+    /// <summary>The steps to a first answered visitor, for those who can take them (Admins and the Owner); empty once all are done.</summary>
+    public IReadOnlyList<SetupStep> Steps { get; private set; } = [];
+    public OverviewFigures Figures { get; private set; } = null!;
 
     public async Task OnGetAsync(bool welcome, CancellationToken ct)
     {
@@ -24,6 +27,8 @@ public class IndexModel(UserManager<AppUser> users, PlanLimitsReader plans, Acco
         Plan = current?.Plan;
         Limits = await plans.LimitsAsync(ct); // with add-ons and bonuses
         Welcome = welcome;
+        if (CanManageWorkspace) Steps = await overview.StepsAsync(ct);
+        Figures = await overview.FiguresAsync(Limits.MessagesPerMonth, ct);
     }
 
     public async Task<IActionResult> OnPostResendConfirmationAsync(CancellationToken ct)
