@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Parley test on a fresh machine that has the .NET 10 SDK, node and apt:
-# installs what is missing (chromium, postgresql, poppler-utils, maildev, Azurite, npm stripe, the python3.11-doc pages), starts a throwaway PostgreSQL
+# installs what is missing (chromium, postgresql, poppler-utils, maildev, Azurite, npm stripe and axe-core, the python3.11-doc pages), starts a throwaway PostgreSQL
 # cluster, maildev and Azurite on free loopback ports, runs unit + integration (SQLite and PostgreSQL) + browser tests,
 # stops what it started, and ends with "N passed, N failed[, N skipped]".
 set -uo pipefail
@@ -27,6 +27,8 @@ npm_tools=()
 [ -x "$TOOLS/node_modules/.bin/azurite-blob" ] || npm_tools+=(azurite@3.37.0)
 # Stripe's node library signs the webhook payloads the billing tests send (webhooks.generateTestHeaderString).
 [ -f "$TOOLS/node_modules/stripe/package.json" ] || npm_tools+=(stripe@23.1.0)
+# axe-core checks the widget, the inbox and the dashboard pages for accessibility in the browser tests.
+[ -f "$TOOLS/node_modules/axe-core/axe.min.js" ] || npm_tools+=(axe-core@4.14.1)
 if [ ${#npm_tools[@]} -gt 0 ]; then
   log "Installing ${npm_tools[*]}"
   npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "${npm_tools[@]}" >/dev/null || { echo "npm install ${npm_tools[*]} failed"; exit 1; }
@@ -42,6 +44,7 @@ if [ ! -f "$DOCS/index.html" ]; then
 fi
 export PARLEY_EVAL_DOCS="$DOCS"
 export PARLEY_STRIPE_NODE="$TOOLS/node_modules/stripe"
+export PARLEY_AXE="$TOOLS/node_modules/axe-core/axe.min.js"
 
 # Waits until a URL answers anything; node, not curl, since a fresh machine may lack curl.
 wait_http() { for _ in $(seq 1 100); do node -e "require('http').get(process.argv[1],()=>process.exit(0)).on('error',()=>process.exit(1))" "$1" && return 0; sleep 0.2; done; echo "$1 did not answer"; return 1; }

@@ -130,6 +130,33 @@ public sealed class BrowserApp : IAsyncLifetime
         return (page, slug, Regex.Match(page.Url, "bot_[0-9a-f]+").Value);
     }
 
+    /// <summary>
+    /// Runs axe-core (npm, installed by the test command; PARLEY_AXE names its axe.min.js) on the page as it is, for
+    /// WCAG 2.2 A/AA rules, and returns the serious and critical violations, one line each with where they are.
+    /// </summary>
+    public async Task<List<string>> AxeAsync(IPage page)
+    {
+        var path = Environment.GetEnvironmentVariable("PARLEY_AXE") ?? Path.Combine(RepoRoot, ".tools", "node_modules", "axe-core", "axe.min.js");
+        Assert.True(File.Exists(path), $"axe-core is not installed at {path} (the test command installs it).");
+        if (!await page.EvaluateAsync<bool>("() => typeof window.axe === 'object'"))
+            await page.EvaluateAsync("(() => {\n" + await File.ReadAllTextAsync(path) + "\n;return true; })()"); // through the DevTools protocol: the page's CSP does not apply
+        var found = await page.EvaluateAsync<System.Text.Json.JsonElement>(
+            "async () => (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })).violations" +
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')" +
+            ".map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').split('\\n').slice(1, 2).join('')).join(' | '))");
+        return found.EnumerateArray().Select(v => v.GetString()!).ToList();
+    }
+
+    private static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "App.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("App.sln not found above the test binaries.");
+        }
+    }
+
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> violations = new();
 
     /// <summary>Saves a screenshot, and fails when the page's Content-Security-Policy blocked anything so far.</summary>

@@ -44,12 +44,13 @@
       if (!small) place(frame, +btn.dataset.bottom + size + 12);
       frame.title = "Chat";
       frame.src = widget;
-      frame.onload = function () { frame.contentWindow.postMessage({ type: "parley:page", url: location.href, title: document.title, small: small }, base); };
+      frame.onload = function () { frame.focus(); frame.contentWindow.postMessage({ type: "parley:page", url: location.href, title: document.title, small: small }, base); };
       document.body.appendChild(frame);
     }
+    else if (open) { frame.style.display = "block"; frame.focus(); frame.contentWindow.postMessage({ type: "parley:open" }, base); } // the keyboard goes into the chat
     frame.style.display = open ? "block" : "none";
     btn.setAttribute("aria-expanded", open ? "true" : "false");
-    if (open) { unread = 0; badge.style.display = "none"; }
+    if (open) { unread = 0; badge.style.display = "none"; } else btn.focus();
   }
   addEventListener("message", function (e) {
     if (e.origin !== base || !frame || e.source !== frame.contentWindow || !e.data) return;

@@ -13,9 +13,19 @@
   let token = store ? store.getItem(key) : null, page = {}, parentOrigin = null;
   const tab = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2)).replace(/-/g, "");
 
+  // Opening the chat puts the keyboard in it: the composer when there is one, else the first control.
+  // (The first view may still be loading: then the focus waits for it.)
+  let wantFocus = false;
+  const focusIn = () => {
+    const target = document.getElementById("composer-text") || view.querySelector("button, a[href], textarea, input");
+    wantFocus = !target;
+    target?.focus();
+  };
   addEventListener("message", e => {
-    if (e.source !== parent || !e.data || e.data.type !== "parley:page") return;
-    if (!allowed(e.origin)) return;
+    if (e.source !== parent || !e.data || !allowed(e.origin)) return;
+    if (e.data.type === "parley:open") { focusIn(); return; }
+    if (e.data.type !== "parley:page") return;
+    focusIn();
     parentOrigin = e.origin;
     page = { url: String(e.data.url || "").slice(0, 2048), title: String(e.data.title || "").slice(0, 300) };
     if (e.data.small) document.getElementById("expand-button")?.remove(); // full screen on phones already
@@ -49,8 +59,13 @@
     if (elt.matches("[data-escalate]")) document.querySelectorAll("[data-testid=escalation],[data-testid=follow-ups],[data-testid=follow-up-prompts]").forEach(x => x.remove());
   });
   // Enter sends, Shift+Enter starts a new line; "talk to a person" asks to confirm first; "not now" closes the lead form.
+  // Escape closes an open confirmation first, then the chat itself (the page returns focus to its launcher).
   document.addEventListener("keydown", e => {
     if (e.key === "Enter" && !e.shiftKey && e.target.matches("textarea[data-enter-sends]")) { e.preventDefault(); e.target.form.requestSubmit(); }
+    if (e.key !== "Escape") return;
+    const dialog = document.querySelector("[data-testid=escalation] [role=dialog]:not([hidden])");
+    if (dialog) { dialog.hidden = true; const ask = dialog.closest("[data-testid=escalation]").querySelector("[data-testid=ask-human]"); ask.hidden = false; ask.focus(); return; }
+    tell({ type: "parley:close" });
   });
   document.addEventListener("click", e => {
     const t = e.target.closest("[data-testid=ask-human], [data-cancel-escalation], [data-dismiss-form]");
@@ -62,6 +77,7 @@
   });
   document.addEventListener("htmx:beforeRequest", e => { if (e.detail.elt.closest("[data-testid=composer]")) document.getElementById("notice").innerHTML = ""; });
   document.addEventListener("htmx:afterSettle", () => {
+    if (wantFocus) focusIn();
     const inConversation = !!view.querySelector("[data-view=conversation]");
     document.getElementById("home-button").hidden = !inConversation || !!body.dataset.noHome;
     dedupe();
