@@ -185,6 +185,8 @@ public static class RouteMatrix
         B("POST /bots/{publicId}/playground?handler=Feedback", Who.Agent, "/bots/{bot}/playground?handler=Feedback&messageId={answer}&value=up") with { NotFoundIsAnswer = true },
         B("POST /bots/{publicId}/playground?handler=Retry", Who.Agent, "/bots/{bot}/playground?handler=Retry&questionId={question}") with { NotFoundIsAnswer = true },
         B("POST /bots/{publicId}/playground?handler=Send", Who.Agent, "/bots/{bot}/playground?handler=Send", ("text", "")),
+        B("GET /bots/{publicId}/unanswered", Who.Agent, "/bots/{bot}/unanswered"),
+        B("POST /bots/{publicId}/unanswered?handler=Answer", Who.Manager, "/bots/{bot}/unanswered?handler=Answer", ("ids", ""), ("question", ""), ("answer", "")),
         B("GET /bots/{publicId}/settings/appearance", Who.Manager, "/bots/{bot}/settings/appearance"),
         B("POST /bots/{publicId}/settings/appearance", Who.Manager, "/bots/{bot}/settings/appearance", ("Input.BrandColor", "not a colour")),
         B("POST /bots/{publicId}/settings/appearance?handler=Icon", Who.Manager, "/bots/{bot}/settings/appearance?handler=Icon&kind=Bot"),

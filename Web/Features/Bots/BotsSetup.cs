@@ -5,6 +5,7 @@ public static class BotsSetup
 {
     public static IHostApplicationBuilder AddBots(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddScoped<Unanswered.UnansweredService>();
         builder.Services.AddScoped<BotAccess>();
         builder.Services.AddScoped<BotService>();
         return builder;

@@ -10,6 +10,7 @@ public class TranscriptModel(BotAccess access, ConversationHistory history, Lead
     public Chatbot Bot { get; private set; } = null!;
     public Conversation Conversation { get; private set; } = null!;
     public List<Message> Messages { get; private set; } = [];
+    public bool CanEdit => access.CanEdit;
     public Visitor? Visitor { get; private set; }
     /// <summary>The bot's lead form labels by field name, for the lead's extra fields.</summary>
     public IReadOnlyDictionary<string, string> LeadLabels { get; private set; } = new Dictionary<string, string>();
