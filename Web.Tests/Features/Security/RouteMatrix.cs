@@ -120,6 +120,7 @@ public static class RouteMatrix
         R("GET /domains", Who.Admin, "/domains"),
         R("POST /domains?handler=Add", Who.Admin, "/domains?handler=Add", ("host", "not a domain")),
         R("POST /domains?handler=Remove", Who.Admin, "/domains?handler=Remove&id={domain2}") with { Destroys = true },
+        R("POST /domains?handler=UseEverywhere", Who.Admin, "/domains?handler=UseEverywhere&id={domain}"),
         R("POST /domains?handler=Verify", Who.Admin, "/domains?handler=Verify&id={domain}"),
         B("GET /domains/{domainId:guid}/bots/{botId}/conversations", Who.Agent, "/domains/{domain}/bots/{bot}/conversations"),
         R("GET /leads", Who.Agent, "/leads"),

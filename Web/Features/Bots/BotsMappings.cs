@@ -16,6 +16,7 @@ internal sealed class ChatbotMapping : IEntityTypeConfiguration<Chatbot>
         e.Property(c => c.Name).HasMaxLength(100);
         e.Property(c => c.Description).HasMaxLength(500);
         e.Property(c => c.SettingsVersion).HasDefaultValue(0L);
+        e.Property(c => c.LastRefusedOrigin).HasMaxLength(300);
         e.Property(c => c.Type).HasConversion<string>().HasMaxLength(30);
         e.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
         e.Property(c => c.TrainingStatus).HasConversion<string>().HasMaxLength(20);

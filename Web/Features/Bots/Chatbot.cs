@@ -30,6 +30,9 @@ public class Chatbot : ITenantOwned
     public long KnowledgeVersion { get; set; }
     /// <summary>Moves whenever one of the bot's settings rows is written, so caches of them (the widget's) know to reload.</summary>
     public long SettingsVersion { get; set; }
+    /// <summary>The last page origin the launcher refused to appear on (not one of the bot's verified domains), for the Embed page to explain.</summary>
+    public string? LastRefusedOrigin { get; set; }
+    public DateTimeOffset? LastRefusedAt { get; set; }
 
     public static string NewPublicId() => "bot_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
 

@@ -22,6 +22,11 @@ public partial class WidgetModel
         return list.Count == 0 ? ["'none'"] : list;
     }
 
+    /// <summary>Whether a page on this origin may show the widget (the framing list, "scheme://host:*" meaning any port).</summary>
+    public bool OriginAllowed(string origin) => FrameAncestors().Any(o => o == origin ||
+        (o.EndsWith(":*") && origin.StartsWith(o[..^1], StringComparison.Ordinal) && origin[(o.Length - 1)..].All(char.IsAsciiDigit) && origin.Length > o.Length - 1) ||
+        (o.EndsWith(":*") && origin == o[..^2]));
+
     /// <summary>The full origins (scheme, host, port) a parent page may have, for the iframe's postMessage check: the framing list itself.</summary>
     public IEnumerable<string> ParentOrigins() => FrameAncestors().Where(o => o != "'none'");
 

@@ -94,13 +94,34 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, BotSet
     {
         Response.Headers.CacheControl = "public, max-age=60";
         Response.Headers.AccessControlAllowOrigin = "*";
+        Response.Headers.Vary = "Origin";
+        // On a page whose domain is not the bot's, the launcher does not appear (the frame would be refused anyway), and
+        // the Embed page tells the owner which page tried and how to allow it.
+        var origin = Request.Headers.Origin.ToString();
+        var allowedHere = true;
+        if (origin.Length > 0 && origin != "null")
+        {
+            await LoadHostsAsync(ct);
+            allowedHere = OriginAllowed(origin.ToLowerInvariant());
+            if (!allowedHere) await RememberRefusalAsync(origin, ct);
+        }
         return new JsonResult(new
         {
-            name = View.Name, available = Available, color = Look.LauncherColor, textColor = Look.BrandTextColor, position = Look.Position.ToString().ToLowerInvariant(),
+            name = View.Name, available = Available && allowedHere, refused = allowedHere ? null : "This page's domain is not one of the chatbot's verified domains.", color = Look.LauncherColor, textColor = Look.BrandTextColor, position = Look.Position.ToString().ToLowerInvariant(),
             tooltip = Behave.HideTooltip ? "" : Look.Tooltip, iconSize = Look.IconSize.ToString().ToLowerInvariant(), bottom = Look.BottomDistance, side = Look.SideDistance, height = Look.ChatHeight,
             autoOpenDesktop = Behave.AutoOpenDesktop ? Behave.AutoOpenDesktopDelay : -1, autoOpenMobile = Behave.AutoOpenMobile ? Behave.AutoOpenMobileDelay : -1,
             icon = View.IconUrl(BotSettings.IconKind.Bubble) is { } icon ? TenantHosts.RootUrl(options.Value) + icon : null, plainIcon = Look.PlainIcons,
         });
+    }
+
+    /// <summary>Records the refused origin at most once per origin every ten minutes (one conditional write), so page views cost no write.</summary>
+    private Task RememberRefusalAsync(string origin, CancellationToken ct)
+    {
+        origin = origin.Length > 300 ? origin[..300] : origin;
+        var now = clock.GetUtcNow();
+        var stale = now.AddMinutes(-10);
+        return db.Chatbots.Where(b => b.Id == Bot.Id && (b.LastRefusedOrigin != origin || b.LastRefusedAt == null || b.LastRefusedAt < stale))
+            .ExecuteUpdateAsync(u => u.SetProperty(b => b.LastRefusedOrigin, origin).SetProperty(b => b.LastRefusedAt, now), ct);
     }
 
     /// <summary>Starts (or confirms) the visitor's session; the token is returned once and kept by the iframe.</summary>
