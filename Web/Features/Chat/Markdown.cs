@@ -14,6 +14,10 @@ public static class Markdown
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().DisableHtml().UseAutoLinks().UseEmphasisExtras().Build();
 
+    /// <summary>The words of a Markdown text without its marks (a one-line snippet in lists): "**Yes**, see [1]" → "Yes, see [1]".</summary>
+    public static string ToPlain(string? markdown) =>
+        System.Text.RegularExpressions.Regex.Replace(Markdig.Markdown.ToPlainText(markdown ?? "", Pipeline), @"\s+", " ").Trim();
+
     public static string ToHtml(string markdown)
     {
         var doc = Markdig.Markdown.Parse(markdown ?? "", Pipeline);

@@ -2,7 +2,7 @@ using Parley.Features.Chat;
 
 namespace Parley.Features.Conversations;
 
-public sealed record HistoryFilter(string? Q, DateOnly? From, DateOnly? To, int Page);
+public sealed record HistoryFilter(string? Q, DateOnly? From, DateOnly? To, int Page, bool Waiting = false);
 public sealed record HistoryRow(Conversation Conversation, string? LastMessage);
 public sealed record HistoryPage(IReadOnlyList<HistoryRow> Rows, int Total, HistoryFilter Filter, string BaseUrl, string? DomainHost, string TranscriptBase);
 
@@ -15,6 +15,7 @@ public sealed class ConversationHistory(AppDbContext db)
     {
         var query = db.Conversations.AsNoTracking().Where(c => c.ChatbotId == botId && c.Channel == ConversationChannel.Widget);
         if (domainHost is not null) query = query.Where(c => c.DomainHost == domainHost);
+        if (f.Waiting) query = query.Where(c => c.WaitingSince != null && c.Status != ConversationStatus.Resolved);
         if (f.From is { } from) { var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero); query = query.Where(c => c.LastMessageAt >= start); }
         if (f.To is { } to && to < DateOnly.MaxValue) { var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero); query = query.Where(c => c.CreatedAt < end); }
         if (!string.IsNullOrWhiteSpace(f.Q))
@@ -25,9 +26,10 @@ public sealed class ConversationHistory(AppDbContext db)
         var total = await query.CountAsync(ct);
         var page = await query.OrderByDescending(c => c.LastMessageAt).Skip(Math.Max(0, f.Page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
         var ids = page.Select(c => c.Id).ToList();
-        var last = await db.Messages.AsNoTracking().Where(m => ids.Contains(m.ConversationId))
+        // The snippet is the last thing the visitor could read or wrote (not a private note), without Markdown marks.
+        var last = await db.Messages.AsNoTracking().Where(m => ids.Contains(m.ConversationId) && !m.Internal && m.Role != MessageRole.Note && m.Role != MessageRole.Activity)
             .GroupBy(m => m.ConversationId).Select(g => g.OrderByDescending(m => m.Id).Select(m => new { m.ConversationId, m.Content }).First()).ToListAsync(ct);
-        var lastBy = last.ToDictionary(x => x.ConversationId, x => x.Content);
+        var lastBy = last.ToDictionary(x => x.ConversationId, x => Features.Chat.Markdown.ToPlain(x.Content));
         return (page.Select(c => new HistoryRow(c, lastBy.GetValueOrDefault(c.Id))).ToList(), total);
     }
 

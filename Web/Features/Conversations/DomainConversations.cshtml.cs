@@ -10,12 +10,12 @@ public class DomainConversationsModel(BotAccess access, AppDbContext db, Convers
     public string Host { get; private set; } = "";
     public HistoryPage Results { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(Guid domainId, string botId, string? q, DateOnly? from, DateOnly? to, int p = 1, CancellationToken ct = default)
+    public async Task<IActionResult> OnGetAsync(Guid domainId, string botId, string? q, DateOnly? from, DateOnly? to, bool waiting = false, int p = 1, CancellationToken ct = default)
     {
         if (await access.FindAsync(botId, ct) is not { } bot) return NotFound();
         if (await db.Domains.AsNoTracking().FirstOrDefaultAsync(d => d.Id == domainId, ct) is not { } domain) return NotFound();
         (Bot, Host) = (bot, domain.Host);
-        var filter = new HistoryFilter(q, from, to, Math.Max(1, p));
+        var filter = new HistoryFilter(q, from, to, Math.Max(1, p), waiting);
         var (rows, total) = await history.SearchAsync(bot.Id, domain.Host, filter, ct);
         Results = new HistoryPage(rows, total, filter, $"/domains/{domainId}/bots/{bot.PublicId}/conversations", domain.Host, $"/bots/{bot.PublicId}/conversations");
         return this.PageOrPartial("_History", Results, "");

@@ -10,11 +10,11 @@ public class IndexModel(BotAccess access, ConversationHistory history) : PageMod
     public Chatbot Bot { get; private set; } = null!;
     public HistoryPage Results { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(string publicId, string? q, DateOnly? from, DateOnly? to, int p = 1, CancellationToken ct = default)
+    public async Task<IActionResult> OnGetAsync(string publicId, string? q, DateOnly? from, DateOnly? to, bool waiting = false, int p = 1, CancellationToken ct = default)
     {
         if (await access.FindAsync(publicId, ct) is not { } bot) return NotFound();
         Bot = bot;
-        var filter = new HistoryFilter(q, from, to, Math.Max(1, p));
+        var filter = new HistoryFilter(q, from, to, Math.Max(1, p), waiting);
         var (rows, total) = await history.SearchAsync(bot.Id, null, filter, ct);
         var baseUrl = $"/bots/{bot.PublicId}/conversations";
         Results = new HistoryPage(rows, total, filter, baseUrl, null, baseUrl);
