@@ -72,3 +72,26 @@ public class KeyboardWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>
         await app.ScreenshotAsync(phone, "widget-touch");
     }
 }
+
+/// <summary>The sign-up form's errors go as each field becomes valid; the pages carry Parley's icon.</summary>
+public class SignUpFormTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    [Fact]
+    public async Task Errors_clear_as_fields_become_valid_and_the_tab_shows_the_favicon()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync($"{app.RootUrl}/signup");
+        Assert.Equal("/favicon.svg", await page.Locator("link[rel=icon]").GetAttributeAsync("href"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create workspace" }).ClickAsync();
+        var nameError = page.Locator("[data-valmsg-for='Input.FullName']");
+        var passwordError = page.Locator("[data-valmsg-for='Input.Password']");
+        await Assertions.Expect(nameError).ToHaveTextAsync("Tell us your name.");
+        await page.GetByLabel("Your name").FillAsync("Ada");
+        await Assertions.Expect(nameError).ToHaveTextAsync("");
+        await page.GetByLabel("Password").FillAsync("short");
+        await Assertions.Expect(passwordError).Not.ToHaveTextAsync(""); // still too short: the error stays
+        await page.GetByLabel("Password").FillAsync("long enough now");
+        await Assertions.Expect(passwordError).ToHaveTextAsync("");
+        await app.ScreenshotAsync(page, "signup-errors-clearing");
+    }
+}

@@ -49,6 +49,14 @@
     if (t.matches("[data-slug-target]")) t.dataset.touched = "1";
   });
 
+  // A field's error goes as soon as what is typed is valid (the server still checks everything on submit).
+  document.addEventListener("input", e => {
+    const f = e.target;
+    if (!f.matches || !f.matches("input, textarea, select") || !f.checkValidity || !f.checkValidity() || !f.value) return;
+    const error = f.closest("div")?.querySelector(".field-error");
+    if (error && error.textContent.trim()) { error.textContent = ""; f.removeAttribute("aria-invalid"); f.classList.remove("input-validation-error"); }
+  });
+
   // The playground's composer: Enter sends, Shift+Enter starts a new line.
   document.addEventListener("keydown", e => {
     if (e.key === "Enter" && !e.shiftKey && e.target.matches("textarea[data-enter-sends]")) { e.preventDefault(); e.target.form.requestSubmit(); }

@@ -74,6 +74,7 @@
     const box = t.closest("[data-testid=escalation]"), dialog = box.querySelector("[role=dialog]"), ask = box.querySelector("[data-testid=ask-human]");
     const open = t === ask;
     dialog.hidden = !open; ask.hidden = open;
+    if (open) { dialog.scrollIntoView({ block: "nearest", behavior: "smooth" }); dialog.querySelector("button")?.focus(); }
   });
   document.addEventListener("htmx:beforeRequest", e => { if (e.detail.elt.closest("[data-testid=composer]")) document.getElementById("notice").innerHTML = ""; });
   document.addEventListener("htmx:afterSettle", () => {
