@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Parley.Features.Accounts;
 using Parley.Infrastructure.Tenancy;
@@ -10,11 +9,8 @@ namespace Parley.Bench;
 /// Dashboard pages on the real app over loopback, as a signed-in Owner on a paid plan opens them: time to the whole
 /// response (server time plus a loopback round trip) for the overview, Billing, Chatbots and Team (budget: p95 under 30 ms).
 /// </summary>
-public static partial class PagesBench
+public static class PagesBench
 {
-    [GeneratedRegex(@"name=""__RequestVerificationToken""[^>]*value=""([^""]+)""")]
-    private static partial Regex Token();
-
     public static async Task RunAsync(int requests)
     {
         await using var host = await BenchHost.StartAsync("pages");
@@ -30,7 +26,7 @@ public static partial class PagesBench
         http.DefaultRequestHeaders.Host = $"{slug}.localhost:{host.Port}";
         async Task PostAsync(string page, string url, Dictionary<string, string> form)
         {
-            form["__RequestVerificationToken"] = Token().Match(await http.GetStringAsync(page)).Groups[1].Value;
+            form["__RequestVerificationToken"] = SignInBench.TokenOf(await http.GetStringAsync(page));
             using var response = await http.PostAsync(url, new FormUrlEncodedContent(form));
         }
         await PostAsync("/account/login", "/account/login", new() { ["Input.Email"] = email, ["Input.Password"] = password });

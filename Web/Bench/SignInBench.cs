@@ -14,6 +14,9 @@ public static partial class SignInBench
     [GeneratedRegex(@"name=""__RequestVerificationToken""[^>]*value=""([^""]+)""")]
     private static partial Regex Token();
 
+    /// <summary>The antiforgery token of a page's form (the benches post forms as a browser does).</summary>
+    public static string TokenOf(string html) => Token().Match(html).Groups[1].Value;
+
     public static async Task RunAsync(int attempts)
     {
         await using var host = await BenchHost.StartAsync("signin");
