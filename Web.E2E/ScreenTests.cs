@@ -64,7 +64,7 @@ public class ScreenTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.Locator("[data-host='www.example.com']")).ToContainTextAsync("parley-site-verification");
         await app.ScreenshotAsync(page, "domains");
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("audit")).ToContainTextAsync("domain.added");
+        await Assertions.Expect(page.GetByTestId("audit")).ToContainTextAsync("Domain: added");
         await app.ScreenshotAsync(page, "audit");
     }
 

@@ -166,13 +166,18 @@ public class WidgetFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Equal((390f, 844f), (box!.Width, box.Height));
         await app.ScreenshotAsync(phone, "widget-phone");
 
-        // The same snippet on a site that is not verified for the bot: the browser refuses to show the widget.
+        // The same snippet on a site that is not verified for the bot: no launcher at all (no broken frame), and the
+        // Embed page tells the owner which page tried and how to allow it.
         var other = await app.NewPageAsync(await app.Browser.NewContextAsync());
+        var config = other.WaitForResponseAsync(r => r.Url.Contains("handler=Config"));
         await other.GotoAsync($"http://other.localhost:{app.Site.Port}/");
-        await other.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).ClickAsync();
-        await other.WaitForTimeoutAsync(1500);
-        Assert.Equal(0, await other.FrameLocator("iframe[title=Chat]").GetByTestId("widget-home").CountAsync());
-        Assert.Equal(0, await other.FrameLocator("iframe[title=Chat]").Locator("header").CountAsync());
+        await config;
+        await other.WaitForTimeoutAsync(500);
+        Assert.Equal(0, await other.GetByRole(AriaRole.Button, new() { Name = "Open chat with Kettle helper" }).CountAsync());
+        Assert.Equal(0, await other.Locator("iframe[title=Chat]").CountAsync());
+        await page.GotoAsync($"{app.TenantUrl(slug)}/bots/{bot}/embed");
+        await Assertions.Expect(page.GetByTestId("refused-origin")).ToContainTextAsync($"http://other.localhost:{app.Site.Port} tried to show Kettle helper");
+        await app.ScreenshotAsync(page, "embed-refused-origin");
     }
 
     [Fact]
