@@ -1,4 +1,3 @@
-using System.Net;
 using Parley.Features.Audit;
 using Parley.Features.Plans;
 using Parley.Features.Workspaces;
@@ -237,12 +236,7 @@ public sealed class BillingService(AppDbContext db, ITenantContext tenant, Audit
         });
     }
 
-    public async Task MailOwnerAsync(string subject, string text, string action, string path, CancellationToken ct)
-    {
-        var owner = await WorkspaceOwner.EmailAsync(db, ct);
-        if (owner is null) return;
-        var url = $"{TenantHosts.Url(options.Value, tenant.Tenant!.Slug)}{path}";
-        await mail.SendAsync(new EmailMessage(owner, subject, $"{text}\n\n{action}: {url}",
-            $"<p>{WebUtility.HtmlEncode(text)}</p><p><a href=\"{WebUtility.HtmlEncode(url)}\">{WebUtility.HtmlEncode(action)}</a></p>"), ct);
-    }
+    /// <summary>A notice to the owner ending with a link to a dashboard page (Billing, mostly).</summary>
+    public Task MailOwnerAsync(string subject, string text, string action, string path, CancellationToken ct) =>
+        WorkspaceOwner.MailAsync(db, mail, subject, [text], (action, $"{TenantHosts.Url(options.Value, tenant.Tenant!.Slug)}{path}"), ct);
 }

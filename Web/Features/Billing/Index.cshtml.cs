@@ -52,8 +52,7 @@ public class IndexModel(BillingService ledger, IBillingGateway gateway, BillingU
             var stripe = HttpContext.RequestServices.GetRequiredService<Stripe.IStripeClient>();
             var session = await new Stripe.Checkout.SessionService(stripe).GetAsync(sessionId, cancellationToken: ct);
             if (session.ClientReferenceId != tenant.TenantId.ToString() || session.SubscriptionId is null) return;
-            await HttpContext.RequestServices.GetRequiredService<StripeSync>()
-                .ApplyAsync(await new Stripe.SubscriptionService(stripe).GetAsync(session.SubscriptionId, cancellationToken: ct), ct);
+            await HttpContext.RequestServices.GetRequiredService<StripeSync>().ApplySessionAsync(session, tenant.TenantId!.Value, ct);
             Message = "Thank you: the payment went through and the plan is in force.";
         }
         catch (Stripe.StripeException e)

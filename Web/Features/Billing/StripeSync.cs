@@ -81,18 +81,24 @@ public sealed class StripeSync(IStripeClient stripe, AppDbContext db, BillingSer
         }, ct);
     }
 
+    /// <summary>
+    /// A completed Checkout Session: the workspace keeps the customer Stripe made, and the subscription is read fresh and
+    /// applied (the webhook and the page the customer comes back to both call this).
+    /// </summary>
+    public async Task ApplySessionAsync(Stripe.Checkout.Session session, Guid tenantId, CancellationToken ct)
+    {
+        if (session.SubscriptionId is null) return;
+        await db.Tenants.Where(t => t.Id == tenantId && t.StripeCustomerId == null).ExecuteUpdateAsync(u => u.SetProperty(t => t.StripeCustomerId, session.CustomerId), ct);
+        await ApplyAsync(await new SubscriptionService(stripe).GetAsync(session.SubscriptionId, cancellationToken: ct), ct);
+    }
+
     /// <summary>Records an invoice (fresh from Stripe, with its payments) as a payment row.</summary>
     public async Task ApplyInvoiceAsync(Invoice invoice, CancellationToken ct)
     {
         var failed = invoice.Status == "open" && invoice.AttemptCount > 0 && invoice.AmountRemaining > 0;
         if (invoice.Status is not ("paid" or "open") || (invoice.Status == "open" && !failed)) return;
-        var prices = await PricesAsync(ct);
         var lines = invoice.Lines?.Data ?? [];
-        var kind = invoice.BillingReason switch
-        {
-            "subscription_update" => PaymentKind.Proration,
-            _ => PaymentKind.Subscription,
-        };
+        var kind = invoice.BillingReason == "subscription_update" ? PaymentKind.Proration : PaymentKind.Subscription;
         var description = lines.Count > 0 ? string.Join(" + ", lines.Select(l => l.Description).Where(d => !string.IsNullOrEmpty(d)).Distinct()) : invoice.Description ?? "Parley";
         var intent = invoice.Payments?.Data.Select(p => p.Payment?.PaymentIntentId).FirstOrDefault(id => id is not null);
         await db.SaveAtomicallyAsync(async token => await ledger.RecordPaymentAsync(new PaymentReport(invoice.Id, kind,

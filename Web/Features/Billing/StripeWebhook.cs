@@ -70,9 +70,8 @@ public sealed class StripeEvents(IStripeClient stripe, StripeSync sync, BillingS
     {
         switch (e.Data.Object)
         {
-            case Stripe.Checkout.Session s when e.Type == EventTypes.CheckoutSessionCompleted && s.SubscriptionId is not null:
-                await db.Tenants.Where(t => t.Id == tenant.TenantId && t.StripeCustomerId == null).ExecuteUpdateAsync(u => u.SetProperty(t => t.StripeCustomerId, s.CustomerId), ct);
-                await sync.ApplyAsync(await new SubscriptionService(stripe).GetAsync(s.SubscriptionId, cancellationToken: ct), ct);
+            case Stripe.Checkout.Session s when e.Type == EventTypes.CheckoutSessionCompleted:
+                await sync.ApplySessionAsync(s, tenant.TenantId!.Value, ct);
                 break;
             case Stripe.Subscription s when e.Type.StartsWith("customer.subscription."):
                 await sync.ApplyAsync(await new SubscriptionService(stripe).GetAsync(s.Id, cancellationToken: ct), ct);

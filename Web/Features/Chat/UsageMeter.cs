@@ -1,4 +1,3 @@
-using System.Net;
 using Parley.Features.Bots;
 using Parley.Features.Plans;
 using Parley.Infrastructure.Email;
@@ -97,11 +96,6 @@ public sealed class UsageMeter(AppDbContext db, ITenantContext tenant, PlanLimit
         [$"Your workspace {tenant.Tenant!.Name} has answered the {limit:N0} messages its plan includes this month. Visitors of {bot.Name} and your other bots now see a polite notice instead of an answer.",
          "Add the Extra messages add-on or upgrade on the Billing page to keep answering this month; the count starts again on the 1st."], ct);
 
-    /// <summary>A notice to the workspace's owner, in paragraphs (plain text and HTML alike), through the outbox.</summary>
-    private async Task MailOwnerAsync(string subject, string[] paragraphs, CancellationToken ct)
-    {
-        if (await Workspaces.WorkspaceOwner.EmailAsync(db, ct) is not { } owner) return;
-        await mail.SendAsync(new EmailMessage(owner, subject, string.Join("\n\n", paragraphs),
-            string.Concat(paragraphs.Select(p => $"<p>{WebUtility.HtmlEncode(p)}</p>"))), ct);
-    }
+    private Task MailOwnerAsync(string subject, string[] paragraphs, CancellationToken ct) =>
+        Workspaces.WorkspaceOwner.MailAsync(db, mail, subject, paragraphs, null, ct);
 }

@@ -21,7 +21,7 @@ public sealed record MemberRow(Guid MembershipId, Guid UserId, string Name, stri
 
 /// <summary>Who may do what to the team, and doing it: one place for the rules the Team page and its tests rely on.</summary>
 public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentMember me, PlanLimitsReader plans, PlanGuard guard, AuditTrail audit, Bots.BotAccess bots,
-    IEmailSender email, IOptions<InvitationOptions> options, TimeProvider clock)
+    IEmailSender email, IOptions<InvitationOptions> options, TimeProvider clock, Billing.BillingUsage usage)
 {
     /// <summary>The roles the current member may invite: Owners and Admins any but Owner, Managers only Agents.</summary>
     public IReadOnlyList<Role> InvitableRoles() => me.Role switch
@@ -89,7 +89,7 @@ public sealed class TeamService(AppDbContext db, ITenantContext tenant, CurrentM
     /// <summary>Members plus pending invitations against the plan's seats.</summary>
     private async Task<string?> SeatProblemAsync(int limit, CancellationToken ct)
     {
-        var seats = await db.Memberships.CountAsync(m => m.LeftAt == null, ct) + await db.Set<Invitation>().CountAsync(i => i.Status == InvitationStatus.Pending && i.ExpiresAt > clock.GetUtcNow(), ct);
+        var seats = await usage.SeatsAsync(ct);
         return seats >= limit
             ? $"Your plan includes {limit} seat{(limit == 1 ? "" : "s")}, and members plus pending invitations use them all. Upgrade your plan or revoke an invitation."
             : null;

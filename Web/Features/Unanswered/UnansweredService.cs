@@ -38,13 +38,14 @@ public sealed class UnansweredService(AppDbContext db, SourceService sources, Au
         var questions = await db.Messages.AsNoTracking()
             .Where(m => conversations.Contains(m.ConversationId) && m.Role == MessageRole.User)
             .Select(m => new { m.Id, m.PublicId, m.ConversationId, m.Content, m.CreatedAt }).ToListAsync(ct);
+        var byConversation = questions.ToLookup(q => q.ConversationId);
         var fixedIds = (await db.AnswerFixes.Where(f => f.ChatbotId == bot.Id).Select(f => f.QuestionMessageId).ToListAsync(ct)).ToHashSet();
 
         // Each bad answer's question is the visitor's last message before it.
         var asked = new Dictionary<long, Asked>();
         foreach (var b in bad)
         {
-            var q = questions.Where(m => m.ConversationId == b.ConversationId && m.Id < b.Id).MaxBy(m => m.Id);
+            var q = byConversation[b.ConversationId].Where(m => m.Id < b.Id).MaxBy(m => m.Id);
             if (q is null || fixedIds.Contains(q.Id)) continue;
             var notAnswered = !b.Cited;
             var down = b.Reaction == Reaction.Negative;
