@@ -9,6 +9,7 @@ using Parley.Features.Audit;
 using Parley.Features.Plans;
 using Parley.Features.Billing;
 using Parley.Features.Dashboard;
+using Parley.Features.Analytics;
 using Parley.Features.Chat;
 using Parley.Features.Accounts;
 using Parley.Features.Demo;
@@ -53,6 +54,7 @@ public static class ParleyHost
         builder.AddPlans();
         builder.AddBilling();
         builder.AddDashboard();
+        builder.AddAnalytics();
         builder.AddAudit();
         builder.AddOutbound();
         builder.AddResilientClients();

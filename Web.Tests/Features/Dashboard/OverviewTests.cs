@@ -60,12 +60,13 @@ public abstract class OverviewTests<TApp>(TApp app) : IClassFixture<TApp> where 
         {
             var html = await (await ws.Tenant.GetAsync($"/bots/{bot}{path}")).BodyAsync();
             var tabs = Regex.Match(html, @"data-testid=""bot-tabs"".*?</nav>", RegexOptions.Singleline).Value;
-            Assert.Equal(["Overview", "Knowledge", "Playground", "Conversations", "Embed", "Settings"], Regex.Matches(tabs, @">(\w+)</a>").Select(m => m.Groups[1].Value));
+            Assert.Equal(["Overview", "Knowledge", "Playground", "Conversations", "Embed", "Analytics", "Settings"], Regex.Matches(tabs, @">(\w+)</a>").Select(m => m.Groups[1].Value));
             Assert.Matches($@"aria-current=""page""[^>]*>{current}</a>", tabs);
         }
         var agent = await app.AgentOnBotAsync(ws, bot);
         var asAgent = Regex.Match(await (await agent.GetAsync($"/bots/{bot}/knowledge")).BodyAsync(), @"data-testid=""bot-tabs"".*?</nav>", RegexOptions.Singleline).Value;
         Assert.DoesNotContain(">Settings</a>", asAgent);
+        Assert.DoesNotContain(">Analytics</a>", asAgent);
         Assert.Contains(">Conversations</a>", asAgent);
     }
 }

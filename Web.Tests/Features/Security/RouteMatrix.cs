@@ -146,6 +146,8 @@ public static class RouteMatrix
         R("POST /inbox/replies?handler=Update", Who.Manager, "/inbox/replies?handler=Update&id={extra}", ("Shortcut", "x"), ("Content", "y")) with { NotFoundIsAnswer = true },
         R("POST /inbox/replies?handler=Delete", Who.Manager, "/inbox/replies?handler=Delete&id={extra}") with { NotFoundIsAnswer = true },
         R("GET /leads?handler=Csv", Who.Agent, "/leads?handler=Csv"),
+        R("GET /analytics", Who.Manager, "/analytics?days=7"),
+        R("GET /analytics?handler=Csv", Who.Manager, "/analytics?handler=Csv&from=2026-01-01&to=2026-01-31"),
         R("GET /settings/workspace", Who.Admin, "/settings/workspace"),
         R("POST /settings/workspace", Who.Admin, "/settings/workspace", ("Input.Name", "Kept"), ("Input.Slug", "{slug}")),
         R("POST /settings/workspace?handler=Delete", Who.Owner, "/settings/workspace?handler=Delete", ("Delete.Confirmation", "not-the-slug")),

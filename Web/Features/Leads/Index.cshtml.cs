@@ -1,5 +1,4 @@
 using Parley.Infrastructure.Tenancy;
-using System.Text;
 using System.Text.Json;
 using Parley.Features.Bots;
 using Parley.Features.Chat;
@@ -38,14 +37,13 @@ public class IndexModel(BotAccess access, AppDbContext db) : PageModel
         Bots = await access.Visible().AsNoTracking().ToListAsync(ct);
         var rows = await ToRowsAsync(Query(), ct);
         var extra = rows.SelectMany(r => r.Fields.Keys).Distinct().Order().ToList();
-        var csv = new StringBuilder();
-        Line(csv, ["Name", "Email", "Phone", .. extra, "Bot", "Captured (UTC)", "Conversation"]);
+        var csv = new CsvText();
+        csv.Line(["Name", "Email", "Phone", .. extra, "Bot", "Captured (UTC)", "Conversation"]);
         var host = HttpContext.PublicBase();
         foreach (var r in rows)
-            Line(csv, [r.Visitor.Name ?? "", r.Visitor.Email ?? "", r.Visitor.Phone ?? "", .. extra.Select(k => r.Fields.GetValueOrDefault(k, "")), r.Bot.Name,
+            csv.Line([r.Visitor.Name ?? "", r.Visitor.Email ?? "", r.Visitor.Phone ?? "", .. extra.Select(k => r.Fields.GetValueOrDefault(k, "")), r.Bot.Name,
                 r.Visitor.LeadAt!.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm"), r.Visitor.LeadConversationId is { } c ? $"{host}/bots/{r.Bot.PublicId}/conversations/{c}" : ""]);
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
-        return File(bytes, "text/csv; charset=utf-8", $"leads-{DateTime.UtcNow:yyyy-MM-dd}.csv");
+        return csv.File($"leads-{DateTime.UtcNow:yyyy-MM-dd}.csv");
     }
 
     private IQueryable<Visitor> Query()
@@ -71,16 +69,5 @@ public class IndexModel(BotAccess access, AppDbContext db) : PageModel
         return visitors.Select(v => new LeadRow(v, Bots.First(b => b.Id == v.ChatbotId),
             v.LeadFields is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : new Dictionary<string, string>(),
             labels.GetValueOrDefault(v.ChatbotId) ?? new Dictionary<string, string>())).ToList();
-    }
-
-    /// <summary>One CSV line (RFC 4180 quoting); cells a spreadsheet would run as formulas are prefixed with an apostrophe.</summary>
-    private static void Line(StringBuilder sb, IEnumerable<string> cells)
-    {
-        sb.AppendJoin(',', cells.Select(c =>
-        {
-            if (c.Length > 0 && c[0] is '=' or '+' or '-' or '@' or '\t' or '\r') c = "'" + c;
-            return c.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{c.Replace("\"", "\"\"")}\"" : c;
-        }));
-        sb.Append("\r\n");
     }
 }

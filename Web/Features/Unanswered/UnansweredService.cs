@@ -56,33 +56,11 @@ public sealed class UnansweredService(AppDbContext db, SourceService sources, Au
         return Group(asked.Values.OrderByDescending(a => a.At).ToList());
     }
 
-    /// <summary>Questions share a group when most of their words (stemmed, without stop words) are the same.</summary>
-    private static List<UnansweredGroup> Group(List<Asked> asked)
-    {
-        var groups = new List<(HashSet<string> Terms, List<Asked> Members)>();
-        foreach (var a in asked)
-        {
-            var terms = KeywordText.QueryTerms(a.Text).ToHashSet();
-            var home = groups.FirstOrDefault(g => Similar(g.Terms, terms) || (terms.Count == 0 && string.Equals(Normal(g.Members[0].Text), Normal(a.Text))));
-            if (home.Members is null) groups.Add((terms, [a]));
-            else home.Members.Add(a);
-        }
-        return groups.Select(g => new UnansweredGroup(
-                g.Members.GroupBy(m => Normal(m.Text)).OrderByDescending(x => x.Count()).ThenByDescending(x => x.Max(m => m.At)).First().First().Text,
-                g.Members.Select(m => m.Text.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Take(5).ToList(),
-                g.Members.Select(m => m.PublicId).ToList(), g.Members.Count, g.Members.Count(m => m.NotAnswered), g.Members.Count(m => m.ThumbsDown),
-                g.Members.Max(m => m.At)))
+    private static List<UnansweredGroup> Group(List<Asked> asked) =>
+        QuestionClusters.Cluster(asked, a => a.Text).Select(g => new UnansweredGroup(
+                QuestionClusters.Representative(g.Select(m => m.Text)), QuestionClusters.Wordings(g.Select(m => m.Text)),
+                g.Select(m => m.PublicId).ToList(), g.Count, g.Count(m => m.NotAnswered), g.Count(m => m.ThumbsDown), g.Max(m => m.At)))
             .OrderByDescending(g => g.Times).ThenByDescending(g => g.LastAsked).ToList();
-    }
-
-    private static bool Similar(HashSet<string> a, HashSet<string> b)
-    {
-        if (a.Count == 0 || b.Count == 0) return false;
-        var shared = a.Count(b.Contains);
-        return shared * 2 >= Math.Max(a.Count, b.Count) && shared >= Math.Min(2, Math.Min(a.Count, b.Count));
-    }
-
-    private static string Normal(string s) => new string(s.Trim().ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c == ' ').ToArray());
 
     /// <summary>The question that came before an answer (for "Improve this answer" on a transcript), or null.</summary>
     public async Task<(Guid Id, string Text)?> QuestionBeforeAsync(Chatbot bot, Guid answerId, CancellationToken ct)
@@ -110,4 +88,38 @@ public sealed class UnansweredService(AppDbContext db, SourceService sources, Au
         catch (DbUpdateException) { db.ChangeTracker.Clear(); } // answered at the same moment by someone else: the source stands, the list is right either way
         return (source, null);
     }
+}
+
+/// <summary>Groups visitor questions that ask the same thing: most of their words (stemmed, without stop words) are the same.</summary>
+public static class QuestionClusters
+{
+    /// <summary>The groups, in the order their first member appears (give the newest first to have the newest wording lead).</summary>
+    public static List<List<T>> Cluster<T>(IEnumerable<T> items, Func<T, string> text)
+    {
+        var groups = new List<(HashSet<string> Terms, List<T> Members)>();
+        foreach (var item in items)
+        {
+            var t = text(item);
+            var terms = KeywordText.QueryTerms(t).ToHashSet();
+            var home = groups.FirstOrDefault(g => Similar(g.Terms, terms) || (terms.Count == 0 && string.Equals(Normal(text(g.Members[0])), Normal(t))));
+            if (home.Members is null) groups.Add((terms, [item]));
+            else home.Members.Add(item);
+        }
+        return groups.Select(g => g.Members).ToList();
+    }
+
+    /// <summary>The wording asked most often (the earliest given among equals).</summary>
+    public static string Representative(IEnumerable<string> texts) => texts.GroupBy(Normal).OrderByDescending(x => x.Count()).First().First();
+
+    /// <summary>Up to five different wordings.</summary>
+    public static IReadOnlyList<string> Wordings(IEnumerable<string> texts) => texts.Select(t => t.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Take(5).ToList();
+
+    private static bool Similar(HashSet<string> a, HashSet<string> b)
+    {
+        if (a.Count == 0 || b.Count == 0) return false;
+        var shared = a.Count(b.Contains);
+        return shared * 2 >= Math.Max(a.Count, b.Count) && shared >= Math.Min(2, Math.Min(a.Count, b.Count));
+    }
+
+    private static string Normal(string s) => new string(s.Trim().ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c == ' ').ToArray());
 }

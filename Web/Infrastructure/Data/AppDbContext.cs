@@ -46,6 +46,8 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     public DbSet<Features.Billing.Payment> Payments => Set<Features.Billing.Payment>();
     public DbSet<Features.Billing.BillingEvent> BillingEvents => Set<Features.Billing.BillingEvent>();
     public DbSet<Features.Unanswered.AnswerFix> AnswerFixes => Set<Features.Unanswered.AnswerFix>();
+    public DbSet<Features.Analytics.BotDay> BotDays => Set<Features.Analytics.BotDay>();
+    public DbSet<Features.Analytics.AnalyticsState> AnalyticsStates => Set<Features.Analytics.AnalyticsState>();
     public DbSet<LoginHistory> LoginHistory => Set<LoginHistory>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<MailThrottle> MailThrottles => Set<MailThrottle>();

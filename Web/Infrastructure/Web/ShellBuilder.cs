@@ -24,6 +24,7 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
         new("Inbox", "/inbox", "inbox", Role.Agent),
         new("Chatbots", "/bots", "bot", Role.Agent),
         new("Leads", "/leads", "contact", Role.Agent),
+        new("Analytics", "/analytics", "chart", Role.Manager),
         new("Team", "/team", "users", Role.Manager),
         new("Domains", "/domains", "globe", Role.Admin),
         new("Audit log", "/audit", "list", Role.Admin),
