@@ -13,7 +13,7 @@ public class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserApp>
         var (page, slug, bot) = await app.WorkspaceWithBotAsync("a11y");
         var problems = new List<string>();
         foreach (var path in new[] { "/dashboard", "/bots", $"/bots/{bot}", $"/bots/{bot}/knowledge", $"/bots/{bot}/playground", $"/bots/{bot}/embed",
-                     $"/bots/{bot}/settings/appearance", $"/bots/{bot}/settings/behavior", $"/bots/{bot}/unanswered", "/inbox", "/team", "/billing", "/leads" })
+                     $"/bots/{bot}/settings/appearance", $"/bots/{bot}/settings/behavior", $"/bots/{bot}/unanswered", "/inbox", "/team", "/billing", "/leads", "/analytics" })
         {
             await page.GotoAsync($"{app.TenantUrl(slug)}{path}");
             problems.AddRange((await app.AxeAsync(page)).Select(p => $"{path}: {p}"));

@@ -16,6 +16,17 @@ public abstract class KnowledgePageTests<TApp>(TApp app) : IClassFixture<TApp> w
         await ws.Tenant.PostFormAsync(page, $"{page}?handler=Text", Http.Form(("title", "Returns"), ("content", "# Returns\nRefunds are paid to the original card within 30 days.")));
         var invalid = await ws.Tenant.PostFormAsync(page, $"{page}?handler=Text", Http.Form(("title", "Empty"), ("content", " ")));
         invalid.AssertStatus(HttpStatusCode.UnprocessableEntity);
+        // The refusal goes inside the form that caused it, not above the sources table.
+        Assert.Equal("#text-error", invalid.Headers.GetValues("HX-Retarget").Single());
+        Assert.Contains("text", (await invalid.TextAsync()).ToLowerInvariant());
+        var plain = await ws.Tenant.PostFormAsync(page, $"{page}?handler=Qa", Http.Form(("question", "Shipping?"), ("answer", "")), htmx: false);
+        plain.AssertStatus(HttpStatusCode.UnprocessableEntity);
+        var plainHtml = await plain.TextAsync();
+        Assert.Matches(@"<p id=""qa-error""[^>]*>[^<]+</p>", plainHtml);
+        Assert.Matches(@"role=""tab"" id=""tab-qa""[^>]*aria-selected=""true""", plainHtml);
+        Assert.Matches(@"id=""panel-qa""[^>]*class=""pt-4"">", plainHtml); // shown
+        Assert.Matches(@"id=""panel-files""[^>]*hidden", plainHtml);
+        Assert.True(plainHtml.IndexOf("data-testid=\"sources\"", StringComparison.Ordinal) < plainHtml.IndexOf("data-testid=\"add-knowledge\"", StringComparison.Ordinal), "The sources table comes first.");
 
         await app.WaitForSourcesAsync(ws.TenantId);
         var sources = await (await ws.Tenant.GetHtmxAsync($"{page}?handler=Sources")).TextAsync();

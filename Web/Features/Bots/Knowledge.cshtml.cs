@@ -24,10 +24,16 @@ public class KnowledgeModel(BotAccess access, AppDbContext db, SourceService sou
     public KnowledgeView View { get; private set; } = null!;
     public PlanLimits Limits { get; private set; } = null!;
     public int MaxDepth => crawl.Value.MaxDepth;
+    /// <summary>The add-form shown first ("files", "website", "text", "qa"): the one asked for, or the one whose post failed.</summary>
+    public string Tab { get; private set; } = "files";
+    /// <summary>Why the add-form's post was refused, shown inside that form.</summary>
+    public string? FormError { get; private set; }
+    public static readonly string[] Tabs = ["files", "website", "text", "qa"];
 
-    public async Task<IActionResult> OnGetAsync(string publicId, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string publicId, string? add, CancellationToken ct)
     {
         if (!await LoadAsync(publicId, ct)) return NotFound();
+        if (Tabs.Contains(add)) Tab = add!;
         Limits = await plans.LimitsAsync(ct);
         View = await ViewAsync(null, null, ct);
         return Page();
@@ -41,13 +47,13 @@ public class KnowledgeModel(BotAccess access, AppDbContext db, SourceService sou
     }
 
     public async Task<IActionResult> OnPostTextAsync(string publicId, string? title, string? content, CancellationToken ct) =>
-        await EditAsync(publicId, async () => Added(await sources.AddTextAsync(Bot, title, content, ct)), ct);
+        await EditAsync(publicId, async () => Added(await sources.AddTextAsync(Bot, title, content, ct)), ct, form: "text");
 
     public async Task<IActionResult> OnPostQaAsync(string publicId, string? question, string? answer, CancellationToken ct) =>
-        await EditAsync(publicId, async () => Added(await sources.AddQaAsync(Bot, question, answer, ct)), ct);
+        await EditAsync(publicId, async () => Added(await sources.AddQaAsync(Bot, question, answer, ct)), ct, form: "qa");
 
     public async Task<IActionResult> OnPostWebsiteAsync(string publicId, string? url, string? kind, int depth, int pages, string? include, string? exclude, bool autoSync, CancellationToken ct) =>
-        await EditAsync(publicId, async () => Added(await sources.AddWebsiteAsync(Bot, new WebsiteInput(url, kind == "sitemap", depth, pages, include, exclude, autoSync), ct)), ct);
+        await EditAsync(publicId, async () => Added(await sources.AddWebsiteAsync(Bot, new WebsiteInput(url, kind == "sitemap", depth, pages, include, exclude, autoSync), ct)), ct, form: "website");
 
     /// <summary>One file per request, so the browser can show a progress bar per file. Answers JSON for the uploader.</summary>
     public async Task<IActionResult> OnPostUploadAsync(string publicId, IFormFile? file, CancellationToken ct)
@@ -97,12 +103,21 @@ public class KnowledgeModel(BotAccess access, AppDbContext db, SourceService sou
     private static (string?, string?) Added((Source? Source, string? Problem) r) =>
         r.Source is { } s ? ($"Added \"{s.Title}\". Training starts now.", null) : (null, r.Problem);
 
-    private async Task<IActionResult> EditAsync(string publicId, Func<Task<(string? Message, string? Error)>> work, CancellationToken ct)
+    /// <summary>
+    /// Runs a change and answers with the source list. An add-form's refusal is shown inside that form: htmx gets the
+    /// message retargeted into the form's error slot, a plain post gets the page with that form open and its error.
+    /// </summary>
+    private async Task<IActionResult> EditAsync(string publicId, Func<Task<(string? Message, string? Error)>> work, CancellationToken ct, string? form = null)
     {
         if (!await LoadAsync(publicId, ct)) return NotFound();
         if (!access.CanEdit) return Forbid();
         var (message, error) = await work();
-        return await ResultAsync(message, error, ct);
+        if (error is null || form is null) return await ResultAsync(message, error, ct);
+        (Tab, FormError) = (form, error);
+        if (!Request.IsHtmx()) return await ResultAsync(null, null, ct, StatusCodes.Status422UnprocessableEntity);
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        Response.Htmx(h => h.Retarget($"#{form}-error").Reswap("innerHTML"));
+        return Content(System.Net.WebUtility.HtmlEncode(error), "text/html");
     }
 
     private Task<IActionResult> OnSourceAsync(string publicId, Guid sourceId, Func<Source, Task<(string? Message, string? Error)>> work, CancellationToken ct) =>
@@ -112,11 +127,11 @@ public class KnowledgeModel(BotAccess access, AppDbContext db, SourceService sou
             return source is null ? (null, "That source no longer exists.") : await work(source);
         }, ct);
 
-    private async Task<IActionResult> ResultAsync(string? message, string? error, CancellationToken ct)
+    private async Task<IActionResult> ResultAsync(string? message, string? error, CancellationToken ct, int? status = null)
     {
         Limits = await plans.LimitsAsync(ct);
         View = await ViewAsync(message, error, ct);
-        return this.PageOrPartial("_Sources", View, "", error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        return this.PageOrPartial("_Sources", View, "", status ?? (error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity));
     }
 
     private async Task<KnowledgeView> ViewAsync(string? message, string? error, CancellationToken ct)

@@ -76,6 +76,35 @@
     }
   });
 
+  // A form's last refusal goes as soon as it is sent again.
+  document.addEventListener("htmx:beforeRequest", e => e.detail.elt.querySelector?.("[data-form-error]")?.replaceChildren());
+
+  // Tabs (the WAI-ARIA tabs pattern): each tab is a link that works without script; with it, a click or the arrow,
+  // Home and End keys show the tab's panel in place.
+  const selectTab = tab => {
+    tab.closest("[role=tablist]").querySelectorAll("[role=tab]").forEach(t => {
+      const on = t === tab;
+      t.setAttribute("aria-selected", on ? "true" : "false");
+      t.tabIndex = on ? 0 : -1;
+      const panel = byId(t.getAttribute("aria-controls"));
+      if (panel) panel.hidden = !on;
+    });
+  };
+  document.addEventListener("click", e => {
+    const tab = e.target.closest?.("[role=tab]");
+    if (tab) { e.preventDefault(); selectTab(tab); }
+  });
+  document.addEventListener("keydown", e => {
+    const tab = e.target.closest?.("[role=tab]");
+    if (!tab || !["ArrowLeft", "ArrowRight", "Home", "End"].includes(e.key)) return;
+    const tabs = [...tab.closest("[role=tablist]").querySelectorAll("[role=tab]")];
+    const i = tabs.indexOf(tab);
+    const next = tabs[e.key === "Home" ? 0 : e.key === "End" ? tabs.length - 1 : (i + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+    e.preventDefault();
+    selectTab(next);
+    next.focus();
+  });
+
   // The playground keeps its newest message in view.
   const scrollMessages = () => { const m = byId("messages"); if (m) m.scrollTop = m.scrollHeight; };
   document.addEventListener("htmx:sseMessage", scrollMessages);
