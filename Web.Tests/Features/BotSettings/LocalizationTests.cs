@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Parley.Features.Localization;
 
 namespace Parley.Tests.Features.BotSettings;
@@ -79,6 +80,75 @@ public abstract class LocalizationTests<TApp>(TApp app) : IClassFixture<TApp> wh
         Assert.Contains("dir=\"rtl\"", hebrew);
         Assert.Contains("עונה מיד", hebrew);
         Assert.Contains("Loading…", hebrew); // untranslated texts fall back to English
+    }
+
+    [Fact]
+    public async Task Welcome_disclaimer_and_starters_follow_the_visitors_language_and_previews_wear_the_saved_appearance()
+    {
+        var ws = await app.SignUpAsync();
+        var bot = await ws.Tenant.CreateBotAsync("Kettles");
+        var appearance = $"/bots/{bot}/settings/appearance";
+        (await ws.Tenant.PostFormAsync(appearance, appearance, Http.Form(("Input.DisplayName", "Kettle Kate"), ("Input.WelcomeMessage", "Welcome to Kettle Co!"),
+            ("Input.Placeholder", "Ask a question…"), ("Input.BrandColor", "#0f766e"), ("Input.BrandTextColor", "#ffffff"), ("Input.LinkColor", "#0f766e"),
+            ("Input.FontSize", "16"), ("Input.ChatHeight", "70"), ("Input.IconSize", "Medium"), ("Input.Position", "Right"), ("Input.BottomDistance", "20"),
+            ("Input.SideDistance", "20"), ("Input.DarkMode", "true")))).AssertStatus(HttpStatusCode.OK);
+        var behavior = $"/bots/{bot}/settings/behavior";
+        (await ws.Tenant.PostFormAsync(behavior, behavior, Http.Form(("Input.Disclaimer", "Answers may be wrong."), ("Input.TermsText", "I agree."),
+            ("Input.AutoOpenDesktopDelay", "0"), ("Input.AutoOpenMobileDelay", "0"), ("Input.FollowUpCount", "3")))).AssertStatus(HttpStatusCode.OK);
+
+        // The previews on Behavior and Localization show the customer's widget: its name, colour, font size and dark mode.
+        foreach (var page in new[] { behavior, $"/bots/{bot}/settings/localization/es" })
+        {
+            var html = await (await ws.Tenant.GetAsync(page)).TextAsync();
+            var preview = Regex.Match(html, @"<div id=""preview"".*?</aside>", RegexOptions.Singleline).Value;
+            Assert.Contains("style=\"font-size:16px\"", preview);
+            Assert.Contains("bg-slate-900", preview);
+            Assert.Matches(@"(?s)style=""background:#0f766e;color:#ffffff"" data-testid=""preview-header"">.*?Kettle Kate", preview);
+            Assert.DoesNotContain("bg-brand-600", preview);
+        }
+        var spanishPage = await (await ws.Tenant.GetAsync($"/bots/{bot}/settings/localization/es")).TextAsync();
+        Assert.Contains("placeholder=\"Welcome to Kettle Co!\"", spanishPage); // an empty box falls back to the main welcome
+        Assert.Contains("Welcome to Kettle Co!", Regex.Match(spanishPage, @"data-testid=""preview-welcome""[^>]*>[^<]*<", RegexOptions.Singleline).Value);
+
+        // Spanish visitors get a Spanish welcome, disclaimer and starter; English ones keep the bot's own and never see the Spanish starter.
+        var basePage = $"/bots/{bot}/settings/localization";
+        (await ws.Tenant.PostFormAsync($"{basePage}/es", $"{basePage}/es", Http.Form(("T[welcome_message]", "¡Bienvenido a Kettle Co!"), ("T[disclaimer]", "Las respuestas pueden fallar."))))
+            .AssertStatus(HttpStatusCode.OK);
+        var localized = await (await ws.Tenant.GetAsync($"{basePage}/es")).TextAsync();
+        Assert.Contains("¡Bienvenido a Kettle Co!", Regex.Match(localized, @"data-testid=""preview-welcome""[^>]*>[^<]*<", RegexOptions.Singleline).Value);
+        var starters = $"/bots/{bot}/settings/starters";
+        (await ws.Tenant.PostFormAsync(starters, $"{starters}?handler=Add", Http.Form(("kind", "Button"), ("title", "Warranty"), ("message", "How long is the warranty?"), ("locale", "en")))).AssertStatus(HttpStatusCode.OK);
+        (await ws.Tenant.PostFormAsync(starters, $"{starters}?handler=Add", Http.Form(("kind", "Button"), ("title", "Garantía"), ("message", "¿Cuánto dura la garantía?"), ("locale", "es")))).AssertStatus(HttpStatusCode.OK);
+        (await ws.Tenant.PostFormAsync(starters, $"{starters}?handler=Add", Http.Form(("kind", "Link"), ("title", "Manuals"), ("url", "https://kettle.example/manuals")))).AssertStatus(HttpStatusCode.OK);
+        var refused = await ws.Tenant.PostFormAsync(starters, $"{starters}?handler=Add", Http.Form(("kind", "Button"), ("title", "Klingon"), ("message", "Qapla'"), ("locale", "tlh")));
+        refused.AssertStatus(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("Pick one of the bot's languages", await refused.TextAsync());
+        var list = await (await ws.Tenant.GetAsync(starters)).TextAsync();
+        Assert.Equal(["English", "Spanish", "Every language"], Regex.Matches(list, @"data-testid=""starter-language"">([^<]+)<").Select(m => m.Groups[1].Value));
+
+        var widget = new WidgetClient(app, bot);
+        await widget.StartAsync();
+        async Task<string> HomeAsync(string language)
+        {
+            using var home = new HttpRequestMessage(HttpMethod.Get, $"{widget.Base}?handler=Home");
+            home.Headers.Add("X-Parley-Visitor", widget.Token);
+            home.Headers.Add("Accept-Language", language);
+            return await (await widget.Http.SendAsync(home)).Content.ReadAsStringAsync();
+        }
+        var es = await HomeAsync("es-ES");
+        Assert.Contains("¡Bienvenido a Kettle Co!", es);
+        Assert.Contains("Las respuestas pueden fallar.", es);
+        Assert.Contains("Garantía", es);
+        Assert.Contains("Manuals", es);
+        Assert.DoesNotContain(">Warranty<", es);
+        Assert.DoesNotContain("Welcome to Kettle Co!", es);
+        var en = await HomeAsync("en-GB");
+        Assert.Contains("Welcome to Kettle Co!", en);
+        Assert.Contains("Answers may be wrong.", en);
+        Assert.Contains("Warranty", en);
+        Assert.Contains("Manuals", en);
+        Assert.DoesNotContain("Garantía", en);
+        Assert.DoesNotContain("Bienvenido", en);
     }
 
     [Fact]

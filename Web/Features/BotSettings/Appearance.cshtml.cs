@@ -14,8 +14,7 @@ public class AppearanceModel(BotSettingsService settings, BotIcons icons, PlanLi
     public BotAppearance Stored { get; private set; } = new();
     public string? IconMessage { get; private set; }
     /// <summary>The icon as the widget serves it (on the root host).</summary>
-    public string? IconUrl(IconKind kind) => BotIcons.PathOf(Stored, kind) is { } path
-        ? $"{Infrastructure.Tenancy.TenantHosts.RootUrl(options.Value)}/widget/{Bot.PublicId}?handler=Icon&kind={kind}&v={Path.GetFileNameWithoutExtension(path)}" : null;
+    public string? IconUrl(IconKind kind) => BotIcons.Url(Infrastructure.Tenancy.TenantHosts.RootUrl(options.Value), Bot.PublicId, Stored, kind);
     public string? IconError { get; private set; }
     public bool Saved { get; private set; }
 

@@ -27,6 +27,10 @@ public sealed class BotIcons(AppDbContext db, IBlobStore blobs, AuditTrail audit
         IconKind.Bot => look.BotIcon, IconKind.User => look.UserIcon, IconKind.Agent => look.AgentIcon, _ => look.BubbleIcon,
     };
 
+    /// <summary>The icon as the widget serves it on the root host (versioned by its blob name), or null without one.</summary>
+    public static string? Url(string rootUrl, string botPublicId, BotAppearance look, IconKind kind) => PathOf(look, kind) is { } path
+        ? $"{rootUrl}/widget/{botPublicId}?handler=Icon&kind={kind}&v={Path.GetFileNameWithoutExtension(path)}" : null;
+
     private static void Set(BotAppearance look, IconKind kind, string? path)
     {
         switch (kind)

@@ -67,6 +67,7 @@ internal sealed class ConversationStarterMapping : IEntityTypeConfiguration<Conv
         e.Property(x => x.Title).HasMaxLength(60);
         e.Property(x => x.Message).HasMaxLength(500);
         e.Property(x => x.Url).HasMaxLength(2048);
+        e.Property(x => x.Locale).HasMaxLength(20);
         e.HasOne<Chatbot>().WithMany().HasForeignKey(x => x.ChatbotId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -21,5 +21,10 @@ public class ConversationStarter : ITenantOwned, IBotSetting
     /// <summary>What a button sends.</summary>
     public string? Message { get; set; }
     public string? Url { get; set; }
+    /// <summary>The language (a locale the bot offers) whose visitors see it, or null for every language.</summary>
+    public string? Locale { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Whether visitors reading <paramref name="locale"/> see it: written for every language, or for theirs.</summary>
+    public bool ShowsIn(string locale) => Locale is null || string.Equals(Locale, locale, StringComparison.OrdinalIgnoreCase);
 }

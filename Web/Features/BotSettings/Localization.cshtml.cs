@@ -5,8 +5,10 @@ namespace Parley.Features.BotSettings;
 
 /// <summary>The Localization screen: the widget's languages (default, following the browser), adding one, and every text in each.</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class LocalizationModel(LocalizationService localization) : BotSettingsPage
+public class LocalizationModel(LocalizationService localization, BotSettingsService settings, Microsoft.Extensions.Options.IOptions<Infrastructure.ParleyOptions> options) : BotSettingsPage
 {
+    /// <summary>The saved appearance and the main-language welcome and disclaimer, for the preview and as each language's fallback.</summary>
+    public PreviewLook Look { get; private set; } = null!;
     public const int MaxText = 500;
     [BindProperty] public Dictionary<string, string> T { get; set; } = [];
     public BotLocalization Options { get; private set; } = new();
@@ -79,6 +81,7 @@ public class LocalizationModel(LocalizationService localization) : BotSettingsPa
         if (Locales.FirstOrDefault(l => string.Equals(l.Code, code, StringComparison.OrdinalIgnoreCase)) is not { } current) return NotFound();
         Current = current;
         Texts = new Texts(current.Code, current.Custom?.Texts);
+        Look = await PreviewLook.LoadAsync(settings, bot, Infrastructure.Tenancy.TenantHosts.RootUrl(options.Value), ct);
         return null;
     }
 }

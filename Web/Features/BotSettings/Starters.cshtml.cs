@@ -5,7 +5,7 @@ namespace Parley.Features.BotSettings;
 
 /// <summary>Conversation starters (home view) and follow-up prompts (after answers): ordered lists of buttons (title + message) and links (text + URL).</summary>
 [TenantHost, Authorize(Policy = Policies.Member)]
-public class StartersModel(AppDbContext db, AuditTrail audit, TimeProvider clock) : BotSettingsPage
+public class StartersModel(AppDbContext db, AuditTrail audit, TimeProvider clock, Localization.LocalizationService localization) : BotSettingsPage
 {
     public const int Max = 10;
     public List<ConversationStarter> Starters { get; private set; } = [];
@@ -14,27 +14,32 @@ public class StartersModel(AppDbContext db, AuditTrail audit, TimeProvider clock
     public string List => Placement == StarterPlacement.AfterAnswer ? "follow-ups" : "";
     public string? Error { get; private set; }
     public string? Message { get; private set; }
+    /// <summary>The bot's languages: with more than one, each prompt may be for one of them only.</summary>
+    public IReadOnlyList<Localization.OfferedLocale> Languages { get; private set; } = [];
+    public string LanguageName(string? code) => code is null ? "Every language" : Languages.FirstOrDefault(l => l.Code == code)?.EnglishName ?? code;
 
     public IActionResult OnGet(string publicId, string? list) => Page();
 
-    public async Task<IActionResult> OnPostAddAsync(string publicId, string? list, StarterKind kind, string? title, string? message, string? url, CancellationToken ct)
+    public async Task<IActionResult> OnPostAddAsync(string publicId, string? list, StarterKind kind, string? title, string? message, string? url, string? locale, CancellationToken ct)
     {
         title = title?.Trim() ?? "";
+        locale = string.IsNullOrWhiteSpace(locale) ? null : locale.Trim();
         Uri? link = null;
         Error = Starters.Count >= Max ? $"A list holds at most {Max} prompts; remove one first."
             : title.Length is 0 or > 60 ? "Give the starter a title of up to 60 characters."
             : kind == StarterKind.Button && (string.IsNullOrWhiteSpace(message) || message.Trim().Length > 500) ? "A button needs the message it sends (up to 500 characters)."
             : kind == StarterKind.Link && !(Uri.TryCreate(url?.Trim(), UriKind.Absolute, out link) && link.Scheme is "http" or "https") ? "A link needs a full http(s) address, like https://example.com/pricing."
+            : locale is not null && Languages.All(l => l.Code != locale) ? "Pick one of the bot's languages, or every language."
             : null;
         if (Error is null)
         {
             var starter = new ConversationStarter
             {
-                ChatbotId = Bot.Id, Placement = Placement, Kind = kind, Title = title, Message = kind == StarterKind.Button ? message!.Trim() : null, Url = link?.AbsoluteUri,
+                ChatbotId = Bot.Id, Placement = Placement, Kind = kind, Title = title, Message = kind == StarterKind.Button ? message!.Trim() : null, Url = link?.AbsoluteUri, Locale = locale,
                 Position = Starters.Count == 0 ? 0 : Starters.Max(s => s.Position) + 1, CreatedAt = clock.GetUtcNow(),
             };
             db.ConversationStarters.Add(starter);
-            audit.Record(Placement == StarterPlacement.Home ? "bot.starter_added" : "bot.follow_up_added", "Chatbot", Bot.PublicId, Bot.Name, null, new { starter.Title, Kind = kind.ToString(), starter.Message, starter.Url });
+            audit.Record(Placement == StarterPlacement.Home ? "bot.starter_added" : "bot.follow_up_added", "Chatbot", Bot.PublicId, Bot.Name, null, new { starter.Title, Kind = kind.ToString(), starter.Message, starter.Url, Language = LanguageName(locale) });
             await db.SaveChangesAsync(ct);
             Message = $"Added \"{title}\".";
         }
@@ -79,6 +84,7 @@ public class StartersModel(AppDbContext db, AuditTrail audit, TimeProvider clock
         if (list is not (null or "" or "follow-ups")) return NotFound();
         Placement = list == "follow-ups" ? StarterPlacement.AfterAnswer : StarterPlacement.Home;
         Starters = await db.ConversationStarters.Where(s => s.ChatbotId == bot.Id && s.Placement == Placement).OrderBy(s => s.Position).ToListAsync(ct);
+        Languages = await localization.LocalesAsync(bot.Id, ct);
         return null;
     }
 }

@@ -109,11 +109,23 @@ public static partial class WidgetTexts
         new("powered_by", "Widget", "Powered by"),
     ];
 
-    public static readonly IReadOnlySet<string> KeySet = Keys.Select(k => k.Key).ToHashSet();
+    /// <summary>
+    /// The owner's own words per language: empty unless set, in which case visitors reading that language get them
+    /// instead of the welcome message (Appearance) and the disclaimer (Behavior) written for the bot's main language.
+    /// </summary>
+    public static readonly IReadOnlyList<TextKey> ContentKeys =
+    [
+        new("welcome_message", "Your content", "Welcome message"),
+        new("disclaimer", "Your content", "Disclaimer under the message box"),
+    ];
+
+    public static readonly IReadOnlySet<string> KeySet = Keys.Concat(ContentKeys).Select(k => k.Key).ToHashSet();
+    private static readonly IReadOnlySet<string> ContentKeySet = ContentKeys.Select(k => k.Key).ToHashSet();
 
     /// <summary>The shipped text for a key in a locale (its language, then English).</summary>
     public static string Default(string locale, string key) =>
-        Shipped.TryGetValue(locale, out var t) && t.TryGetValue(key, out var v) ? v
+        ContentKeySet.Contains(key) ? ""
+        : Shipped.TryGetValue(locale, out var t) && t.TryGetValue(key, out var v) ? v
         : Shipped.TryGetValue(Language(locale), out var l) && l.TryGetValue(key, out var lv) ? lv
         : En.GetValueOrDefault(key, key);
 
@@ -165,6 +177,8 @@ public sealed class Texts(string locale, IReadOnlyDictionary<string, string>? cu
     public string Locale { get; } = locale;
     public bool RightToLeft { get; } = WidgetTexts.IsRightToLeft(locale);
     public string this[string key] => custom is not null && custom.TryGetValue(key, out var v) && v.Length > 0 ? v : WidgetTexts.Default(Locale, key);
+    /// <summary>The owner's own wording for a key in this language, or null.</summary>
+    public string? Own(string key) => custom is not null && custom.TryGetValue(key, out var v) && v.Length > 0 ? v : null;
 
     public static readonly Texts English = new(WidgetTexts.English);
 }

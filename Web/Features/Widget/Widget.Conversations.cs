@@ -36,7 +36,7 @@ public partial class WidgetModel
         var conversations = recent == 0 ? [] : await db.Conversations.AsNoTracking().Where(c => c.VisitorId == visitor.Id && c.ChatbotId == Bot.Id)
             .OrderByDescending(c => c.LastMessageAt).Take(recent).ToListAsync(ct);
         var starters = await db.ConversationStarters.AsNoTracking().Where(s => s.ChatbotId == Bot.Id && s.Placement == BotSettings.StarterPlacement.Home).OrderBy(s => s.Position).ToListAsync(ct);
-        return new HomeView(View, conversations, starters);
+        return new HomeView(View, conversations, starters.Where(s => s.ShowsIn(T.Locale)).ToList());
     }
 
     public async Task<IActionResult> OnGetConversationAsync(string botId, Guid id, CancellationToken ct)

@@ -18,6 +18,9 @@ public sealed record WidgetView(Chatbot Bot, string BasePath, BotSettings.BotApp
     /// <summary>Human support when the bot offers it (never in the dashboard playground).</summary>
     public HumanSupport.HumanSupportSettings? Support { get; init; }
     public bool RightToLeft => Look.RightToLeft || T.RightToLeft;
+    /// <summary>The welcome message and disclaimer in the visitor's language where the owner wrote one, else the bot's own.</summary>
+    public string Welcome => T.Own("welcome_message") ?? Look.WelcomeMessage;
+    public string Disclaimer => T.Own("disclaimer") ?? Behave.Disclaimer;
     /// <summary>Where the widget loads an uploaded icon from (versioned by its blob name, so it is cached for good), or null.</summary>
     public string? IconUrl(BotSettings.IconKind kind) =>
         BotSettings.BotIcons.PathOf(Look, kind) is { } path ? $"{BasePath}?handler=Icon&kind={kind}&v={System.IO.Path.GetFileNameWithoutExtension(path)}" : null;
@@ -76,7 +79,7 @@ public partial class WidgetModel(AppDbContext db, ITenantContext tenants, BotSet
     private IReadOnlyList<BotSettings.ConversationStarter> followUpPrompts = [];
     public Localization.Texts T { get; private set; } = Localization.Texts.English;
     private HumanSupport.HumanSupportSettings? supportSettings;
-    public WidgetView View => new(Bot, $"/widget/{Bot.PublicId}", Look, Behave) { FollowUpPrompts = followUpPrompts, T = T, Support = supportSettings is { Enabled: true } ? supportSettings : null };
+    public WidgetView View => new(Bot, $"/widget/{Bot.PublicId}", Look, Behave) { FollowUpPrompts = followUpPrompts.Where(s => s.ShowsIn(T.Locale)).ToList(), T = T, Support = supportSettings is { Enabled: true } ? supportSettings : null };
 
     public async Task<IActionResult> OnGetAsync(string botId, [FromServices] Plans.PlanLimitsReader plans, CancellationToken ct)
     {

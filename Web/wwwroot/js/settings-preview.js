@@ -21,7 +21,12 @@
     // Localization: each text box drives the preview element with the same key; an empty box shows the default wording.
     document.addEventListener("input", e => {
       const m = /^T\[(\w+)\]$/.exec(e.target.name || ""); if (!m) return;
-      const el = preview.querySelector(`[data-t=${m[1]}]`); if (el) el.textContent = e.target.value || e.target.placeholder;
+      const el = preview.querySelector(`[data-t=${m[1]}]`); if (!el) return;
+      const text = e.target.value || e.target.placeholder;
+      el.textContent = text;
+      // The owner's own texts (welcome, disclaimer) show only when there is one, the welcome in place of Parley's title.
+      if (el.hasAttribute("data-t-optional")) el.hidden = !text;
+      preview.querySelector(`[data-t-default=${m[1]}]`)?.toggleAttribute("hidden", !!text);
     });
     return;
   }

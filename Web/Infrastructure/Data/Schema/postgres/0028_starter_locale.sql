@@ -1,0 +1,2 @@
+-- A conversation starter or follow-up prompt for one language only (null: every language) (issue 18).
+ALTER TABLE "ConversationStarters" ADD COLUMN "Locale" character varying(20) NULL;
