@@ -22,6 +22,10 @@ public class ParleyOptions
     /// <summary>Other host names this app answers to besides AppDomain and its workspace subdomains (served as the root host).</summary>
     public string[] ExtraHosts { get; set; } = [];
 
+    /// <summary>Where the sign-up form's terms link points: an operator's own terms page, or Parley's built-in /terms when unset.</summary>
+    [Url]
+    public string? TermsUrl { get; set; }
+
     /// <summary>Creates the demo workspace at first start; on by default in Development only.</summary>
     public bool? SeedDemo { get; set; }
 }

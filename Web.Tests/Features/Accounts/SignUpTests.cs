@@ -5,6 +5,27 @@ namespace Parley.Tests.Features.Accounts;
 public abstract class SignUpTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : ParleyApp
 {
     [Fact]
+    public async Task The_sign_up_form_links_to_the_terms_which_an_operator_may_replace_with_their_own()
+    {
+        var root = app.Client();
+        var form = await (await root.GetAsync("/signup")).BodyAsync();
+        Assert.Matches(@"agree to the <a class=""link"" href=""/terms""[^>]*>terms of service</a>", form);
+        var terms = await root.GetAsync("/terms");
+        terms.AssertStatus(HttpStatusCode.OK);
+        var html = await terms.BodyAsync();
+        Assert.Contains("<h1 class=\"h1\">Terms of service</h1>", html);
+        Assert.Contains("Acceptable use", html);
+        Assert.Contains("seven days to update your card", html); // the billing grace the product applies
+
+        await using var own = app.Twin();
+        own.Settings["Parley:TermsUrl"] = "https://legal.example/terms";
+        await own.InitializeAsync();
+        var client = own.Client();
+        Assert.Contains("href=\"https://legal.example/terms\"", await (await client.GetAsync("/signup")).BodyAsync());
+        Assert.Equal("https://legal.example/terms", (await client.GetAsync("/terms")).Headers.Location?.ToString());
+    }
+
+    [Fact]
     public async Task SignUp_creates_workspace_owner_and_free_plan_and_lands_on_dashboard()
     {
         var ws = await app.SignUpAsync();

@@ -59,6 +59,7 @@ public static class RouteMatrix
         R("GET /invitations/accept", Who.Anyone, "/invitations/accept?token=forged"),
         R("POST /invitations/accept", Who.Anyone, "/invitations/accept", ("Input.Token", "forged")),
         R("GET /signup", Who.Anyone, "/signup"),
+        R("GET /terms", Who.Anyone, "/terms"),
         R("GET /signup?handler=CheckSlug", Who.Anyone, "/signup?handler=CheckSlug&slug=free-slug"),
         R("POST /signup", Who.Anyone, "/signup", ("Input.Email", "not an email")),
         R("GET /account/workspaces/{handler?}/{slug?}", Who.SignedIn, "/account/workspaces"),

@@ -26,6 +26,8 @@ public class SignUpModel(UserManager<AppUser> users, SignInManager<AppUser> sign
         /// <summary>Set when an already signed-in user adds a workspace: no account fields then.</summary>
         public bool ExistingUser { get; set; }
         public string AppDomain { get; set; } = "";
+        /// <summary>The terms of service the sign-up agrees to (not bound from the form).</summary>
+        [Microsoft.AspNetCore.Mvc.ModelBinding.BindNever] public string TermsUrl { get; set; } = "/terms";
         /// <summary>A plan chosen on the pricing page ("Try Gold"): the workspace starts on its trial.</summary>
         public string? Plan { get; set; }
         /// <summary>The referral code of the link that brought this sign-up.</summary>
@@ -44,6 +46,7 @@ public class SignUpModel(UserManager<AppUser> users, SignInManager<AppUser> sign
         TrialPlan = await workspaces.TrialPlanAsync(plan, ct);
         Input.ExistingUser = User.Identity?.IsAuthenticated == true;
         Input.AppDomain = options.Value.AppDomain;
+        Input.TermsUrl = options.Value.TermsUrl ?? "/terms";
     }
 
     /// <summary>Live availability as the user types the subdomain.</summary>
@@ -59,6 +62,7 @@ public class SignUpModel(UserManager<AppUser> users, SignInManager<AppUser> sign
         var existing = User.Identity?.IsAuthenticated == true ? await users.GetUserAsync(User) : null;
         Input.ExistingUser = existing is not null;
         Input.AppDomain = options.Value.AppDomain;
+        Input.TermsUrl = options.Value.TermsUrl ?? "/terms";
         Input.Slug = Slugs.Normalize(Input.Slug);
         if (existing is not null)
             foreach (var key in new[] { "Input.FullName", "Input.Email", "Input.Password" }) ModelState.Remove(key);
