@@ -26,7 +26,7 @@ public class DomainNormalizeTests
 /// <summary>Domains verified against a site on loopback, which these tests (and only tests) allow.</summary>
 public abstract class DomainTests<TApp>(LoopbackSite site) : IClassFixture<LoopbackSite> where TApp : ParleyApp, new()
 {
-    private async Task<TApp> AppAsync()
+    private async Task<TApp> AppAsync(string portSetting = "Parley:Domains:CheckPort")
     {
         var app = new TApp
         {
@@ -34,7 +34,7 @@ public abstract class DomainTests<TApp>(LoopbackSite site) : IClassFixture<Loopb
             {
                 ["Parley:Outbound:AllowLoopback"] = "true",
                 ["Parley:Outbound:ExtraPorts:0"] = site.Port.ToString(),
-                ["Parley:Domains:CheckPort"] = site.Port.ToString(),
+                [portSetting] = site.Port.ToString(),
             },
         };
         await app.InitializeAsync();
@@ -112,6 +112,21 @@ public abstract class DomainTests<TApp>(LoopbackSite site) : IClassFixture<Loopb
         Assert.Contains("domain.verified", audit);
         Assert.Contains("domain.verification_failed", audit);
         Assert.Contains("Parley (scheduled check)", audit);
+    }
+
+    [Fact]
+    public async Task In_local_development_a_name_under_localhost_is_verified_on_this_machine_as_browsers_resolve_it()
+    {
+        await using var app = await AppAsync("Parley:Domains:LocalSitePort");
+        var ws = await app.SignUpAsync();
+        (await ws.Tenant.PostFormAsync("/domains", "/domains?handler=Add", Http.Form(("host", "shop.localhost")))).AssertStatus(HttpStatusCode.OK);
+        var domain = await DomainAsync(app, ws.TenantId);
+        Assert.Equal("shop.localhost", domain.Host);
+        site.MetaToken = null;
+        site.FileToken = domain.VerificationToken;
+        var verified = await ws.Tenant.PostFormAsync("/domains", $"/domains?handler=Verify&id={domain.Id}", []);
+        Assert.Contains("is verified", await verified.TextAsync());
+        Assert.True((await DomainAsync(app, ws.TenantId)).Verified);
     }
 
     [Fact]

@@ -60,6 +60,16 @@ public class SafeHttpTests(LoopbackSite site) : IClassFixture<LoopbackSite>
     }
 
     [Fact]
+    public async Task Names_under_localhost_are_this_machine_as_in_browsers_refused_unless_loopback_is_allowed()
+    {
+        var e = await Assert.ThrowsAsync<OutboundRequestRefusedException>(() => Client(false, site.Port).GetStringAsync(new Uri($"http://shop.localhost:{site.Port}/"), default));
+        Assert.Contains("loopback", e.Detail); // resolved (to 127.0.0.1), then refused: not "does not resolve"
+        var page = await Client(true, site.Port).GetStringAsync(new Uri($"http://shop.localhost:{site.Port}/"), default);
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.True(SafeHttp.IsLocalhost("Shop.LocalHost.") && !SafeHttp.IsLocalhost("localhost.example.com") && !SafeHttp.IsLocalhost("notlocalhost"));
+    }
+
+    [Fact]
     public async Task A_page_declaring_an_unknown_charset_is_read_as_utf8()
     {
         site.Pages["/bogus-charset"] = new SitePage("<p>Café opens at nine</p>", "text/html; charset=bogus") { RawHeader = true };

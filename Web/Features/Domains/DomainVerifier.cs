@@ -10,6 +10,12 @@ public class DomainOptions
     /// <summary>Checks sites on this port over http instead of 443/80. Tests only, with the port in Outbound:ExtraPorts.</summary>
     public int? CheckPort { get; set; }
 
+    /// <summary>
+    /// Development: the port a local site is served on (http), where names under localhost ("shop.localhost") are
+    /// checked. Needs Outbound:AllowLoopback and the port in Outbound:ExtraPorts; unset in production.
+    /// </summary>
+    public int? LocalSitePort { get; set; }
+
     /// <summary>All the fetches of one check together (file and home page, https then http) end by then: a person is waiting.</summary>
     public int CheckSeconds { get; set; } = 20;
 }
@@ -46,8 +52,8 @@ public sealed class DomainVerifier(SafeHttp http, IOptions<DomainOptions> option
         domain.LastCheckedAt = clock.GetUtcNow();
     }
 
-    private IEnumerable<string> Origins(string host) => options.Value.CheckPort is { } port
-        ? [$"http://{host}:{port}"]
+    private IEnumerable<string> Origins(string host) => options.Value.CheckPort is { } port ? [$"http://{host}:{port}"]
+        : options.Value.LocalSitePort is { } local && SafeHttp.IsLocalhost(host) ? [$"http://{host}:{local}"]
         : [$"https://{host}", $"http://{host}"];
 
     private async Task<bool> TryAsync(Uri url, Func<string, bool> found, string method, List<string> problems, CancellationToken ct)

@@ -154,13 +154,19 @@ public sealed class SafeHttp(IHttpClientFactory factory, IOptions<OutboundOption
         return null;
     }
 
+    /// <summary>"localhost" and every name under it ("shop.localhost") are this machine.</summary>
+    public static bool IsLocalhost(string host) =>
+        host.TrimEnd('.').Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.TrimEnd('.').EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+
     private static string NotPublic(string host) => $"{host} is not a public website Parley can fetch from.";
 
     /// <summary>Resolves, checks every address, and connects only to an allowed one.</summary>
     internal static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, OutboundOptions o, CancellationToken ct)
     {
         var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal]
+            : IsLocalhost(host) ? [IPAddress.Loopback] // RFC 6761, as browsers do: the system resolver often knows only "localhost" itself
+            : await Dns.GetHostAddressesAsync(host, ct);
         if (addresses.Length == 0) throw new OutboundRequestRefusedException(NotPublic(host), $"{host} does not resolve.");
         foreach (var ip in addresses)
             if (Blocked(ip, o.AllowLoopback) is { } reason)
