@@ -90,9 +90,18 @@ public class ScreenTests(BrowserApp app) : IClassFixture<BrowserApp>
         // Knowledge: the new source trains in the background and the list updates without a reload.
         await page.GetByRole(AriaRole.Link, new() { Name = "Support assistant" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Open knowledge" }).ClickAsync();
+        // The sources table comes first; the four ways to add knowledge are tabs below it, reachable by keyboard too.
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Files" })).ToHaveAttributeAsync("aria-selected", "true");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Files" }).FocusAsync();
+        await page.Keyboard.PressAsync("End");
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Q&A" })).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Tabpanel)).ToHaveCountAsync(1); // only the chosen form shows
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add Q&A" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#qa-error")).ToContainTextAsync("question"); // the refusal sits in the form that caused it
         await page.GetByLabel("Question", new() { Exact = true }).FillAsync("Do you ship abroad?");
         await page.GetByLabel("Answer", new() { Exact = true }).FillAsync("Yes, we ship to 40 countries with tracked delivery.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add Q&A" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#qa-error")).ToBeEmptyAsync();
         await Assertions.Expect(page.Locator("[data-testid=sources] [data-status=Ready]")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await page.GetByLabel("Test question").FillAsync("can you deliver to other countries?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
@@ -122,6 +131,7 @@ public class ScreenTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.Locator("[data-testid=upload-list] li[data-result=ok]")).ToContainTextAsync("handbook.pdf");
         await Assertions.Expect(page.Locator("[data-testid=upload-list] li[data-result=error]")).ToContainTextAsync("named .docx but its content is a PDF");
 
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Website" }).ClickAsync();
         await page.GetByLabel("Address").FillAsync(site.Origin + "/");
         await page.GetByLabel("Link depth").FillAsync("1");
         await page.GetByLabel("Page limit").FillAsync("10");
