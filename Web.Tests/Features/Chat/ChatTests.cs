@@ -74,7 +74,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Contains("No conversation matches", await (await ws.Tenant.GetAsync($"/bots/{bot}/conversations?q=zebra")).TextAsync());
         var transcript = await (await ws.Tenant.GetAsync($"/bots/{bot}/conversations/{conversationId}")).TextAsync();
         Assert.Contains("Sources: [1] Warranty", transcript);
-        Assert.Contains("👍 helpful", transcript);
+        Assert.Contains("thumbs up: helpful", transcript);
     }
 
     [Fact]
