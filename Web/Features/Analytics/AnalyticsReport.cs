@@ -30,7 +30,7 @@ public sealed class AnalyticsReport(AppDbContext db, DayCounter counter)
     /// <summary>The longest range a report covers.</summary>
     public const int MaxDays = 366;
     /// <summary>How many of the range's newest visitor messages are grouped into top questions.</summary>
-    public const int QuestionSample = 2000;
+    public const int QuestionSample = 1000;
 
     public async Task<AnalyticsFigures> ReadAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid> bots, CancellationToken ct)
     {
@@ -49,12 +49,14 @@ public sealed class AnalyticsReport(AppDbContext db, DayCounter counter)
         var start = DayCounter.Start(from);
         var end = DayCounter.Start(to.AddDays(1));
         var started = db.Conversations.AsNoTracking().Where(c => c.Channel == ConversationChannel.Widget && bots.Contains(c.ChatbotId) && c.CreatedAt >= start && c.CreatedAt < end);
-        var domains = (await started.GroupBy(c => c.DomainHost).Select(g => new { Host = g.Key, Count = g.Count() }).ToListAsync(ct))
+        // One pass over the range's conversations, by site and page; sites and pages are then summed here.
+        var places = await started.GroupBy(c => new { c.DomainHost, c.PageUrl }).Select(g => new { g.Key.DomainHost, g.Key.PageUrl, Title = g.Max(c => c.PageTitle), Count = g.Count() }).ToListAsync(ct);
+        var domains = places.GroupBy(p => p.DomainHost).Select(g => (Host: g.Key, Count: g.Sum(p => p.Count)))
             .OrderByDescending(g => g.Count).ThenBy(g => g.Host).Take(10)
             .Select(g => new PlaceCount(g.Host ?? "Not recorded", g.Host is null ? null : "https://" + g.Host, g.Count)).ToList();
-        var pages = (await started.Where(c => c.PageUrl != null).GroupBy(c => c.PageUrl).Select(g => new { Url = g.Key, Title = g.Max(c => c.PageTitle), Count = g.Count() }).ToListAsync(ct))
+        var pages = places.Where(p => p.PageUrl is not null).GroupBy(p => p.PageUrl!).Select(g => (Url: g.Key, Title: g.Max(p => p.Title), Count: g.Sum(p => p.Count)))
             .OrderByDescending(g => g.Count).ThenBy(g => g.Url).Take(10)
-            .Select(g => new PlaceCount(string.IsNullOrWhiteSpace(g.Title) ? g.Url! : g.Title, g.Url, g.Count)).ToList();
+            .Select(g => new PlaceCount(string.IsNullOrWhiteSpace(g.Title) ? g.Url : g.Title, g.Url, g.Count)).ToList();
 
         var rated = await db.Conversations.AsNoTracking().Where(c => c.Channel == ConversationChannel.Widget && bots.Contains(c.ChatbotId) && c.RatedAt >= start && c.RatedAt < end && c.Rating != null)
             .GroupBy(c => c.Rating).Select(g => new { Stars = g.Key, Count = g.Count() }).ToListAsync(ct);
@@ -64,7 +66,7 @@ public sealed class AnalyticsReport(AppDbContext db, DayCounter counter)
         var asked = await db.Messages.AsNoTracking()
             .Where(m => m.Role == MessageRole.User && m.CreatedAt >= start && m.CreatedAt < end && bots.Contains(m.ChatbotId)
                         && db.Conversations.Any(c => c.Id == m.ConversationId && c.Channel == ConversationChannel.Widget))
-            .OrderByDescending(m => m.Id).Take(QuestionSample).Select(m => m.Content).ToListAsync(ct);
+            .OrderByDescending(m => m.CreatedAt).Take(QuestionSample).Select(m => m.Content).ToListAsync(ct);
         var top = QuestionClusters.Cluster(asked, q => q)
             .Select(g => new QuestionCount(QuestionClusters.Representative(g), g.Count, QuestionClusters.Wordings(g)))
             .OrderByDescending(q => q.Times).Take(10).ToList();

@@ -29,7 +29,14 @@ internal sealed class ConversationMapping : IEntityTypeConfiguration<Conversatio
     {
         e.HasIndex(x => new { x.ChatbotId, x.LastMessageAt });
         e.HasIndex(x => new { x.VisitorId, x.LastMessageAt });
-        e.HasIndex(x => x.TenantId);
+        // A workspace's widget (or playground) conversations by day (overview, analytics); the moments few conversations
+        // have (waiting, escalated, first reply, resolved, rated) are indexed only where set.
+        e.HasIndex(x => new { x.TenantId, x.Channel, x.CreatedAt });
+        e.HasIndex(x => new { x.TenantId, x.WaitingSince }).HasFilter("\"WaitingSince\" IS NOT NULL");
+        e.HasIndex(x => new { x.TenantId, x.EscalatedAt }).HasFilter("\"EscalatedAt\" IS NOT NULL");
+        e.HasIndex(x => new { x.TenantId, x.FirstReplyAt }).HasFilter("\"FirstReplyAt\" IS NOT NULL");
+        e.HasIndex(x => new { x.TenantId, x.ResolvedAt }).HasFilter("\"ResolvedAt\" IS NOT NULL");
+        e.HasIndex(x => new { x.TenantId, x.RatedAt }).HasFilter("\"RatedAt\" IS NOT NULL");
         e.Property(x => x.Channel).HasConversion<string>().HasMaxLength(20);
         e.HasIndex(x => new { x.TenantId, x.Status, x.LastMessageAt });
         // Defaults only let the schema script add the columns to existing rows; the model always sets them.
@@ -56,7 +63,7 @@ internal sealed class MessageMapping : IEntityTypeConfiguration<Message>
         e.HasIndex(x => x.PublicId).IsUnique();
         // New rows always carry a random id; the default only lets the schema script add the column to existing rows.
         e.Property(x => x.PublicId).HasDefaultValue(Guid.Empty);
-        e.HasIndex(x => x.TenantId);
+        e.HasIndex(x => new { x.TenantId, x.CreatedAt }); // a workspace's messages by day (analytics)
         e.Property(x => x.Role).HasConversion<string>().HasMaxLength(20);
         e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         e.Property(x => x.Reaction).HasConversion<string>().HasMaxLength(20);

@@ -97,13 +97,17 @@ public static class QuestionClusters
     public static List<List<T>> Cluster<T>(IEnumerable<T> items, Func<T, string> text)
     {
         var groups = new List<(HashSet<string> Terms, List<T> Members)>();
+        var seen = new Dictionary<string, int>(); // a wording met before joins its group without being analysed again
         foreach (var item in items)
         {
             var t = text(item);
+            var normal = Normal(t);
+            if (seen.TryGetValue(normal, out var known)) { groups[known].Members.Add(item); continue; }
             var terms = KeywordText.QueryTerms(t).ToHashSet();
-            var home = groups.FirstOrDefault(g => Similar(g.Terms, terms) || (terms.Count == 0 && string.Equals(Normal(text(g.Members[0])), Normal(t))));
-            if (home.Members is null) groups.Add((terms, [item]));
-            else home.Members.Add(item);
+            var home = groups.FindIndex(g => Similar(g.Terms, terms) || (terms.Count == 0 && string.Equals(Normal(text(g.Members[0])), normal)));
+            if (home < 0) { groups.Add((terms, [item])); home = groups.Count - 1; }
+            else groups[home].Members.Add(item);
+            seen[normal] = home;
         }
         return groups.Select(g => g.Members).ToList();
     }
