@@ -55,6 +55,7 @@ public static class ParleyHost
         builder.AddBilling();
         builder.AddDashboard();
         builder.AddAnalytics();
+        Features.Api.ApiSetup.AddApi(builder);
         builder.AddAudit();
         builder.AddOutbound();
         builder.AddResilientClients();
@@ -103,6 +104,7 @@ public static class ParleyHost
         app.UseJobsDashboard();
         app.UseRouting();
         app.UseMiddleware<HostGateMiddleware>();
+        app.UseMiddleware<Features.Api.ApiGate>();
         app.UseAntiforgery();
         app.UseAuthorization();
 
@@ -111,6 +113,7 @@ public static class ParleyHost
         app.MapInboxStream();
         app.MapWidgetStream();
         app.MapStripeWebhook();
+        Features.Api.ApiEndpoints.MapApi(app);
         return app;
     }
 }

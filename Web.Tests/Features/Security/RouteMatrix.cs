@@ -88,6 +88,22 @@ public static class RouteMatrix
         R("POST /widget/{botId}?handler=Session", Who.Visitor, "/widget/{bot}?handler=Session"),
         // Stripe's events: anyone may post, only a body signed with the endpoint's secret is taken (404 without Stripe configured).
         R("POST /stripe/webhook", Who.Anyone, "/stripe/webhook"),
+        R("GET /docs/api", Who.Anyone, "/docs/api"),
+        // The public API answers a request without a key 401; keys, scopes and workspaces are probed by the API tests.
+        R("GET /api/{documentName}/openapi.json", Who.Anyone, "/api/v1/openapi.json"),
+        R("GET /api/v1/bots", Who.Anyone, "/api/v1/bots"),
+        R("GET /api/v1/bots/{botId}", Who.Anyone, "/api/v1/bots/{bot}"),
+        R("GET /api/v1/bots/{botId}/sources", Who.Anyone, "/api/v1/bots/{bot}/sources"),
+        R("POST /api/v1/bots/{botId}/sources", Who.Anyone, "/api/v1/bots/{bot}/sources"),
+        R("POST /api/v1/bots/{botId}/sources/files", Who.Anyone, "/api/v1/bots/{bot}/sources/files"),
+        R("GET /api/v1/bots/{botId}/sources/{sourceId:guid}", Who.Anyone, "/api/v1/bots/{bot}/sources/{source}"),
+        R("DELETE /api/v1/bots/{botId}/sources/{sourceId:guid}", Who.Anyone, "/api/v1/bots/{bot}/sources/{source}"),
+        R("POST /api/v1/bots/{botId}/sources/{sourceId:guid}/resync", Who.Anyone, "/api/v1/bots/{bot}/sources/{source}/resync"),
+        R("GET /api/v1/bots/{botId}/conversations", Who.Anyone, "/api/v1/bots/{bot}/conversations"),
+        R("GET /api/v1/bots/{botId}/conversations/{conversationId:guid}", Who.Anyone, "/api/v1/bots/{bot}/conversations/{conversation}"),
+        R("POST /api/v1/bots/{botId}/messages", Who.Anyone, "/api/v1/bots/{bot}/messages"),
+        R("GET /api/v1/leads", Who.Anyone, "/api/v1/leads"),
+        R("GET /api/v1/leads.csv", Who.Anyone, "/api/v1/leads.csv"),
 
         // The dashboard, on the workspace's own host.
         R("GET /dashboard", Who.Agent, "/dashboard"),
@@ -148,6 +164,10 @@ public static class RouteMatrix
         R("POST /inbox/replies?handler=Delete", Who.Manager, "/inbox/replies?handler=Delete&id={extra}") with { NotFoundIsAnswer = true },
         R("GET /leads?handler=Csv", Who.Agent, "/leads?handler=Csv"),
         R("GET /analytics", Who.Manager, "/analytics?days=7"),
+        R("GET /api-keys", Who.Admin, "/api-keys"),
+        R("POST /api-keys?handler=Create", Who.Admin, "/api-keys?handler=Create", ("name", "Matrix"), ("read", "true")),
+        R("POST /api-keys?handler=Revoke", Who.Admin, "/api-keys?handler=Revoke&id={extra}") with { NotFoundIsAnswer = true },
+        R("GET /api-keys/log", Who.Admin, "/api-keys/log"),
         R("GET /analytics?handler=Csv", Who.Manager, "/analytics?handler=Csv&from=2026-01-01&to=2026-01-31"),
         R("GET /settings/workspace", Who.Admin, "/settings/workspace"),
         R("POST /settings/workspace", Who.Admin, "/settings/workspace", ("Input.Name", "Kept"), ("Input.Slug", "{slug}")),

@@ -232,7 +232,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
             }
             stage = "save";
             var stored = Compose(bot, conversation, question, prepared, answer.ToString().Trim(), modelId, usage, started);
-            var widget = conversation.Channel == ConversationChannel.Widget;
+            var widget = conversation.Channel != ConversationChannel.Playground; // visitors' and the API's answers are metered
             if (widget) await meter.PrepareModelAsync(modelId, stored.CreatedAt, work.Token);
             db.Messages.Add(stored);
             live.Raise(new LiveEvent(LiveKind.Message, tenant.TenantId!.Value, bot.Id, conversation.Id, conversation.VisitorId, ToVisitor: true, ToTeam: true, tab));
@@ -255,7 +255,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
             try
             {
                 await db.SaveChangesAsync(CancellationToken.None);
-                if (conversation.Channel == ConversationChannel.Widget) await meter.ReleaseAsync(question.CreatedAt);
+                if (conversation.Channel != ConversationChannel.Playground) await meter.ReleaseAsync(question.CreatedAt);
             }
             catch (Exception inner)
             {

@@ -36,7 +36,8 @@ public class Visitor : ITenantOwned
 public enum ConversationStatus { Open, Pending, Snoozed, Resolved }
 /// <summary>Who answers the visitor: the bot, or a person once one has taken over (until they hand it back).</summary>
 public enum Responder { Bot, Human }
-public enum ConversationChannel { Widget, Playground }
+/// <summary>Where a conversation happens: the widget on a site, the dashboard's playground, or the public API.</summary>
+public enum ConversationChannel { Widget, Playground, Api }
 
 /// <summary>One conversation of a visitor with a bot (seed 000's threads), with its place in the team's inbox.</summary>
 public class Conversation : ITenantOwned

@@ -48,6 +48,9 @@ public partial class AppDbContext(DbContextOptions<AppDbContext> options, ITenan
     public DbSet<Features.Unanswered.AnswerFix> AnswerFixes => Set<Features.Unanswered.AnswerFix>();
     public DbSet<Features.Analytics.BotDay> BotDays => Set<Features.Analytics.BotDay>();
     public DbSet<Features.Analytics.AnalyticsState> AnalyticsStates => Set<Features.Analytics.AnalyticsState>();
+    public DbSet<Features.Api.ApiKey> ApiKeys => Set<Features.Api.ApiKey>();
+    public DbSet<Features.Api.ApiRequestLog> ApiRequestLogs => Set<Features.Api.ApiRequestLog>();
+    public DbSet<Features.Api.ApiRateWindow> ApiRateWindows => Set<Features.Api.ApiRateWindow>();
     public DbSet<LoginHistory> LoginHistory => Set<LoginHistory>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<MailThrottle> MailThrottles => Set<MailThrottle>();

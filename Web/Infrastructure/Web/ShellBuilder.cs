@@ -27,6 +27,7 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
         new("Analytics", "/analytics", "chart", Role.Manager),
         new("Team", "/team", "users", Role.Manager),
         new("Domains", "/domains", "globe", Role.Admin),
+        new("API keys", "/api-keys", "key", Role.Admin),
         new("Audit log", "/audit", "list", Role.Admin),
         new("Workspace settings", "/settings/workspace", "settings", Role.Admin),
         new("Billing", "/billing", "card", Role.Owner),
