@@ -43,7 +43,7 @@ public class TeamFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await invitee.WaitForURLAsync($"{app.TenantUrl(slug)}/dashboard?joined=true");
 
         var nav = invitee.GetByRole(AriaRole.Navigation, new() { Name = "Sections" });
-        await Assertions.Expect(nav.GetByRole(AriaRole.Link)).ToHaveTextAsync(["Overview", "Inbox", "Chatbots", "Leads", "Team"]);
+        await Assertions.Expect(nav.GetByRole(AriaRole.Link)).ToHaveTextAsync(["Overview", "Inbox", "Chatbots", "Leads", "Analytics", "Team"]);
         await app.ScreenshotAsync(invitee, "manager-dashboard");
 
         await owner.ReloadAsync();

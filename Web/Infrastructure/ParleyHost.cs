@@ -56,6 +56,7 @@ public static class ParleyHost
         builder.AddDashboard();
         builder.AddAnalytics();
         Features.Api.ApiSetup.AddApi(builder);
+        Features.Webhooks.WebhooksSetup.AddWebhooks(builder);
         builder.AddAudit();
         builder.AddOutbound();
         builder.AddResilientClients();

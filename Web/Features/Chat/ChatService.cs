@@ -105,6 +105,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
         }
         var question = new Message { ConversationId = conversation.Id, ChatbotId = bot.Id, Role = MessageRole.User, Content = text, CreatedAt = now };
         db.Messages.Add(question);
+        if (conversation.Channel != ConversationChannel.Playground) Webhooks.WebhookOutbox.MessageCreated(db, question);
         visitor.LastSeenAt = now;
         tab = tab is { Length: > 0 and <= 64 } ? tab : null;
         // The visitor's other tabs and the team's inboxes hear of it once it is stored.
@@ -235,6 +236,7 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
             var widget = conversation.Channel != ConversationChannel.Playground; // visitors' and the API's answers are metered
             if (widget) await meter.PrepareModelAsync(modelId, stored.CreatedAt, work.Token);
             db.Messages.Add(stored);
+            if (widget) Webhooks.WebhookOutbox.MessageCreated(db, stored);
             live.Raise(new LiveEvent(LiveKind.Message, tenant.TenantId!.Value, bot.Id, conversation.Id, conversation.VisitorId, ToVisitor: true, ToTeam: true, tab));
             await db.SaveAtomicallyAsync(async token =>
             {

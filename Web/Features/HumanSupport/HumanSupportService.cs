@@ -52,6 +52,8 @@ public sealed class HumanSupportService(AppDbContext db, AuditTrail audit, LiveE
                     .SetProperty(c => c.MessageCount, c => c.MessageCount + 1), token) == 1;
             if (!claimed || db.Entry(message).State == EntityState.Added) return;
             db.Messages.Add(message);
+            Webhooks.WebhookOutbox.Raise(db, Webhooks.WebhookEvents.ConversationEscalated, bot.Id,
+                new { conversation_id = conversation.Id, title = conversation.Title, visitor_id = conversation.VisitorId }, now);
             foreach (var kind in new[] { LiveKind.Message, LiveKind.State })
                 live.Raise(new LiveEvent(kind, tenant.TenantId!.Value, bot.Id, conversation.Id, conversation.VisitorId, ToVisitor: true, ToTeam: true, tab));
         }, ct);

@@ -25,7 +25,9 @@ public sealed class ConversationActions(AppDbContext db, LiveEvents live, ITenan
         var now = clock.GetUtcNow();
         var took = c.Responder == Responder.Bot;
         if (took) Activity(c, $"{me.Name} joined the conversation", forVisitor: true, me, now);
-        Add(c, new Message { Role = MessageRole.Agent, Content = text, AgentId = me.UserId, AgentName = me.Name, CreatedAt = now });
+        var reply = new Message { Role = MessageRole.Agent, Content = text, AgentId = me.UserId, AgentName = me.Name, CreatedAt = now };
+        Add(c, reply);
+        Webhooks.WebhookOutbox.MessageCreated(db, reply);
         c.Responder = Responder.Human;
         c.Status = ConversationStatus.Open;
         (c.SnoozedUntil, c.ResolvedAt, c.WaitingSince) = (null, null, null);
@@ -104,6 +106,7 @@ public sealed class ConversationActions(AppDbContext db, LiveEvents live, ITenan
         var now = clock.GetUtcNow();
         Activity(c, $"{me.Name} resolved the conversation", forVisitor: true, me, now);
         (c.Status, c.ResolvedAt, c.WaitingSince, c.SnoozedUntil) = (ConversationStatus.Resolved, now, null, null);
+        Webhooks.WebhookOutbox.Raise(db, Webhooks.WebhookEvents.ConversationResolved, c.ChatbotId, new { conversation_id = c.Id, title = c.Title, resolved_by = me.Name }, now);
         return SaveAsync(c, now, ct, LiveKind.Message, LiveKind.State);
     }
 

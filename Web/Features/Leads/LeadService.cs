@@ -161,6 +161,11 @@ public sealed partial class LeadService(AppDbContext db, AuditTrail audit, IEmai
         var isNew = row.LeadAt is null;
         row.LeadAt ??= now;
         row.LeadConversationId = conversation.Id;
+        if (isNew)
+            Webhooks.WebhookOutbox.Raise(db, Webhooks.WebhookEvents.LeadCreated, bot.Id, new
+            {
+                visitor_id = row.Id, name = row.Name, email = row.Email, phone = row.Phone, fields = merged, conversation_id = conversation.Id,
+            }, now);
         await db.SaveChangesAsync(ct);
 
         if (s.Notify)

@@ -72,6 +72,31 @@ public sealed class SafeHttp(IHttpClientFactory factory, IOptions<OutboundOption
         }
     }
 
+    /// <summary>
+    /// Posts a body to a URL someone gave us (a webhook endpoint), with the same checks as every fetch; redirects are not
+    /// followed (the answer to a post is the endpoint's). Returns the status and the start of the answer's body.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Body)> PostAsync(Uri url, HttpContent content, IReadOnlyDictionary<string, string> headers, CancellationToken ct)
+    {
+        var o = options.Value;
+        CheckUrl(url, o);
+        var client = factory.CreateClient(ClientName);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(o.TimeoutSeconds));
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var body = await ReadCappedAsync(response, Math.Min(o.MaxResponseBytes, 64 * 1024), timeout.Token);
+            return (response.StatusCode, body.Length > 500 ? body[..500] : body);
+        }
+        catch (HttpRequestException e) when (e.InnerException is OutboundRequestRefusedException refused)
+        {
+            throw refused;
+        }
+    }
+
     private static async Task<string> ReadCappedAsync(HttpResponseMessage response, int max, CancellationToken ct)
     {
         if (response.Content.Headers.ContentLength > max) throw new OutboundRequestRefusedException($"The response is larger than {max / 1024} KB.");

@@ -197,6 +197,7 @@ public sealed partial class IngestionJob(IServiceProvider services, IBackgroundJ
             source.Tokens = totals.Tokens;
             source.Pages = pages;
             source.LastSyncedAt = now;
+            Webhooks.WebhookOutbox.SourceFinished(db, source, now);
             db.Add(new IngestionEvent { SourceId = source.Id, At = now, Step = SourceStatus.Ready,
                 Message = $"Ready: {Plural(source.Chunks, "passage")}, {source.Tokens:N0} tokens.{(note is null ? "" : " " + note)}"
                           + (embeddingTokens > 0 ? $" The embedding model billed {embeddingTokens:N0} tokens." : "") });
@@ -245,6 +246,7 @@ public sealed partial class IngestionJob(IServiceProvider services, IBackgroundJ
                 s.Error = Cap(retry ? $"{reason} (gave up after {Plural(s.Attempts, "attempt")})" : reason);
                 s.Attempts = 0;
                 db.Add(new IngestionEvent { SourceId = s.Id, At = now, Step = SourceStatus.Failed, Message = s.Error, IsError = true });
+                Webhooks.WebhookOutbox.SourceFinished(db, s, now);
             }
             // Fenced like every write of the run: a run whose lease was taken over records nothing.
             try
