@@ -15,9 +15,13 @@ public class WebhookOptions
 {
     public const string Section = "Parley:Webhooks";
     /// <summary>Waits before each retry of a failed delivery; after the last, the delivery has failed.</summary>
-    public int[] BackoffSeconds { get; set; } = [60, 300, 1800, 7200, 21600, 43200];
+    /// <remarks>Unset means the default: configuration binding appends to an array that already has values.</remarks>
+    public int[]? BackoffSeconds { get; set; }
+    public int[] Backoff => BackoffSeconds is { Length: > 0 } set ? set : [60, 300, 1800, 7200, 21600, 43200];
     /// <summary>Failed attempts in a row after which an endpoint is switched off and the owner told.</summary>
     public int DisableAfterFailures { get; set; } = 15;
+    /// <summary>How often the dispatcher runs (cron with seconds).</summary>
+    public string Cron { get; set; } = "*/5 * * * * *";
 }
 
 /// <summary>
@@ -60,14 +64,23 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TenantScopes 
                 var bots = endpoints.Count == 0 ? [] : await db.Chatbots.AsNoTracking().ToDictionaryAsync(b => b.Id, b => (b.Name, b.PublicId), ct);
                 var now = clock.GetUtcNow();
                 foreach (var e in group)
-                    foreach (var endpoint in endpoints.Where(x => x.Wants(e.Type, e.ChatbotId) && (x.Format == WebhookFormat.Slack ? limits.Integrations : limits.Webhooks)))
+                    foreach (var endpoint in endpoints.Where(x => x.Wants(e.Type, e.ChatbotId) && x.CreatedAt <= e.CreatedAt && (x.Format == WebhookFormat.Slack ? limits.Integrations : limits.Webhooks)))
                         db.WebhookDeliveries.Add(new WebhookDelivery
                         {
                             EndpointId = endpoint.Id, EventId = e.EventId, Type = e.Type, Status = DeliveryStatus.Pending, NextAttemptAt = now, CreatedAt = now,
                             Payload = endpoint.Format == WebhookFormat.Slack ? SlackText(e, tenant, bots) : Envelope(e, tenant, bots),
                         });
                 var done = group.Select(e => e.Id).ToList();
-                await db.SaveAtomicallyAsync(async token => await db.WebhookEvents.Where(e => done.Contains(e.Id)).ExecuteDeleteAsync(token), ct);
+                // The events are taken in the same transaction as their deliveries are made: a run that finds some already taken
+                // (another run got there first) makes none.
+                try
+                {
+                    await db.SaveAtomicallyAsync(async token =>
+                    {
+                        if (await db.WebhookEvents.Where(e => done.Contains(e.Id)).ExecuteDeleteAsync(token) != done.Count) throw new TakenException();
+                    }, ct);
+                }
+                catch (TakenException) { db.ChangeTracker.Clear(); }
                 return 0;
             });
         }
@@ -167,8 +180,8 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TenantScopes 
             await db.SaveChangesAsync(ct);
             return 0;
         }
-        if (delivery.Attempts > o.BackoffSeconds.Length) delivery.Status = DeliveryStatus.Failed;
-        else delivery.NextAttemptAt = now.AddSeconds(o.BackoffSeconds[delivery.Attempts - 1]);
+        if (delivery.Attempts > o.Backoff.Length) delivery.Status = DeliveryStatus.Failed;
+        else delivery.NextAttemptAt = now.AddSeconds(o.Backoff[delivery.Attempts - 1]);
         await db.SaveAtomicallyAsync(async token =>
         {
             await db.WebhookEndpoints.Where(e => e.Id == endpoint.Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.ConsecutiveFailures, e => e.ConsecutiveFailures + 1), token);
@@ -183,6 +196,8 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TenantScopes 
         return 0;
     }
 
+    private sealed class TakenException : Exception;
+
     public static string Sign(string secret, long timestamp, string body) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
 }
@@ -194,7 +209,7 @@ public static class WebhooksSetup
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section);
         builder.Services.AddScoped<WebhookService>();
         builder.Services.AddTransient<WebhookDispatcher>();
-        builder.Services.AddRecurringJob<WebhookDispatcher>(WebhookDispatcher.Id, j => j.RunAsync(CancellationToken.None), _ => "*/5 * * * * *");
+        builder.Services.AddRecurringJob<WebhookDispatcher>(WebhookDispatcher.Id, j => j.RunAsync(CancellationToken.None), sp => sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Cron);
         return builder;
     }
 }
