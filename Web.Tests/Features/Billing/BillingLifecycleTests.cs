@@ -11,7 +11,9 @@ public abstract class BillingLifecycleTests<TApp>(TApp app) : IClassFixture<TApp
     {
         var landing = await (await app.Client().GetAsync("/")).BodyAsync();
         Assert.Contains("href=\"/signup?plan=gold\"", landing);
-        Assert.DoesNotContain("API access", landing);
+        // Features listed are features that exist: the API on Silver and up, webhooks and Slack on Gold and up.
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(landing, "REST API with keys").Count);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(landing, "Slack notifications").Count);
         Assert.Contains("100 pages of knowledge", landing);
         Assert.Contains("14-day Gold trial", await (await app.Client().GetAsync("/signup?plan=gold")).TextAsync());
 

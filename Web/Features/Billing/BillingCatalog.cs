@@ -66,6 +66,9 @@ public static class PlanWording
         lines.Add("Live inbox and human handover");
         if (l.CustomWatermark) lines.Add("Your own mark in the widget footer");
         if (l.RemoveBranding) lines.Add("No Parley branding");
+        if (l.ApiAccess) lines.Add("REST API with keys");
+        if (l.Webhooks) lines.Add("Webhooks to your systems");
+        if (l.Integrations) lines.Add("Slack notifications");
         return lines;
     }
 
