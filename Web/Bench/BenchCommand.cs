@@ -29,6 +29,16 @@ public static class BenchCommand
             foreach (var size in args.Skip(2).Select(int.Parse).DefaultIfEmpty(100_000)) await RetrievalBench.RunAsync(size);
             return true;
         }
+        if (args is ["bench", "chat", ..])
+        {
+            await ChatBench.RunAsync(args.Contains("--quick") ? 2_000 : 10_000, args.Contains("--quick"));
+            return true;
+        }
+        if (args is ["bench", "api", ..])
+        {
+            await ApiBench.RunAsync(args.Contains("--quick") ? 2_000 : 10_000, args.Contains("--quick") ? 40 : 200);
+            return true;
+        }
         if (args is ["bench", "pages", ..])
         {
             await PagesBench.RunAsync(args.Contains("--quick") ? 50 : 300);
