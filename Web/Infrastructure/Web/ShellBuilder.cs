@@ -28,7 +28,7 @@ public sealed class ShellBuilder(ITenantContext tenant, CurrentMember member, Us
         new("Team", "/team", "users", Role.Manager),
         new("Domains", "/domains", "globe", Role.Admin),
         new("API keys", "/api-keys", "key", Role.Admin),
-        new("Webhooks", "/webhooks", "globe", Role.Admin),
+        new("Webhooks", "/webhooks", "bolt", Role.Admin),
         new("Audit log", "/audit", "list", Role.Admin),
         new("Workspace settings", "/settings/workspace", "settings", Role.Admin),
         new("Billing", "/billing", "card", Role.Owner),
