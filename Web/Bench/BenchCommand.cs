@@ -52,6 +52,7 @@ public static class BenchCommand
         foreach (var size in args.Contains("--quick") ? [2_000] : new[] { 10_000, 100_000 })
             await RetrievalBench.RunAsync(size);
         await ChatBench.RunAsync(args.Contains("--quick") ? 2_000 : 10_000, args.Contains("--quick"));
+        await ApiBench.RunAsync(args.Contains("--quick") ? 2_000 : 10_000, args.Contains("--quick") ? 40 : 200);
         await SignInBench.RunAsync(args.Contains("--quick") ? 20 : 60);
         await PagesBench.RunAsync(args.Contains("--quick") ? 50 : 300);
         await LiveBench.RunAsync(args.Contains("--quick") ? 40 : 200);
