@@ -64,6 +64,7 @@ public abstract class ApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp 
         Assert.Equal(bot, body.GetProperty("data")[0].GetProperty("id").GetString());
         Assert.Equal("120", ok.Headers.GetValues("RateLimit-Limit").Single());
         Assert.Equal("119", ok.Headers.GetValues("RateLimit-Remaining").Single());
+        Assert.Equal("Kettle", (await CallAsync(HttpMethod.Get, $"/api/v1/bots/{bot}", key)).Body.GetProperty("name").GetString());
 
         var (missing, problem) = await CallAsync(HttpMethod.Get, "/api/v1/bots", null);
         Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);

@@ -138,14 +138,20 @@ public abstract class WebhookTests<TApp>(Receiver receiver) : IClassFixture<Rece
     }
 
     [Fact]
-    public async Task Slack_hears_of_a_visitor_asking_for_a_person_with_a_link_to_the_inbox_and_other_workspaces_hear_nothing()
+    public async Task Slack_hears_of_leads_and_visitors_asking_for_a_person_endpoints_of_resolutions_and_other_workspaces_hear_nothing()
     {
         await using var app = await AppAsync();
         var (ws, bot) = await app.WorkspaceWithTrainedBotAsync("Kettle", "Warranty", "The kettle's warranty lasts two years from the day of purchase.");
         await app.SetLimitAsync(ws.TenantId, s => s.Limits.Integrations, true);
+        await app.SetLimitAsync(ws.TenantId, s => s.Limits.Webhooks, true);
         await ws.Tenant.EnableHumanSupportAsync(bot);
+        var leads = $"/bots/{bot}/settings/leads";
+        (await ws.Tenant.PostFormAsync(leads, leads, Http.Form(("Input.Enabled", "true"), ("Input.CollectName", "true"), ("Input.Industry", "custom"),
+            ("Input.Trigger", "AfterMessages"), ("Input.AfterMessages", "1")))).AssertStatus(HttpStatusCode.OK);
         var slack = $"http://127.0.0.1:{receiver.Port}/slack/T0/B0";
         (await ws.Tenant.PostFormAsync("/webhooks", "/webhooks?handler=Slack", Http.Form(("bot", bot), ("url", slack)), htmx: false)).AssertStatus(HttpStatusCode.OK);
+        (await ws.Tenant.PostFormAsync("/webhooks", "/webhooks?handler=Add", new KeyValuePair<string, string>[]
+            { new("url", $"http://127.0.0.1:{receiver.Port}/hooks/crm"), new("events", "lead.created"), new("events", "conversation.resolved") }, htmx: false)).AssertStatus(HttpStatusCode.OK);
         var other = await app.SignUpAsync(); // no endpoints: its events go nowhere
         receiver.Hits.Clear();
 
@@ -160,9 +166,21 @@ public abstract class WebhookTests<TApp>(Receiver receiver) : IClassFixture<Rece
         Assert.Contains("A visitor on Kettle asked for a person", text);
         Assert.Contains($"/inbox?c={conversation}|Answer in the inbox>", text);
         Assert.False(posted.Headers.ContainsKey("Parley-Signature")); // Slack's own address is the secret
+
+        // A lead: to Slack and to the endpoint; resolving the conversation in the inbox: to the endpoint only.
+        receiver.Hits.Clear();
+        (await visitor.PostAsync($"?handler=Lead&conversationId={conversation}", new() { ["name"] = "Ana Lima", ["email"] = "ana@example.com" })).AssertStatus(HttpStatusCode.OK);
+        (await ws.Tenant.PostFormAsync("/inbox", $"/inbox?handler=Resolve&id={conversation}", [])).AssertStatus(HttpStatusCode.OK);
+        await RunAsync(app);
+        Assert.Contains("New lead on Kettle: Ana Lima ana@example.com", JsonDocument.Parse(Assert.Single(receiver.Hits, h => h.Path.StartsWith("/slack/")).Body).RootElement.GetProperty("text").GetString());
+        var crm = receiver.Hits.Where(h => h.Path == "/hooks/crm").Select(h => JsonDocument.Parse(h.Body).RootElement).ToList();
+        Assert.Equal(["lead.created", "conversation.resolved"], crm.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal("ana@example.com", crm[0].GetProperty("data").GetProperty("email").GetString());
+        Assert.Equal(conversation.ToString(), crm[1].GetProperty("data").GetProperty("conversation_id").GetString());
+
         Assert.Empty(await DeliveriesAsync(app, other.TenantId));
         // Message events are not Slack's: only escalations and leads were queued for it.
-        Assert.All(await DeliveriesAsync(app, ws.TenantId), d => Assert.Contains(d.Type, WebhookEvents.Slack));
+        Assert.All((await DeliveriesAsync(app, ws.TenantId)).Where(d => d.Payload.StartsWith("{\"text\"")), d => Assert.Contains(d.Type, WebhookEvents.Slack));
     }
 }
 

@@ -34,7 +34,7 @@ public sealed class ApiGate(RequestDelegate next)
     public const string PathPrefix = "/api/v1";
 
     public async Task InvokeAsync(HttpContext http, AppDbContext db, ITenantContext tenants, PlanLimitsReader plans, IOptions<ApiOptions> options,
-        IServiceScopeFactory scopes, TimeProvider clock, ILogger<ApiGate> log)
+        Infrastructure.Jobs.TenantScopes scopes, TimeProvider clock, ILogger<ApiGate> log)
     {
         if (tenants.TenantId is not null || !http.Request.Path.StartsWithSegments(PathPrefix) || http.Request.Path.StartsWithSegments(PathPrefix + "/openapi.json"))
         {
@@ -51,15 +51,12 @@ public sealed class ApiGate(RequestDelegate next)
             return;
         }
         var secret = header["Bearer ".Length..].Trim();
-        var found = ApiKey.PrefixOf(secret) is { } prefix
-            ? await db.ApiKeys.IgnoreQueryFilters().AsNoTracking().Where(k => k.Prefix == prefix)
-                .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { Key = k, Tenant = t }).FirstOrDefaultAsync(ct)
-            : null;
+        var found = ApiKey.PrefixOf(secret) is { } prefix ? await ApiCallers.FindAsync(db, prefix, ct) : null;
         var now = clock.GetUtcNow();
-        var problem = found is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(found.Key.Hash), Encoding.ASCII.GetBytes(ApiKey.HashOf(secret)))
+        var problem = found is not { } f || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(f.Key.Hash), Encoding.ASCII.GetBytes(ApiKey.HashOf(secret)))
             ? "This API key is not valid."
-            : found.Key.RevokedAt is not null ? "This API key was revoked."
-            : found.Key.ExpiresAt <= now ? $"This API key expired on {found.Key.ExpiresAt:yyyy-MM-dd}."
+            : f.Key.RevokedAt is not null ? "This API key was revoked."
+            : f.Key.ExpiresAt <= now ? $"This API key expired on {f.Key.ExpiresAt:yyyy-MM-dd}."
             : null;
         if (problem is not null)
         {
@@ -67,8 +64,8 @@ public sealed class ApiGate(RequestDelegate next)
             await ApiResults.Problem(401, "Invalid API key", problem).ExecuteAsync(http);
             return;
         }
-        var (key, tenant) = (found!.Key, found.Tenant);
-        using var entered = tenants.Use(tenant);
+        var (key, tenant) = found!.Value;
+        using var entered = ApiCallers.Enter(tenants, tenant);
         http.Features.Set(new ApiCaller(key, tenant));
         // Changes made through the API are audited as the key's.
         http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Email, $"API key {key.Prefix} ({key.Name})")], "ApiKey"));
@@ -116,13 +113,13 @@ public sealed class ApiGate(RequestDelegate next)
     }
 
     /// <summary>The request log row and the key's last use, in a scope of their own after the response: never the request's unit of work.</summary>
-    private static async Task LogAsync(IServiceScopeFactory scopes, Tenant tenant, ApiKey key, HttpContext http, TimeSpan took, DateTimeOffset at, ILogger log)
+    private static async Task LogAsync(Infrastructure.Jobs.TenantScopes scopes, Tenant tenant, ApiKey key, HttpContext http, TimeSpan took, DateTimeOffset at, ILogger log)
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            using var _ = scope.ServiceProvider.GetRequiredService<ITenantContext>().Use(tenant);
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await scopes.RunAsync(tenant, async sp =>
+            {
+            var db = sp.GetRequiredService<AppDbContext>();
             var ip = http.Connection.RemoteIpAddress?.ToString();
             var path = http.Request.Path.Value ?? "";
             db.ApiRequestLogs.Add(new ApiRequestLog
@@ -134,6 +131,8 @@ public sealed class ApiGate(RequestDelegate next)
             var recent = at.AddMinutes(-1);
             await db.ApiKeys.Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt < recent))
                 .ExecuteUpdateAsync(u => u.SetProperty(k => k.LastUsedAt, at).SetProperty(k => k.LastUsedIp, ip), CancellationToken.None);
+            return 0;
+            });
         }
         catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {

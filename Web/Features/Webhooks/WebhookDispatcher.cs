@@ -49,7 +49,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TenantScopes 
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            events = await db.WebhookEvents.IgnoreQueryFilters().AsNoTracking().OrderBy(e => e.Id).Take(500).ToListAsync(ct);
+            events = await WebhookQueues.EventsAsync(db, 500, ct);
             var ids = events.Select(e => e.TenantId).Distinct().ToList();
             owners = await db.Tenants.AsNoTracking().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
         }
@@ -120,8 +120,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TenantScopes 
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            due = (await db.WebhookDeliveries.IgnoreQueryFilters().Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now)
-                .OrderBy(d => d.NextAttemptAt).Take(50).Select(d => new { d.Id, d.TenantId }).ToListAsync(ct)).Select(d => (d.Id, d.TenantId)).ToList();
+            due = await WebhookQueues.DueAsync(db, now, 50, ct);
             var ids = due.Select(d => d.TenantId).Distinct().ToList();
             owners = await db.Tenants.AsNoTracking().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
         }
