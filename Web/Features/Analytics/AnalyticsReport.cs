@@ -48,7 +48,8 @@ public sealed class AnalyticsReport(AppDbContext db, DayCounter counter)
 
         var start = DayCounter.Start(from);
         var end = DayCounter.Start(to.AddDays(1));
-        var started = db.Conversations.AsNoTracking().Where(c => new[] { ConversationChannel.Widget, ConversationChannel.Api }.Contains(c.Channel) && bots.Contains(c.ChatbotId) && c.CreatedAt >= start && c.CreatedAt < end);
+        var counted = db.Conversations.AsNoTracking().Where(Conversation.Counted).Where(c => bots.Contains(c.ChatbotId));
+        var started = counted.Where(c => c.CreatedAt >= start && c.CreatedAt < end);
         // One pass over the range's conversations, by site and page; sites and pages are then summed here.
         var places = await started.GroupBy(c => new { c.DomainHost, c.PageUrl }).Select(g => new { g.Key.DomainHost, g.Key.PageUrl, Title = g.Max(c => c.PageTitle), Count = g.Count() }).ToListAsync(ct);
         var domains = places.GroupBy(p => p.DomainHost).Select(g => (Host: g.Key, Count: g.Sum(p => p.Count)))
@@ -58,14 +59,14 @@ public sealed class AnalyticsReport(AppDbContext db, DayCounter counter)
             .OrderByDescending(g => g.Count).ThenBy(g => g.Url).Take(10)
             .Select(g => new PlaceCount(string.IsNullOrWhiteSpace(g.Title) ? g.Url : g.Title, g.Url, g.Count)).ToList();
 
-        var rated = await db.Conversations.AsNoTracking().Where(c => new[] { ConversationChannel.Widget, ConversationChannel.Api }.Contains(c.Channel) && bots.Contains(c.ChatbotId) && c.RatedAt >= start && c.RatedAt < end && c.Rating != null)
+        var rated = await counted.Where(c => c.RatedAt >= start && c.RatedAt < end && c.Rating != null)
             .GroupBy(c => c.Rating).Select(g => new { Stars = g.Key, Count = g.Count() }).ToListAsync(ct);
         var ratings = new int[5];
         foreach (var r in rated.Where(r => r.Stars is >= 1 and <= 5)) ratings[r.Stars!.Value - 1] = r.Count;
 
         var asked = await db.Messages.AsNoTracking()
             .Where(m => m.Role == MessageRole.User && m.CreatedAt >= start && m.CreatedAt < end && bots.Contains(m.ChatbotId)
-                        && db.Conversations.Any(c => c.Id == m.ConversationId && new[] { ConversationChannel.Widget, ConversationChannel.Api }.Contains(c.Channel)))
+                        && db.Conversations.Where(Conversation.Counted).Any(c => c.Id == m.ConversationId))
             .OrderByDescending(m => m.CreatedAt).Take(QuestionSample).Select(m => m.Content).ToListAsync(ct);
         var top = QuestionClusters.Cluster(asked, q => q)
             .Select(g => new QuestionCount(QuestionClusters.Representative(g), g.Count, QuestionClusters.Wordings(g)))

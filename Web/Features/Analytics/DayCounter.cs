@@ -21,7 +21,7 @@ public sealed class DayCounter(AppDbContext db, TimeProvider clock)
             return d;
         }
 
-        var conversations = db.Conversations.AsNoTracking().Where(c => new[] { ConversationChannel.Widget, ConversationChannel.Api }.Contains(c.Channel));
+        var conversations = db.Conversations.AsNoTracking().Where(Conversation.Counted);
         if (bots is not null) conversations = conversations.Where(c => bots.Contains(c.ChatbotId));
         var widget = conversations.Select(c => c.Id);
 

@@ -72,6 +72,17 @@ public static class ApiEndpoints
 
     private static int Limit(int? limit) => Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
 
+    private static readonly IResult BadCursor = ApiResults.Invalid("The cursor is not one this API gave out.");
+
+    /// <summary>One page of a newest-first list (already filtered to the cursor's time and ordered by time, then id): one row more is read to know whether more follow.</summary>
+    private static async Task<(List<T> Page, string? Next)> PageAsync<T>(IQueryable<T> ordered, ApiCursor? after, int? limit, Func<T, DateTimeOffset> at, CancellationToken ct)
+    {
+        var n = Limit(limit);
+        var rows = await ordered.Skip(after?.Skip ?? 0).Take(n + 1).ToListAsync(ct);
+        var page = rows.Take(n).ToList();
+        return (page, ApiCursor.After(page, rows.Count > n, at, after));
+    }
+
     private static Task<Chatbot?> BotAsync(AppDbContext db, string botId, CancellationToken ct) => db.Chatbots.AsNoTracking().FirstOrDefaultAsync(b => b.PublicId == botId, ct);
 
     private static object Bot(Chatbot b) => new
@@ -109,13 +120,11 @@ public static class ApiEndpoints
     {
         if (await BotAsync(db, botId, ct) is not { } bot) return ApiResults.NotFound("chatbot");
         var after = ApiCursor.Decode(cursor);
-        if (cursor is not null && after is null) return ApiResults.Invalid("The cursor is not one this API gave out.");
+        if (cursor is not null && after is null) return BadCursor;
         var query = db.Sources.AsNoTracking().Where(s => s.ChatbotId == bot.Id);
         if (after is not null) query = query.Where(s => s.CreatedAt <= after.At);
-        var n = Limit(limit);
-        var rows = await query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Skip(after?.Skip ?? 0).Take(n + 1).ToListAsync(ct);
-        var page = rows.Take(n).ToList();
-        return ApiResults.Ok(new { data = page.Select(Source), next_cursor = ApiCursor.After(page, rows.Count > n, s => s.CreatedAt, after) });
+        var (page, next) = await PageAsync(query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id), after, limit, s => s.CreatedAt, ct);
+        return ApiResults.Ok(new { data = page.Select(Source), next_cursor = next });
     }
 
     /// <summary>A JSON body in the API's snake_case, or the problem to answer with.</summary>
@@ -178,8 +187,8 @@ public static class ApiEndpoints
     {
         if (await BotAsync(db, botId, ct) is not { } bot) return ApiResults.NotFound("chatbot");
         var after = ApiCursor.Decode(cursor);
-        if (cursor is not null && after is null) return ApiResults.Invalid("The cursor is not one this API gave out.");
-        var query = db.Conversations.AsNoTracking().Where(c => c.ChatbotId == bot.Id && c.Channel != ConversationChannel.Playground);
+        if (cursor is not null && after is null) return BadCursor;
+        var query = db.Conversations.AsNoTracking().Where(Chat.Conversation.Counted).Where(c => c.ChatbotId == bot.Id);
         if (status is not null)
         {
             if (!Enum.TryParse<ConversationStatus>(status, ignoreCase: true, out var s)) return ApiResults.Invalid("status is open, pending, snoozed or resolved.");
@@ -187,16 +196,14 @@ public static class ApiEndpoints
         }
         if (since is { } from) query = query.Where(c => c.CreatedAt >= from);
         if (after is not null) query = query.Where(c => c.CreatedAt <= after.At);
-        var n = Limit(limit);
-        var rows = await query.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id).Skip(after?.Skip ?? 0).Take(n + 1).ToListAsync(ct);
-        var page = rows.Take(n).ToList();
-        return ApiResults.Ok(new { data = page.Select(c => Conversation(c, bot.PublicId)), next_cursor = ApiCursor.After(page, rows.Count > n, c => c.CreatedAt, after) });
+        var (page, next) = await PageAsync(query.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id), after, limit, c => c.CreatedAt, ct);
+        return ApiResults.Ok(new { data = page.Select(c => Conversation(c, bot.PublicId)), next_cursor = next });
     }
 
     private static async Task<IResult> GetConversationAsync(string botId, Guid conversationId, AppDbContext db, CancellationToken ct)
     {
         if (await BotAsync(db, botId, ct) is not { } bot) return ApiResults.NotFound("chatbot");
-        var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId && c.ChatbotId == bot.Id && c.Channel != ConversationChannel.Playground, ct);
+        var conversation = await db.Conversations.AsNoTracking().Where(Chat.Conversation.Counted).FirstOrDefaultAsync(c => c.Id == conversationId && c.ChatbotId == bot.Id, ct);
         if (conversation is null) return ApiResults.NotFound("conversation");
         var messages = await db.Messages.AsNoTracking().Where(m => m.ConversationId == conversation.Id).Where(Chat.Message.ForVisitor)
             .Where(m => m.Role != MessageRole.Activity && m.Status == MessageStatus.Complete).OrderBy(m => m.Id).Take(1000).ToListAsync(ct);
@@ -287,12 +294,10 @@ public static class ApiEndpoints
         Chatbot? bot = null;
         if (botId is not null && (bot = await BotAsync(db, botId, ct)) is null) return ApiResults.NotFound("chatbot");
         var after = ApiCursor.Decode(cursor);
-        if (cursor is not null && after is null) return ApiResults.Invalid("The cursor is not one this API gave out.");
+        if (cursor is not null && after is null) return BadCursor;
         var query = Leads(db, bot);
         if (after is not null) query = query.Where(v => v.LeadAt <= after.At);
-        var n = Limit(limit);
-        var rows = await query.OrderByDescending(v => v.LeadAt).ThenByDescending(v => v.Id).Skip(after?.Skip ?? 0).Take(n + 1).ToListAsync(ct);
-        var page = rows.Take(n).ToList();
+        var (page, next) = await PageAsync(query.OrderByDescending(v => v.LeadAt).ThenByDescending(v => v.Id), after, limit, v => v.LeadAt!.Value, ct);
         var bots = await db.Chatbots.AsNoTracking().ToDictionaryAsync(b => b.Id, b => b.PublicId, ct);
         return ApiResults.Ok(new
         {
@@ -302,7 +307,7 @@ public static class ApiEndpoints
                 fields = v.LeadFields is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null,
                 conversation_id = v.LeadConversationId, captured_at = v.LeadAt,
             }),
-            next_cursor = ApiCursor.After(page, rows.Count > n, v => v.LeadAt!.Value, after),
+            next_cursor = next,
         });
     }
 

@@ -17,6 +17,9 @@ public class ApiOptions
     /// <summary>Days the request log keeps, and on plans keeping history longer than a year.</summary>
     public int LogDays { get; set; } = 30;
     public int LongLogDays { get; set; } = 90;
+
+    /// <summary>How long a workspace's request log is kept: longer on plans that keep history more than a year.</summary>
+    public int LogDaysFor(PlanLimits limits) => limits.HistoryRetentionDays > 365 ? LongLogDays : LogDays;
 }
 
 /// <summary>The key a request to the API came with, and its workspace (set by <see cref="ApiGate"/>).</summary>

@@ -15,7 +15,7 @@ public sealed class ApiLogSweepJob(TenantScopes tenants, IOptions<ApiOptions> op
     public async Task SweepAsync(IServiceProvider sp, CancellationToken ct)
     {
         var db = sp.GetRequiredService<AppDbContext>();
-        var days = ApiLogRetention.Days(await sp.GetRequiredService<Plans.PlanLimitsReader>().LimitsAsync(ct), options.Value);
+        var days = options.Value.LogDaysFor(await sp.GetRequiredService<Plans.PlanLimitsReader>().LimitsAsync(ct));
         var now = clock.GetUtcNow();
         var before = now.AddDays(-days);
         await db.ApiRequestLogs.Where(r => r.At < before).ExecuteDeleteAsync(ct);

@@ -17,16 +17,10 @@ public class LogModel(AppDbContext db, Plans.PlanLimitsReader plans, IOptions<Ap
     {
         (Key, Errors) = (key, errors);
         Keys = await db.ApiKeys.AsNoTracking().ToDictionaryAsync(k => k.Id, ct);
-        KeptDays = ApiLogRetention.Days(await plans.LimitsAsync(ct), options.Value);
+        KeptDays = options.Value.LogDaysFor(await plans.LimitsAsync(ct));
         var query = db.ApiRequestLogs.AsNoTracking();
         if (Keys.Values.FirstOrDefault(k => k.Prefix == key) is { } chosen) query = query.Where(r => r.KeyId == chosen.Id);
         if (errors) query = query.Where(r => r.Status >= 400);
         Rows = await query.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Take(PageSize).ToListAsync(ct);
     }
-}
-
-/// <summary>How long a workspace's API request log is kept: longer on plans that keep history more than a year.</summary>
-public static class ApiLogRetention
-{
-    public static int Days(Plans.PlanLimits limits, ApiOptions options) => limits.HistoryRetentionDays > 365 ? options.LongLogDays : options.LogDays;
 }

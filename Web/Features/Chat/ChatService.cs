@@ -233,15 +233,15 @@ public sealed class ChatService(AppDbContext db, ITenantContext tenant, ISearchI
             }
             stage = "save";
             var stored = Compose(bot, conversation, question, prepared, answer.ToString().Trim(), modelId, usage, started);
-            var widget = conversation.Channel != ConversationChannel.Playground; // visitors' and the API's answers are metered
-            if (widget) await meter.PrepareModelAsync(modelId, stored.CreatedAt, work.Token);
+            var metered = conversation.Channel != ConversationChannel.Playground; // visitors' and the API's answers
+            if (metered) await meter.PrepareModelAsync(modelId, stored.CreatedAt, work.Token);
             db.Messages.Add(stored);
-            if (widget) Webhooks.WebhookOutbox.MessageCreated(db, stored);
+            if (metered) Webhooks.WebhookOutbox.MessageCreated(db, stored);
             live.Raise(new LiveEvent(LiveKind.Message, tenant.TenantId!.Value, bot.Id, conversation.Id, conversation.VisitorId, ToVisitor: true, ToTeam: true, tab));
             await db.SaveAtomicallyAsync(async token =>
             {
                 await CountMessageAsync(conversation.Id, stored.CreatedAt, token);
-                if (widget) await meter.CountAnswerAsync(modelId, stored.CreatedAt, stored.TokensIn, stored.TokensOut, token);
+                if (metered) await meter.CountAnswerAsync(modelId, stored.CreatedAt, stored.TokensIn, stored.TokensOut, token);
             }, work.Token);
             return (stored, debug);
         }

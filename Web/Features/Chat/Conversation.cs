@@ -82,6 +82,10 @@ public class Conversation : ITenantOwned
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastMessageAt { get; set; }
 
+    /// <summary>Conversations with real visitors (the widget and the API), which count in figures; the playground's do not.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Conversation, bool>> Counted =
+        c => new[] { ConversationChannel.Widget, ConversationChannel.Api }.Contains(c.Channel);
+
     public bool Unread => LastIncomingAt is { } at && (AgentLastSeenAt is null || AgentLastSeenAt < at);
     public IEnumerable<string> TagList => Tags.Split('|', StringSplitOptions.RemoveEmptyEntries);
     public static string JoinTags(IReadOnlyCollection<string> tags) => tags.Count == 0 ? "" : "|" + string.Join("|", tags) + "|";

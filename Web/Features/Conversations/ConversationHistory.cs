@@ -13,7 +13,7 @@ public sealed class ConversationHistory(AppDbContext db)
 
     public async Task<(IReadOnlyList<HistoryRow> Rows, int Total)> SearchAsync(Guid botId, string? domainHost, HistoryFilter f, CancellationToken ct)
     {
-        var query = db.Conversations.AsNoTracking().Where(c => c.ChatbotId == botId && c.Channel != ConversationChannel.Playground);
+        var query = db.Conversations.AsNoTracking().Where(Conversation.Counted).Where(c => c.ChatbotId == botId);
         if (domainHost is not null) query = query.Where(c => c.DomainHost == domainHost);
         if (f.Waiting) query = query.Where(c => c.WaitingSince != null && c.Status != ConversationStatus.Resolved);
         if (f.From is { } from) { var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero); query = query.Where(c => c.LastMessageAt >= start); }

@@ -41,7 +41,7 @@ public sealed class Overview(AppDbContext db, BotAccess access, TimeProvider clo
         var bots = access.Visible().Select(b => b.Id);
         var period = UsageMeter.Period(now);
         var messages = await db.UsagePeriods.Where(u => u.Period == period).Select(u => (int?)u.Messages).FirstOrDefaultAsync(ct) ?? 0;
-        var month = db.Conversations.Where(c => new[] { ConversationChannel.Widget, ConversationChannel.Api }.Contains(c.Channel) && bots.Contains(c.ChatbotId) && c.CreatedAt >= monthStart);
+        var month = db.Conversations.Where(Conversation.Counted).Where(c => bots.Contains(c.ChatbotId) && c.CreatedAt >= monthStart);
         var conversations = await month.CountAsync(ct);
         var leads = await db.Visitors.CountAsync(v => v.LeadAt >= monthStart && bots.Contains(v.ChatbotId), ct);
         var waiting = await db.Conversations.CountAsync(c => c.WaitingSince != null && c.Status != ConversationStatus.Resolved && bots.Contains(c.ChatbotId), ct);

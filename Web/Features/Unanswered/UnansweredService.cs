@@ -26,7 +26,7 @@ public sealed class UnansweredService(AppDbContext db, SourceService sources, Au
     public async Task<List<UnansweredGroup>> GroupsAsync(Chatbot bot, CancellationToken ct)
     {
         var since = clock.GetUtcNow() - Window;
-        var widget = db.Conversations.Where(c => c.ChatbotId == bot.Id && c.Channel != ConversationChannel.Playground).Select(c => c.Id);
+        var widget = db.Conversations.Where(Conversation.Counted).Where(c => c.ChatbotId == bot.Id).Select(c => c.Id);
         var bad = await db.Messages.AsNoTracking()
             .Where(m => m.ChatbotId == bot.Id && m.Role == MessageRole.Assistant && m.Status == MessageStatus.Complete && !m.Internal && m.CreatedAt >= since
                         && widget.Contains(m.ConversationId) && (m.Sources == null || m.Sources == "" || m.Sources == "[]" || m.Reaction == Reaction.Negative))
